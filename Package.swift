@@ -1,0 +1,83 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every Strata target shares: Swift 6 language mode with strict concurrency, and no warnings.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Strata",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Strata", targets: ["Strata"]),
+        .library(name: "StrataSQLite", targets: ["StrataSQLite"]),
+        .library(name: "StrataConformance", targets: ["StrataConformance"]),
+        .executable(name: "strata", targets: ["StrataCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // The core: value types, protocols and runtimes. No I/O dependencies.
+        .target(
+            name: "Strata",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The embedded backend: SQLite through GRDB. The only module that imports GRDB.
+        .target(
+            name: "StrataSQLite",
+            dependencies: [
+                "Strata",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The behaviour suite every event-store backend must pass.
+        .target(
+            name: "StrataConformance",
+            dependencies: ["Strata"],
+            swiftSettings: strictSettings
+        ),
+        // The `strata` command-line tool. Named StrataCLI so that its folder does not collide with `Strata`
+        // on case-insensitive file systems.
+        .executableTarget(
+            name: "StrataCLI",
+            dependencies: [
+                "Strata",
+                "StrataSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StrataTests",
+            dependencies: ["Strata", "StrataConformance"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StrataSQLiteTests",
+            dependencies: ["Strata", "StrataSQLite", "StrataConformance"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StrataCLITests",
+            dependencies: ["StrataCLI", "Strata"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,102 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+/// The identifier of one event stream, such as `order-42`.
+///
+/// A stream id is a non-empty string of at most maximumLength UTF-8 bytes with no whitespace or control
+/// characters. By convention the part before the first `-` names the stream's category: `order-42` and
+/// `order-43` are both in category `order`. Subscriptions and reads of the whole log can be filtered by category.
+///
+/// ```swift
+/// let stream = try StreamID("order-42")
+/// stream.category  // "order"
+/// let other = StreamID(category: "order", id: "43")
+/// ```
+public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The longest stream id accepted, in UTF-8 bytes.
+    public static let maximumLength = 200
+
+    /// The stream id as text.
+    public let rawValue: String
+
+    /// Validates and wraps a stream id.
+    ///
+    /// - Parameter rawValue: The stream id.
+    /// - Throws: InvalidStreamID when the id is empty, longer than maximumLength bytes, or contains
+    ///   whitespace or control characters.
+    public init(_ rawValue: String) throws(InvalidStreamID) {
+        if let reason = Self.problem(with: rawValue) {
+            throw InvalidStreamID(value: rawValue, reason: reason)
+        }
+        self.rawValue = rawValue
+    }
+
+    /// Builds `category-id`.
+    ///
+    /// - Precondition: Both parts are valid stream id text and `category` contains no `-`.
+    public init(category: String, id: String) {
+        let rawValue = "\(category)-\(id)"
+        precondition(Self.problem(with: rawValue) == nil && !category.isEmpty && !category.contains("-"), "invalid stream id '\(rawValue)'")
+        self.rawValue = rawValue
+    }
+
+    /// The category: the part before the first `-`, or the whole id when it has none.
+    public var category: String {
+        Self.category(of: rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: StreamID, rhs: StreamID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The category of a raw stream id, by the same rule as category.
+    public static func category(of rawValue: String) -> String {
+        if let dash = rawValue.firstIndex(of: "-") {
+            return String(rawValue[..<dash])
+        }
+        return rawValue
+    }
+
+    private static func problem(with value: String) -> String? {
+        if value.isEmpty { return "a stream id must not be empty" }
+        if value.utf8.count > maximumLength { return "a stream id must be at most \(maximumLength) bytes, this one has \(value.utf8.count)" }
+        if value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            return "a stream id must not contain whitespace or control characters"
+        }
+        return nil
+    }
+}
+
+extension StreamID: ExpressibleByStringLiteral {
+    /// Creates a stream id from a literal that is known to be valid.
+    ///
+    /// - Precondition: The literal is a valid stream id.
+    public init(stringLiteral value: String) {
+        do {
+            try self.init(value)
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }
+}
+
+extension StreamID: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            try self.init(text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,131 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import DequeModule
+import Synchronization
+
+/// Coalesces concurrent requests into batches, so that many appends share one transaction and one disk flush.
+///
+/// Callers submit(_:) requests; one caller at a time leads and executes a batch of everything queued, while
+/// the others wait for their own outcomes. When a batch finishes, leadership passes to the oldest waiting
+/// request, so no caller works on behalf of others for longer than one batch. A lone request runs at once
+/// with no added latency. The executor returns one outcome per request, so one failing request does not
+/// fail its neighbours; if the executor throws (for example, the commit fails), every request of the batch
+/// fails with that error.
+///
+/// Once submitted, a request runs even if the submitting task is cancelled: an append in flight cannot be
+/// half taken back.
+public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Sendable {
+    /// Executes one batch, returning one outcome per request in the same order.
+    public typealias Executor = @Sendable ([Request]) async throws -> [Result<Response, any Error>]
+
+    private enum Outcome: Sendable {
+        case finished(Result<Response, any Error>)
+        case lead
+    }
+
+    private final class Slot: Sendable {
+        let request: Request
+        private let state = Mutex<(outcome: Outcome?, continuation: CheckedContinuation<Outcome, Never>?)>((nil, nil))
+
+        init(_ request: Request) { self.request = request }
+
+        func fulfil(_ outcome: Outcome) {
+            let continuation = state.withLock { state in
+                if let continuation = state.continuation {
+                    state.continuation = nil
+                    return Optional(continuation)
+                }
+                state.outcome = outcome
+                return nil
+            }
+            continuation?.resume(returning: outcome)
+        }
+
+        func wait() async -> Outcome {
+            await withCheckedContinuation { continuation in
+                let ready: Outcome? = state.withLock { state in
+                    if let outcome = state.outcome {
+                        state.outcome = nil
+                        return outcome
+                    }
+                    state.continuation = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
+    }
+
+    private struct State {
+        var pending = Deque<Slot>()
+        var leaderActive = false
+    }
+
+    private let state = Mutex(State())
+    private let maximumBatchSize: Int
+    private let execute: Executor
+
+    /// Creates a queue.
+    ///
+    /// - Parameters:
+    ///   - maximumBatchSize: The most requests executed in one batch.
+    ///   - execute: Executes one batch.
+    public init(maximumBatchSize: Int, execute: @escaping Executor) {
+        precondition(maximumBatchSize > 0)
+        self.maximumBatchSize = maximumBatchSize
+        self.execute = execute
+    }
+
+    /// Runs `request` in the next batch and returns its outcome.
+    public func submit(_ request: Request) async throws -> Response {
+        let slot = Slot(request)
+        let leads = state.withLock { state in
+            state.pending.append(slot)
+            if state.leaderActive { return false }
+            state.leaderActive = true
+            return true
+        }
+        var outcome: Outcome = leads ? .lead : await slot.wait()
+        while true {
+            switch outcome {
+            case .finished(let result):
+                return try result.get()
+            case .lead:
+                await runBatch()
+                outcome = await slot.wait()
+            }
+        }
+    }
+
+    /// Executes the oldest queued requests (the leader's own among them) and hands leadership on.
+    private func runBatch() async {
+        let batch: [Slot] = state.withLock { state in
+            let count = min(state.pending.count, maximumBatchSize)
+            let batch = Array(state.pending.prefix(count))
+            state.pending.removeFirst(count)
+            return batch
+        }
+        let outcomes: [Result<Response, any Error>]
+        do {
+            outcomes = try await execute(batch.map(\.request))
+            precondition(outcomes.count == batch.count, "a group commit executor must return one outcome per request")
+        } catch {
+            outcomes = Array(repeating: .failure(error), count: batch.count)
+        }
+        let nextLeader: Slot? = state.withLock { state in
+            guard let next = state.pending.first else {
+                state.leaderActive = false
+                return nil
+            }
+            return next
+        }
+        for (slot, outcome) in zip(batch, outcomes) {
+            slot.fulfil(.finished(outcome))
+        }
+        nextLeader?.fulfil(.lead)
+    }
+}

@@ -1,0 +1,3 @@
+import ArgumentParser
+import StrataSQLite
+print("x")

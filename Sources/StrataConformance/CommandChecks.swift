@@ -1,0 +1,82 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+import Testing
+
+enum CommandChecks {
+    static let all: [ConformanceCheck] = [
+        ConformanceCheck("a command handler loads, decides and appends, carrying correlation and causation", handleCommands),
+        ConformanceCheck("concurrent commands on one aggregate all succeed through conflict retries", concurrentCommands),
+        ConformanceCheck("a conditional command with a stale version is rejected without retrying", conditionalCommand),
+    ]
+
+    static func handleCommands(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let accounts = CommandHandler(store: store, decider: TestAccount())
+            let stream = uniqueStream("account")
+            let metadata = CommandMetadata(correlationID: "request-7", custom: ["user": "ada"])
+            let opened = try await accounts.handle(.open(owner: "Ada"), on: stream, metadata: metadata)
+            #expect(opened.streamVersion == 0)
+            #expect(opened.attempts == 1)
+            let deposited = try await accounts.handle(.deposit(amount: 30), on: stream)
+            #expect(deposited.streamVersion == 1)
+            #expect(deposited.position == (try await store.headPosition()))
+
+            let error = await #expect(throws: DomainError.self) { try await accounts.handle(.deposit(amount: 0), on: stream) }
+            #expect(error?.code == "non-positive")
+            let unchanged = try await accounts.handle(.touch, on: stream)
+            #expect(unchanged.events.isEmpty)
+            #expect(unchanged.streamVersion == 1)
+            #expect(unchanged.position == deposited.position)
+
+            let loaded = try await accounts.load(stream)
+            #expect(loaded.state.owner == "Ada")
+            #expect(loaded.state.balance == 30)
+            #expect(loaded.version == 1)
+
+            let recorded = try await store.readStream(stream)
+            #expect(recorded.map(\.type) == ["AccountOpened", "AccountDeposited"])
+            #expect(recorded[0].metadata.correlationID == "request-7")
+            #expect(recorded[0].metadata.causationID == metadata.commandID.uuidString)
+            #expect(recorded[0].metadata.custom == ["user": "ada"])
+            #expect(recorded[1].metadata.correlationID != nil)
+            #expect(recorded[1].metadata.correlationID == recorded[1].metadata.causationID, "a command with no correlation starts its own")
+        }
+    }
+
+    static func concurrentCommands(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let accounts = CommandHandler(store: store, decider: TestAccount(), maximumAttempts: 50)
+            let stream = uniqueStream("account")
+            _ = try await accounts.handle(.open(owner: "Grace"), on: stream)
+            let results = try await withThrowingTaskGroup(of: CommandResult<any DomainEvent>.self) { group in
+                for amount in 1...10 {
+                    group.addTask { try await accounts.handle(.deposit(amount: amount), on: stream) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(results.compactMap(\.streamVersion)) == Set((1...10).map { StreamVersion(UInt64($0)) }))
+            #expect(try await accounts.load(stream).state.balance == 55)
+            #expect(try await store.readStream(stream).count == 11)
+        }
+    }
+
+    static func conditionalCommand(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let accounts = CommandHandler(store: store, decider: TestAccount())
+            let stream = uniqueStream("account")
+            _ = try await accounts.handle(.open(owner: "Ada"), on: stream)
+            _ = try await accounts.handle(.deposit(amount: 5), on: stream, expectedVersion: 0)
+            let error = await #expect(throws: WrongExpectedVersion.self) {
+                try await accounts.handle(.deposit(amount: 5), on: stream, expectedVersion: 0)
+            }
+            #expect(error?.actual == 1)
+            #expect(try await accounts.load(stream).state.balance == 5)
+        }
+    }
+}

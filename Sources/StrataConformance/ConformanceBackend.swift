@@ -1,0 +1,22 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Strata
+
+/// What a backend's test target provides so that the conformance suite can exercise it.
+///
+/// Every store it makes must be fresh and empty, and isolated from stores made for other checks, since checks
+/// run in parallel.
+public protocol ConformanceBackend: Sendable {
+    /// A fresh, empty store.
+    func makeStore() async throws -> any EventStore
+
+    /// Closes `store` and opens the same database again, as after a restart of the process.
+    func reopen(_ store: any EventStore) async throws -> any EventStore
+
+    /// Releases a store when a check is done with it.
+    func dispose(_ store: any EventStore) async throws
+}

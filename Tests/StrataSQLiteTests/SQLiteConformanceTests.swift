@@ -1,0 +1,44 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+import StrataConformance
+import StrataSQLite
+import Testing
+
+/// Each store lives in its own temporary folder. The poll interval is an hour, so live delivery in these checks
+/// can only come from the in-process wake-up, never from polling.
+struct SQLiteBackend: ConformanceBackend {
+    static func configuration() -> SQLiteEventStore.Configuration {
+        var configuration = SQLiteEventStore.Configuration()
+        configuration.pollInterval = .seconds(3600)
+        return configuration
+    }
+
+    func makeStore() async throws -> any EventStore {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-conformance-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try SQLiteEventStore(path: folder.appendingPathComponent("events.sqlite").path, configuration: Self.configuration())
+    }
+
+    func reopen(_ store: any EventStore) async throws -> any EventStore {
+        let sqlite = try #require(store as? SQLiteEventStore)
+        try sqlite.close()
+        return try SQLiteEventStore(path: sqlite.path, configuration: Self.configuration())
+    }
+
+    func dispose(_ store: any EventStore) async throws {
+        let sqlite = try #require(store as? SQLiteEventStore)
+        try sqlite.close()
+        try FileManager.default.removeItem(atPath: URL(fileURLWithPath: sqlite.path).deletingLastPathComponent().path)
+    }
+}
+
+@Test("the SQLite store passes the conformance suite", arguments: ConformanceCheck.all)
+func sqliteConformance(_ check: ConformanceCheck) async throws {
+    try await check.run(on: SQLiteBackend())
+}

@@ -1,0 +1,146 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+import StrataSQLite
+import Testing
+
+/// A temporary folder for one test's database files, removed afterwards.
+private func withTemporaryPath(_ body: (String) async throws -> Void) async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-sqlite-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try await body(folder.appendingPathComponent("events.sqlite").path)
+}
+
+private func event(_ n: Int = 0) -> NewEvent {
+    NewEvent(type: "Tested", data: Data(#"{"n":\#(n)}"#.utf8))
+}
+
+@Suite("SQLite event store")
+struct SQLiteEventStoreTests {
+    @Test("commits are fully synchronous by default, and the level is configurable")
+    func durability() async throws {
+        try await withTemporaryPath { path in
+            let store = try SQLiteEventStore(path: path)
+            #expect(store.configuration.durability == .full)
+            #expect(try await store.effectiveDurability() == .full)
+            try store.close()
+
+            var configuration = SQLiteEventStore.Configuration()
+            configuration.durability = .normal
+            let relaxed = try SQLiteEventStore(path: path, configuration: configuration)
+            #expect(try await relaxed.effectiveDurability() == .normal)
+            try relaxed.close()
+        }
+    }
+
+    @Test("opening an existing store again keeps its events and schema")
+    func reopenIsIdempotent() async throws {
+        try await withTemporaryPath { path in
+            let first = try SQLiteEventStore(path: path)
+            _ = try await first.append([event(1)], to: "order-1", expecting: .noStream)
+            let second = try SQLiteEventStore(path: path)
+            #expect(try await second.readStream("order-1").count == 1)
+            try first.close()
+            try second.close()
+        }
+    }
+
+    @Test("two stores on one file (as two processes) keep the version check and see each other's events")
+    func twoWritersOneFile() async throws {
+        try await withTemporaryPath { path in
+            var configuration = SQLiteEventStore.Configuration()
+            configuration.pollInterval = .milliseconds(20)
+            let left = try SQLiteEventStore(path: path, configuration: configuration)
+            let right = try SQLiteEventStore(path: path, configuration: configuration)
+            _ = try await left.append([event()], to: "order-1", expecting: .noStream)
+
+            let successes = await withTaskGroup(of: Bool.self) { group in
+                for n in 0..<20 {
+                    let store = n.isMultiple(of: 2) ? left : right
+                    group.addTask { (try? await store.append([event(n)], to: "order-1", expecting: .exactly(0))) != nil }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(successes == 1)
+
+            // The right store's subscription learns of the left store's appends by polling.
+            let seen = try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask {
+                    var count = 0
+                    for try await _ in right.subscribeToAll(from: .start, filter: .category("late")) {
+                        count += 1
+                        if count == 3 { break }
+                    }
+                    return count
+                }
+                group.addTask {
+                    for n in 0..<3 {
+                        _ = try await left.append([event(n)], to: StreamID(category: "late", id: "\(n)"), expecting: .noStream)
+                    }
+                    try await Task.sleep(for: .seconds(10))
+                    return -1
+                }
+                let first = try await group.next()
+                group.cancelAll()
+                return first
+            }
+            #expect(seen == 3)
+            try left.close()
+            try right.close()
+        }
+    }
+
+    @Test("a corrupt row is a typed error naming its position, not a crash")
+    func corruptRow() async throws {
+        try await withTemporaryPath { path in
+            let store = try SQLiteEventStore(path: path)
+            _ = try await store.append([event(1), event(2)], to: "order-1", expecting: .noStream)
+            try store.close()
+            try corrupt(path, sql: "UPDATE strata_events SET event_id = 'not-a-uuid' WHERE position = 2")
+
+            let reopened = try SQLiteEventStore(path: path)
+            let error = await #expect(throws: EventStoreError.self) { try await reopened.readStream("order-1") }
+            #expect(error?.code == .corruptEvent)
+            #expect(error?.message.contains("position 2") == true)
+            #expect(try await reopened.readAll(from: .start, limit: 1).count == 1, "rows before the corrupt one still read")
+            try reopened.close()
+        }
+    }
+
+    @Test("a closed store reports a storage error on every call")
+    func closedStore() async throws {
+        try await withTemporaryPath { path in
+            let store = try SQLiteEventStore(path: path)
+            try store.close()
+            let appendError = await #expect(throws: EventStoreError.self) { try await store.append([event()], to: "order-1", expecting: .any) }
+            #expect(appendError?.code == .storage)
+            let readError = await #expect(throws: EventStoreError.self) { try await store.readAll(from: .start, limit: 10) }
+            #expect(readError?.code == .storage)
+        }
+    }
+
+    @Test("a file that is not a database is a storage error when opened")
+    func notADatabase() async throws {
+        try await withTemporaryPath { path in
+            try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: EventStoreError.self) { try SQLiteEventStore(path: path) }
+            #expect(error?.code == .storage)
+        }
+    }
+}
+
+/// Changes the database behind the store's back, as a faulty tool or disk would.
+private func corrupt(_ path: String, sql: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["sqlite3", path, sql]
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "sqlite3 failed")
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+#===----------------------------------------------------------------------===//
+#
+# This source file is part of the Strata open source project.
+# SPDX-License-Identifier: Apache-2.0
+#
+#===----------------------------------------------------------------------===//
+#
+# Strata's whole test run, from a fresh clone: format lint, a debug build of every target (warnings are
+# errors), then every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "==> swift format lint"
+swift format lint --strict --recursive Package.swift Sources Tests
+
+echo "==> swift build --build-tests"
+swift build --build-tests
+
+echo "==> swift test"
+swift test
