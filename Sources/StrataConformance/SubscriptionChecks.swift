@@ -76,13 +76,20 @@ enum SubscriptionChecks {
     static func cancellation(_ backend: any ConformanceBackend) async throws {
         try await withStore(backend) { store in
             _ = try await store.append([event()], to: uniqueStream(), expecting: .noStream)
+            let (delivered, continuation) = AsyncStream.makeStream(of: Void.self)
             let subscriber = Task {
                 var count = 0
-                for try await _ in store.subscribeToAll(from: .start) { count += 1 }
+                for try await _ in store.subscribeToAll(from: .start) {
+                    count += 1
+                    continuation.yield()
+                }
                 return count
             }
-            // Give the subscriber time to deliver the history and start waiting for live events.
-            try await Task.sleep(for: .milliseconds(200))
+            // Once the history is delivered, the subscriber's next step is to wait for live events.
+            try await withDeadline(10, waitingFor: "the history on the subscription") {
+                for await _ in delivered { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
             subscriber.cancel()
             let count = try await withDeadline(10, waitingFor: "the cancelled subscription to end") {
                 try await subscriber.value

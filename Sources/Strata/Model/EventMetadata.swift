@@ -23,6 +23,14 @@ public struct EventMetadata: Hashable, Sendable {
         self.custom = custom
     }
 
+    /// The metadata as the one flat object of its JSON form: custom keys plus `correlationId` and `causationId`.
+    public var flattened: [String: String] {
+        var object = custom
+        object[Key.correlationID.stringValue] = correlationID
+        object[Key.causationID.stringValue] = causationID
+        return object
+    }
+
     /// Whether there is nothing in it.
     public var isEmpty: Bool { correlationID == nil && causationID == nil && custom.isEmpty }
 }
@@ -54,9 +62,7 @@ extension EventMetadata: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
-        try container.encodeIfPresent(correlationID, forKey: .correlationID)
-        try container.encodeIfPresent(causationID, forKey: .causationID)
-        for (key, value) in custom where key != Key.correlationID.stringValue && key != Key.causationID.stringValue {
+        for (key, value) in flattened {
             try container.encode(value, forKey: Key(stringValue: key))
         }
     }

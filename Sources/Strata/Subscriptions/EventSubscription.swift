@@ -79,7 +79,12 @@ public struct EventSubscription: AsyncSequence, Sendable {
                 }
                 // Taken before reading, so that a commit racing with the read still wakes the wait below.
                 let generation = subscription.signal.generation
-                buffer = try await subscription.readPage(nextPosition, subscription.pageSize, subscription.filter)
+                do {
+                    buffer = try await subscription.readPage(nextPosition, subscription.pageSize, subscription.filter)
+                } catch  where Task.isCancelled {
+                    // A read interrupted by cancellation (drivers throw CancellationError) ends the sequence quietly.
+                    return nil
+                }
                 index = 0
                 if buffer.isEmpty {
                     await subscription.signal.wait(after: generation, timeout: subscription.pollInterval)

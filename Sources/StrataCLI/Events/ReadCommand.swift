@@ -1,0 +1,69 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import Strata
+
+/// `strata events read`: prints a stream or the whole log as JSON lines.
+struct ReadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Print the events of one stream (--stream) or of the whole log (--all), one JSON object per line.",
+        usage: """
+            strata events read [--store <url>] --stream <id> [--from <version>] [--limit <n>] [--backwards]
+            strata events read [--store <url>] --all [--from <position>] [--limit <n>] [--category <category>] [--type <type> ...]
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("Read this stream.", valueName: "id"))
+    var stream: String?
+
+    @Flag(help: "Read the whole log, in global order.")
+    var all = false
+
+    @Option(help: ArgumentHelp("The first stream version (--stream) or global position (--all) to print.", valueName: "n"))
+    var from: UInt64?
+
+    @Option(help: ArgumentHelp("The most events to print; default: all of them.", valueName: "n"))
+    var limit: Int?
+
+    @Flag(help: "Read the stream from --from (default: its last event) towards its first. --stream only.")
+    var backwards = false
+
+    @OptionGroup(title: "Filters (--all only)") var filter: FilterOptions
+
+    func run() async throws {
+        let read = try pagedRead()
+        let location = try storeOptions.location()
+        try await location.withStore { store in
+            try await read.forEachPage(of: store) { page in
+                var lines = Data()
+                for event in page { lines.append(try EventJSON.line(for: event)) }
+                try StandardOutput.write(lines)
+            }
+        }
+    }
+
+    /// Checks the combination of options and says what to read.
+    func pagedRead() throws(CLIError) -> PagedRead {
+        if let limit, limit < 1 { throw .badInput("--limit must be at least 1") }
+        switch (stream, all) {
+        case (nil, false), (.some, true):
+            throw .badInput("give exactly one of --stream <id> and --all")
+        case (let stream?, false):
+            guard filter.isEmpty else { throw .badInput("--category and --type apply to --all only") }
+            let direction: ReadDirection = backwards ? .backwards : .forwards
+            let start = from.map { StreamVersion($0) } ?? (backwards ? .max : .first)
+            return PagedRead(source: .stream(try ArgumentInput.streamID(stream), direction: direction, from: start), limit: limit)
+        case (nil, true):
+            guard !backwards else { throw .badInput("--backwards applies to --stream only") }
+            return PagedRead(source: .all(from: GlobalPosition(from ?? 0), filter: try filter.eventFilter()), limit: limit)
+        }
+    }
+}

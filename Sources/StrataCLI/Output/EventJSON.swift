@@ -1,0 +1,45 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+
+/// The JSON shape of a recorded event in CLI output (and later in HTTP responses).
+///
+/// ```json
+/// {"data":{"owner":"Ada"},"eventId":"…","metadata":{"correlationId":"…"},"position":7,
+///  "recordedAt":"2025-01-31T09:15:02.123Z","stream":"account-1","type":"AccountOpened","version":0}
+/// ```
+/// `data` is the event's JSON embedded as JSON. Data that is not JSON (written by some other client) is
+/// reported as `"data": null` plus `dataBase64`, so that nothing is lost and every line stays valid JSON.
+enum EventJSON {
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
+
+    /// The event as a JSON object.
+    static func object(for event: RecordedEvent) -> [String: Any] {
+        var object: [String: Any] = [
+            "position": event.position.value,
+            "stream": event.stream.rawValue,
+            "version": event.version.value,
+            "type": event.type,
+            "eventId": event.id.uuidString.lowercased(),
+            "metadata": event.metadata.flattened,
+            "recordedAt": timestampStyle.format(event.recordedAt),
+        ]
+        if let data = try? JSONSerialization.jsonObject(with: event.data, options: [.fragmentsAllowed]) {
+            object["data"] = data
+        } else {
+            object["data"] = NSNull()
+            object["dataBase64"] = event.data.base64EncodedString()
+        }
+        return object
+    }
+
+    /// The event as one line of JSON, newline included.
+    static func line(for event: RecordedEvent) throws -> Data {
+        try JSONLine.encode(object(for: event))
+    }
+}

@@ -1,3 +1,0 @@
-import ArgumentParser
-import StrataSQLite
-print("x")
