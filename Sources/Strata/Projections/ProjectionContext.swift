@@ -1,0 +1,52 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+/// What a projection's handler writes through: its collections and tables in the generation being built,
+/// inside the batch's transaction.
+public struct ProjectionContext: Sendable {
+    /// The projection's name.
+    public let projection: String
+    /// The generation being written.
+    public let generation: Int
+    /// The read-store transaction of the batch.
+    public let transaction: any ReadStoreTransaction
+    let schema: ReadModelSchema
+
+    init(projection: String, generation: Int, schema: ReadModelSchema, transaction: any ReadStoreTransaction) {
+        self.projection = projection
+        self.generation = generation
+        self.schema = schema
+        self.transaction = transaction
+    }
+
+    /// The declared document collection `name`, typed as `type`.
+    ///
+    /// - Throws: ReadStoreError with code `unknownName` when the projection's schema does not declare it.
+    public func documents<Document: Codable>(_ name: String, as type: Document.Type = Document.self) throws -> DocumentWriter<Document> {
+        guard let declared = schema.collections.first(where: { $0.name == name }) else {
+            throw ReadStoreError(.unknownName, "projection '\(projection)' declares no collection '\(name)'")
+        }
+        return DocumentWriter(
+            collection: ReadModelNames.physicalName(projection: projection, name: name, generation: generation),
+            indexes: declared.indexes,
+            transaction: transaction
+        )
+    }
+
+    /// The physical names of the projection's tables in this generation.
+    public var tables: ReadModelTables { ReadModelTables(projection: projection, generation: generation) }
+
+    /// The physical name of table `name` in this generation.
+    public func table(_ name: String) -> String { tables[name] }
+
+    /// Raw SQL inside the batch's transaction.
+    ///
+    /// - Throws: ReadStoreError with code `unsupported` when the read store has no SQL.
+    public func sql() throws -> any SQLExecutor {
+        guard let sql = transaction.sql else { throw ReadStoreError(.unsupported, "this read store has no SQL") }
+        return sql
+    }
+}

@@ -1,0 +1,55 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Synchronization
+
+/// The positions this process's projections have processed through, and a way to wait for them.
+///
+/// A ProjectionRunner advances it after each committed batch and wakes every waiter, as AppendSignal does
+/// for subscriptions, so a read-your-writes query answers as soon as its projections pass its position,
+/// with no polling. Share one instance between the runner and QueryHandlers.
+public final class ProjectionProgress: Sendable {
+    private let positions = Mutex<[String: GlobalPosition]>([:])
+    private let signal = AppendSignal()
+
+    public init() {}
+
+    /// The position `projection` has processed through, or `nil` when it has not reported one.
+    public func position(of projection: String) -> GlobalPosition? {
+        positions.withLock { $0[projection] }
+    }
+
+    /// Records that `projection` has processed through `position`, and wakes waiters.
+    ///
+    /// The position is recorded as given: after a reset it may go back, since the read model really did.
+    public func advance(_ projection: String, to position: GlobalPosition) {
+        positions.withLock { $0[projection] = position }
+        signal.notify()
+    }
+
+    /// Waits until every projection of `projections` has processed through `position`.
+    ///
+    /// - Throws: StaleReadModel when `timeout` elapses first, naming the projection that lags; CancellationError
+    ///   when the task is cancelled.
+    public func wait(for projections: [String], through position: GlobalPosition, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while true {
+            // Taken before checking, so that an advance racing with the check still wakes the wait.
+            let generation = signal.generation
+            guard let lagging = firstLagging(projections, position) else { return }
+            try Task.checkCancellation()
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero else {
+                throw StaleReadModel(projection: lagging, required: position, reached: self.position(of: lagging) ?? .start, timeout: timeout)
+            }
+            await signal.wait(after: generation, timeout: remaining)
+        }
+    }
+
+    private func firstLagging(_ projections: [String], _ position: GlobalPosition) -> String? {
+        positions.withLock { positions in projections.first { (positions[$0] ?? .start) < position } }
+    }
+}

@@ -1,0 +1,179 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Runs one projection for a ProjectionRunner: the catch-up and live loop, rebuilds and the metrics.
+final class ProjectionWorker: Sendable {
+    struct Runtime: Sendable {
+        var state = ProjectionState.stopped
+        var lastError: String?
+    }
+
+    let projection: any Projection
+    let schema: ReadModelSchema
+    let policy: ProjectionFailurePolicy
+    let store: any EventStore
+    let readStore: any ReadStore
+    let progress: ProjectionProgress
+    let configuration: ProjectionRunner.Configuration
+    let logger: Logger
+    /// Raised by control requests (rebuild, reset), so an idle loop looks at the registry again.
+    let control = AppendSignal()
+    private let runtimeState = Mutex(Runtime())
+    private let lagGauge: Gauge
+    private let checkpointGauge: Gauge
+
+    init(
+        projection: any Projection,
+        store: any EventStore,
+        readStore: any ReadStore,
+        progress: ProjectionProgress,
+        configuration: ProjectionRunner.Configuration
+    ) {
+        self.projection = projection
+        self.schema = projection.schema
+        self.policy = projection.failurePolicy ?? configuration.failurePolicy
+        self.store = store
+        self.readStore = readStore
+        self.progress = progress
+        self.configuration = configuration
+        var logger = configuration.logger
+        logger[metadataKey: "strata.projection"] = "\(projection.name)"
+        self.logger = logger
+        lagGauge = Gauge(label: "strata_projection_lag_events", dimensions: [("projection", projection.name)])
+        checkpointGauge = Gauge(label: "strata_projection_checkpoint", dimensions: [("projection", projection.name)])
+    }
+
+    var name: String { projection.name }
+
+    var runtime: Runtime { runtimeState.withLock { $0 } }
+
+    func setState(_ state: ProjectionState) {
+        runtimeState.withLock { $0.state = state }
+    }
+
+    func recordError(_ error: any Error) {
+        runtimeState.withLock { $0.lastError = "\(error)" }
+    }
+
+    /// Runs until cancelled, shut down gracefully, or stopped by an error (state failed).
+    func run() async {
+        setState(.catchingUp)
+        do {
+            var record = try await retrying { try await self.readStore.withTransaction { try await self.start($0) } }
+            publish(record, head: nil)
+            try await follow(&record)
+            setState(.stopped)
+        } catch  where Task.isCancelled || Task.isShuttingDownGracefully {
+            setState(.stopped)
+        } catch {
+            recordError(error)
+            setState(.failed)
+            logger.error("projection stopped", metadata: ["strata.error": "\(error)"])
+        }
+    }
+
+    /// The catch-up and live loop. A batch is whatever matching events are committed, up to the batch size.
+    private func follow(_ record: inout ProjectionRecord) async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let lane = record.rebuilding ?? record.active
+            let rebuilding = record.rebuilding != nil
+            let controlGeneration = control.generation
+            // The head is read before the page: every event up to it is committed, so when the page comes back
+            // short, every matching event up to the head is in it and the lane has processed through the head,
+            // even where the projection handles none of the events.
+            let head = try await retrying { try await self.store.headPosition() }
+            let page = try await retrying {
+                try await self.store.readAll(from: lane.position.next, limit: self.configuration.batchSize, filter: self.projection.filter)
+            }
+            let caughtUp = page.count < configuration.batchSize
+            let through = caughtUp ? max(head, page.last?.position ?? .start) : page[page.count - 1].position
+            setState(rebuilding ? .rebuilding : caughtUp ? .live : .catchingUp)
+            if through > lane.position || (rebuilding && caughtUp) {
+                _ = try await apply(page[...], through: through, switching: rebuilding && caughtUp, record: &record)
+                publish(record, head: head)
+                continue
+            }
+            publish(record, head: head)
+            guard await waitForChange(after: through, controlGeneration: controlGeneration) else { return }
+            // A control request or another process may have changed the registry while the loop was idle.
+            record = try await retrying { try await self.readStore.withTransaction { try await self.start($0) } }
+        }
+    }
+
+    /// Waits for a commit after `position` or a control request; `false` on shutdown or cancellation.
+    private func waitForChange(after position: GlobalPosition, controlGeneration: UInt64) async -> Bool {
+        let store = self.store
+        let control = self.control
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var events = store.subscribeToAll(from: position.next, filter: .all).cancelOnGracefulShutdown().makeAsyncIterator()
+                do {
+                    return try await events.next() != nil
+                } catch {
+                    // The next read reports the failure, with retries.
+                    return !Task.isCancelled
+                }
+            }
+            group.addTask {
+                await control.wait(after: controlGeneration)
+                return !Task.isCancelled
+            }
+            let woke = await group.next() ?? false
+            group.cancelAll()
+            return woke && !Task.isCancelled && !Task.isShuttingDownGracefully
+        }
+    }
+
+    private func publish(_ record: ProjectionRecord, head: GlobalPosition?) {
+        progress.advance(name, to: record.active.position)
+        checkpointGauge.record(Int64(clamping: record.active.position.value))
+        if let head {
+            lagGauge.record(Int64(clamping: head.value > record.active.position.value ? head.value - record.active.position.value : 0))
+        }
+    }
+
+    /// Runs `operation`, retrying failures of the stores (not of handlers) with the policy's back-off.
+    func retrying<T>(_ operation: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await operation()
+            } catch {
+                if Task.isCancelled || error is CancellationError || error is ProjectionStopped || attempt >= policy.retry.maximumAttempts {
+                    throw error
+                }
+                recordError(error)
+                logger.debug("store access failed, retrying", metadata: ["strata.error": "\(error)", "strata.attempt": "\(attempt)"])
+                try await backOff(after: attempt)
+                attempt += 1
+            }
+        }
+    }
+
+    func backOff(after attempt: Int) async throws {
+        let delay = policy.retry.delay(after: attempt)
+        guard delay > .zero else { return }
+        try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+    }
+}
+
+/// A handler failed after its attempts and the policy says stop.
+struct ProjectionStopped: Error, CustomStringConvertible {
+    var projection: String
+    var position: GlobalPosition
+    var stream: StreamID
+    var underlying: any Error
+
+    var description: String {
+        "projection '\(projection)' stopped at position \(position) (stream '\(stream)'): \(underlying)"
+    }
+}

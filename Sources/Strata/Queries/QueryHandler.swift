@@ -1,0 +1,78 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+/// Answers queries from a read store, optionally only once the read models reflect a given write.
+///
+/// Pass the position an append or command returned as `minimumPosition` for read-your-writes: the handler
+/// waits (woken by the runner through ProjectionProgress, without polling) until every projection the query
+/// reads has processed through it, and throws StaleReadModel after `timeout` rather than answer from a
+/// read model that does not show the write yet.
+///
+/// ```swift
+/// let queries = QueryHandler(readStore: readStore, progress: runner.progress)
+/// let result = try await commands.handle(.place(customer: "c-1"), on: "order-7")
+/// let open = try await queries.ask(OpenOrders(customerId: "c-1"), minimumPosition: result.position)
+/// ```
+public struct QueryHandler: Sendable {
+    /// The read store queries read.
+    public let readStore: any ReadStore
+    /// Where projections of this process report progress; `nil` when none run here, in which case a
+    /// read-your-writes query checks the registry once and does not wait.
+    public let progress: ProjectionProgress?
+    /// How long a read-your-writes query waits by default.
+    public var timeout: Duration
+
+    public init(readStore: any ReadStore, progress: ProjectionProgress?, timeout: Duration = .seconds(5)) {
+        self.readStore = readStore
+        self.progress = progress
+        self.timeout = timeout
+    }
+
+    /// Answers `query`.
+    ///
+    /// - Parameters:
+    ///   - query: The query.
+    ///   - minimumPosition: A consistency token: answer only from read models that have processed through it.
+    ///   - timeout: How long to wait for them; the handler's `timeout` when `nil`.
+    /// - Throws: StaleReadModel when the read models do not reach `minimumPosition` in time; whatever the query throws.
+    public func ask<Q: Query>(_ query: Q, minimumPosition: GlobalPosition? = nil, timeout: Duration? = nil) async throws -> Q.Result {
+        if let minimumPosition, minimumPosition > .start {
+            try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout)
+        }
+        let generations = try await activeGenerations(query.projections)
+        do {
+            return try await readStore.withReader { reader in try await query.run(on: ReadModelReader(store: reader)) }
+        } catch {
+            // A rebuild that switched generations under the query drops the tables it was reading; the new
+            // generation holds the same data (or newer), so asking again is safe.
+            guard try await activeGenerations(query.projections) != generations else { throw error }
+            return try await readStore.withReader { reader in try await query.run(on: ReadModelReader(store: reader)) }
+        }
+    }
+
+    private func waitFor(_ projections: [String], through position: GlobalPosition, timeout: Duration) async throws {
+        // The registry is the durable truth (and covers runners in other processes); the in-process progress
+        // only adds the wake-up.
+        let persisted = try await readStore.withReader { reader in
+            var positions: [String: GlobalPosition] = [:]
+            for name in projections { positions[name] = try await reader.projectionRecord(named: name)?.active.position ?? .start }
+            return positions
+        }
+        guard let lagging = projections.first(where: { persisted[$0]! < position }) else { return }
+        guard let progress else {
+            throw StaleReadModel(projection: lagging, required: position, reached: persisted[lagging]!, timeout: .zero)
+        }
+        try await progress.wait(for: projections, through: position, timeout: timeout)
+    }
+
+    private func activeGenerations(_ projections: [String]) async throws -> [Int?] {
+        try await readStore.withReader { reader in
+            var generations: [Int?] = []
+            for name in projections { generations.append(try await reader.projectionRecord(named: name)?.active.number) }
+            return generations
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+import Testing
+
+enum RebuildChecks {
+    static let all: [ReadStoreConformanceCheck] = [
+        ReadStoreConformanceCheck("a rebuild is built beside the live read model, which answers queries until an atomic switch", rebuildBeside),
+        ReadStoreConformanceCheck("a new code version is rebuilt from the start when configured, or kept when not", versionChange),
+        ReadStoreConformanceCheck("a checkpoint can be reset to a position", reset),
+    ]
+
+    static func rebuildBeside(_ backend: any ReadStoreConformanceBackend) async throws {
+        try await withStores(backend) { events, readStore in
+            let head = try await OrderEvents.appendHistory(to: events, orders: 9)
+            let gate = Gate()
+            let runner = ProjectionRunner(
+                store: events,
+                readStore: readStore,
+                projections: [OrderProjection(gate: gate)],
+                configuration: fastConfiguration(batchSize: 4)
+            )
+            let queries = QueryHandler(readStore: readStore, progress: runner.progress, timeout: .seconds(10))
+            try await whileRunning(runner) {
+                try await caughtUp(runner, to: head)
+                let before = try await orderSummaries(readStore)
+                let forCustomer = try await queries.ask(OrdersQuery(customer: "c1"), minimumPosition: head)
+                try await runner.rebuild("orders")
+                try await eventually("the rebuild to start") { gate.isReached }
+                let status = try await runner.status(of: "orders")
+                #expect(status.state == .rebuilding)
+                #expect(status.generation == 1)
+                #expect(status.checkpoint == head)
+                // Mid-rebuild, queries (read-your-writes ones too) are answered in full from generation 1.
+                #expect(try await orderSummaries(readStore) == before)
+                #expect(try await queries.ask(OrdersQuery(customer: "c1"), minimumPosition: head) == forCustomer)
+                gate.openGate()
+                try await eventually("the switch") { try await runner.status(of: "orders").generation == 2 }
+                #expect(try await orderSummaries(readStore) == before, "an unchanged projection rebuilds the same read model")
+                #expect(try await queries.ask(OrdersQuery(customer: "c1"), minimumPosition: head) == forCustomer)
+                let after = try await runner.status(of: "orders")
+                #expect(after.rebuildCheckpoint == nil)
+                #expect(after.checkpoint == head)
+                // The old generation is gone.
+                await #expect(throws: ReadStoreError.self) {
+                    try await readStore.withReader { try await $0.document(key: "order-o1", in: "orders__orders__g1") }
+                }
+                // Live events go on to the new generation.
+                let next = try await events.append([OrderEvents.placed(customer: "c9", amount: 5)], to: "order-late", expecting: .noStream)
+                #expect(try await queries.ask(OrdersQuery(customer: "c9"), minimumPosition: next.position).map(\.amount) == [5])
+            }
+        }
+    }
+
+    static func versionChange(_ backend: any ReadStoreConformanceBackend) async throws {
+        try await withStores(backend) { events, readStore in
+            let head = try await OrderEvents.appendHistory(to: events, orders: 6)
+            let first = ProjectionRunner(store: events, readStore: readStore, projections: [OrderProjection()], configuration: fastConfiguration())
+            try await whileRunning(first) { try await caughtUp(first, to: head) }
+            #expect(try await orderSummaries(readStore)["order-o0"]?.status == "shipped")
+
+            var keeping = fastConfiguration()
+            keeping.rebuildOnVersionChange = false
+            let kept = ProjectionRunner(store: events, readStore: readStore, projections: [OrderProjection(version: 2)], configuration: keeping)
+            try await whileRunning(kept) { try await caughtUp(kept, to: head) }
+            #expect(try await kept.status(of: "orders").generation == 1)
+            #expect(try await orderSummaries(readStore)["order-o0"]?.status == "shipped", "the read model is kept as it was")
+
+            let rebuilding = ProjectionRunner(
+                store: events,
+                readStore: readStore,
+                projections: [OrderProjection(version: 3)],
+                configuration: fastConfiguration()
+            )
+            try await whileRunning(rebuilding) {
+                try await eventually("the rebuild of version 3") { try await rebuilding.status(of: "orders").generation == 2 }
+            }
+            let summaries = try await orderSummaries(readStore)
+            #expect(summaries["order-o0"]?.status == "SHIPPED")
+            #expect(summaries["order-o2"]?.status == "CANCELLED")
+            #expect(summaries.count == 6)
+            expectAppliedOnce(summaries)
+            let record = try await readStore.withReader { try await $0.projectionRecord(named: "orders") }
+            #expect(record?.active.version == 3)
+            #expect(record?.active.position == head)
+        }
+    }
+
+    static func reset(_ backend: any ReadStoreConformanceBackend) async throws {
+        try await withStores(backend) { events, readStore in
+            let head = try await OrderEvents.appendHistory(to: events, orders: 4)
+            let counter = EventCounter()
+            let runner = ProjectionRunner(store: events, readStore: readStore, projections: [counter], configuration: fastConfiguration())
+            try await whileRunning(runner) {
+                try await caughtUp(runner, ["event-counter"], to: head)
+                try await runner.reset("event-counter", to: GlobalPosition(head.value - 2))
+                try await eventually("the reset to be re-applied") {
+                    let counts = try await readStore.withReader { reader in
+                        try await DocumentReader<[String: Int]>(collection: "event_counter__counts__g1", reader: reader).get("all")
+                    }
+                    return counts?.values.reduce(0, +) == Int(head.value) + 2
+                }
+                #expect(try await runner.status(of: "event-counter").checkpoint == head)
+            }
+        }
+    }
+}

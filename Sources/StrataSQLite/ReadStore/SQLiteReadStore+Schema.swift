@@ -1,0 +1,59 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import GRDB
+
+extension SQLiteReadStore {
+    /// The versioned schema of the registry tables. Migrations only ever add: a released one is never edited.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("strata-read-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE strata_projections (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        active_generation INTEGER NOT NULL,
+                        active_version INTEGER NOT NULL,
+                        active_position INTEGER NOT NULL,
+                        active_schema_version INTEGER NOT NULL,
+                        rebuild_generation INTEGER,
+                        rebuild_version INTEGER,
+                        rebuild_position INTEGER,
+                        rebuild_schema_version INTEGER,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE TABLE strata_parked_events (
+                        projection TEXT NOT NULL,
+                        generation INTEGER NOT NULL,
+                        position INTEGER NOT NULL,
+                        stream_id TEXT NOT NULL,
+                        stream_version INTEGER NOT NULL,
+                        event_id TEXT NOT NULL,
+                        event_type TEXT NOT NULL,
+                        data BLOB NOT NULL,
+                        metadata BLOB,
+                        recorded_at REAL NOT NULL,
+                        error TEXT NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        parked_at REAL NOT NULL,
+                        PRIMARY KEY (projection, generation, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX strata_parked_events_stream ON strata_parked_events (projection, generation, stream_id);
+                    CREATE TABLE strata_document_collections (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        indexes TEXT NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+
+    /// `name` quoted as a SQL identifier.
+    static func quoted(_ name: String) -> String {
+        "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""
+    }
+}
