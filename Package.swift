@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Strata", targets: ["Strata"]),
         .library(name: "StrataSQLite", targets: ["StrataSQLite"]),
+        .library(name: "StrataPostgres", targets: ["StrataPostgres"]),
         .library(name: "StrataConformance", targets: ["StrataConformance"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The core: value types, protocols and runtimes. No I/O dependencies.
@@ -47,6 +50,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The production backend: PostgreSQL through postgres-nio. The only module that imports PostgresNIO.
+        .target(
+            name: "StrataPostgres",
+            dependencies: [
+                "Strata",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The behaviour suite every event-store backend must pass.
         .target(
             name: "StrataConformance",
@@ -60,6 +75,7 @@ let package = Package(
             dependencies: [
                 "Strata",
                 "StrataSQLite",
+                "StrataPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,6 +100,11 @@ let package = Package(
         .testTarget(
             name: "StrataSQLiteTests",
             dependencies: ["Strata", "StrataSQLite", "StrataConformance"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StrataPostgresTests",
+            dependencies: ["Strata", "StrataPostgres", "StrataConformance"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,9 +7,12 @@
 #===----------------------------------------------------------------------===//
 #
 # Strata's whole test run, from a fresh clone: format lint, a debug build of every target (warnings are
-# errors), then every test.
+# errors), then every test, with a throwaway PostgreSQL 15 server that this script starts and stops itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+source scripts/throwaway-postgres.sh
+start_throwaway_postgres
 
 echo "==> swift format lint"
 swift format lint --strict --recursive Package.swift Sources Tests

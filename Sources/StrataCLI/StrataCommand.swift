@@ -16,7 +16,7 @@ struct StrataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
         abstract: "Inspect and write a Strata event store.",
-        subcommands: [EventsCommand.self]
+        subcommands: [EventsCommand.self, MigrateCommand.self]
     )
 
     static func main() async {

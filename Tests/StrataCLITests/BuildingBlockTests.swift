@@ -32,6 +32,9 @@ struct BuildingBlockTests {
         #expect(try StoreOptions.parse([]).location(environment: environment).kind == .sqlite(path: "/env.sqlite"))
         #expect(try StoreOptions.parse([]).location(environment: [:]) == .default)
         #expect(try StoreOptions.parse([]).location(environment: ["STRATA_STORE": ""]) == .default)
+        let postgres = ["STRATA_POSTGRES_URL": "postgres://u@db/app"]
+        #expect(try StoreOptions.parse([]).location(environment: postgres).kind == .postgres(url: "postgres://u@db/app"))
+        #expect(try StoreOptions.parse([]).location(environment: postgres.merging(environment) { $1 }).kind == .sqlite(path: "/env.sqlite"))
     }
 
     @Test("data that is not JSON is kept as base64 rather than lost")

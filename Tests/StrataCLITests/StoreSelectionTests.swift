@@ -39,9 +39,9 @@ struct StoreSelectionTests {
     }
 
     @Test(
-        "PostgreSQL URLs are refused for now, other schemes are bad input",
+        "malformed PostgreSQL URLs and other schemes are bad input",
         arguments: [
-            ("postgres://localhost/strata", "PostgreSQL stores are not supported by this build yet"),
+            ("postgres://localhost/strata?sslmode=sometimes", "unknown sslmode"),
             ("mysql://localhost/strata", "unsupported store URL"),
             ("sqlite:", "names no file"),
         ])

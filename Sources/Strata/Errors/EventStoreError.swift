@@ -20,6 +20,9 @@ public struct EventStoreError: Error, CustomStringConvertible {
         public static let corruptEvent = Code(name: "corruptEvent")
         /// The database failed or could not be reached.
         public static let storage = Code(name: "storage")
+        /// The database cannot be reached right now (a lost connection, a restarting server). The operation may
+        /// succeed if retried; an append whose outcome is unknown is safe to retry with the same event ids.
+        public static let unavailable = Code(name: "unavailable")
         /// The store was closed.
         public static let closed = Code(name: "closed")
 

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Strata
+import StrataPostgres
 import StrataSQLite
 
 /// Where an event store lives, parsed from a store URL such as `sqlite:./strata-data/events.sqlite`.
@@ -19,7 +20,7 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
         case postgres(url: String)
     }
 
-    /// The store used when neither `--store` nor `STRATA_STORE` names one.
+    /// The store used when neither `--store`, `STRATA_STORE` nor `STRATA_POSTGRES_URL` names one.
     static let `default` = StoreLocation(kind: .sqlite(path: "./strata-data/events.sqlite"))
 
     let kind: Kind
@@ -31,6 +32,11 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: CLIError for any other form.
     init(parsing text: String) throws(CLIError) {
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            do {
+                _ = try PostgresConnectionSettings(url: text)
+            } catch {
+                throw .badInput("\(error)")
+            }
             self.init(kind: .postgres(url: text))
             return
         }
@@ -48,14 +54,15 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
     var description: String {
         switch kind {
         case .sqlite(let path): "sqlite:\(path)"
-        case .postgres(let url): url
+        case .postgres(let url): PostgresConnectionSettings.redacted(url)
         }
     }
 
-    /// Opens the store, creating a SQLite file and its folder when missing.
+    /// Opens the store, runs `body` with it and closes it, whether `body` succeeds or not.
     ///
-    /// - Throws: CLIError when the backend is unsupported or the store cannot be opened.
-    func open() throws -> OpenStore {
+    /// A SQLite file and its folder are created when missing. A PostgreSQL store is migrated first (migrations are
+    /// idempotent and safe beside other processes), and its client runs for as long as `body` does.
+    func withStore<Result>(_ body: (any EventStore) async throws -> Result) async throws -> Result {
         switch kind {
         case .sqlite(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -65,38 +72,24 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
                 throw CLIError.badInput("cannot create the folder \(folder.path) for the store: \(error.localizedDescription)")
             }
             let store = try SQLiteEventStore(path: path)
-            return OpenStore(store: store, close: store.close)
-        case .postgres:
-            throw CLIError.badInput("PostgreSQL stores are not supported by this build yet")
+            let result: Result
+            do {
+                result = try await body(store)
+            } catch {
+                // The body's error says what went wrong; a failure to close as well would only hide it.
+                try? store.close()
+                throw error
+            }
+            try store.close()
+            return result
+        case .postgres(let url):
+            let store = try PostgresEventStore(url: url)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+                return try await body(store)
+            }
         }
     }
-
-    /// Opens the store, runs `body` with it and closes it, whether `body` succeeds or not.
-    func withStore<Result>(_ body: (any EventStore) async throws -> Result) async throws -> Result {
-        let open = try open()
-        let result: Result
-        do {
-            result = try await body(open.store)
-        } catch {
-            // The body's error says what went wrong; a failure to close as well would only hide it.
-            try? open.close()
-            throw error
-        }
-        try open.close()
-        return result
-    }
-}
-
-/// An opened event store and the way to close it.
-struct OpenStore: Sendable {
-    let store: any EventStore
-    private let closeStore: @Sendable () throws -> Void
-
-    init(store: any EventStore, close: @escaping @Sendable () throws -> Void) {
-        self.store = store
-        self.closeStore = close
-    }
-
-    /// Releases the store's files or connections; the store must not be used afterwards.
-    func close() throws { try closeStore() }
 }

@@ -1,0 +1,52 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import PostgresNIO
+import Strata
+
+/// Turns postgres-nio's errors into the store's own.
+enum PostgresErrors {
+    /// Connection loss and a server that is starting or shutting down are `unavailable` (worth retrying);
+    /// anything else is a `storage` failure.
+    static func translate(_ error: any Error, _ what: String) -> EventStoreError {
+        if let error = error as? EventStoreError { return error }
+        if isTransient(error) {
+            return EventStoreError(.unavailable, "PostgreSQL is unavailable, could not \(what)", underlying: error)
+        }
+        return EventStoreError(.storage, "PostgreSQL failed to \(what): \(message(of: error))", underlying: error)
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        if let transaction = error as? PostgresTransactionError {
+            return [transaction.beginError, transaction.closureError, transaction.commitError].contains { $0.map(isTransient) ?? false }
+        }
+        // The client's pool reports a server it cannot connect to (its circuit breaker tripped, a request timed out)
+        // with an error type of its underscored module, so it is recognised by name; a pool that was shut down is
+        // final, not transient.
+        let typeName = String(reflecting: type(of: error))
+        if typeName.hasSuffix("ConnectionPoolError") {
+            return !String(reflecting: error).contains("poolShutdown")
+        }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+            return true
+        case .server:
+            // Class 08: connection exceptions; class 57P: the server is shutting down or starting up.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57P")
+        default:
+            return false
+        }
+    }
+
+    static func message(of error: any Error) -> String {
+        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
+            return message
+        }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,130 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import PostgresNIO
+import Strata
+
+extension PostgresEventStore {
+    private var selectColumns: String {
+        """
+        SELECT position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at
+        FROM \(schema.quoted).strata_events
+        """
+    }
+
+    public func readStream(
+        _ stream: StreamID,
+        from version: StreamVersion,
+        direction: ReadDirection,
+        limit: Int
+    ) async throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        let from = Int64(clamping: version.value)
+        let query: PostgresQuery =
+            direction == .forwards
+            ? "\(unescaped: selectColumns) WHERE stream_id = \(stream.rawValue) AND stream_version >= \(from) ORDER BY stream_version ASC LIMIT \(limit)"
+            : "\(unescaped: selectColumns) WHERE stream_id = \(stream.rawValue) AND stream_version <= \(from) ORDER BY stream_version DESC LIMIT \(limit)"
+        return try await fetchEvents(query)
+    }
+
+    public func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        var bindings = PostgresBindings()
+        var conditions = ["position >= $1"]
+        bindings.append(Int64(clamping: position.value))
+        if let category = filter.category {
+            bindings.append(category)
+            conditions.append("category = $\(bindings.count)")
+        }
+        if let types = filter.eventTypes {
+            guard !types.isEmpty else { return [] }
+            bindings.append(types.sorted())
+            conditions.append("event_type = ANY($\(bindings.count))")
+        }
+        bindings.append(limit)
+        let sql = "\(selectColumns) WHERE \(conditions.joined(separator: " AND ")) ORDER BY position ASC LIMIT $\(bindings.count)"
+        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings))
+    }
+
+    public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
+        try await translatingErrors("read the stream version") {
+            let rows = try await client.query(
+                "SELECT max(stream_version) FROM \(unescaped: schema.quoted).strata_events WHERE stream_id = \(stream.rawValue)",
+                logger: logger
+            )
+            for try await version in rows.decode(Int64?.self) {
+                return version.map { StreamVersion(UInt64($0)) }
+            }
+            return nil
+        }
+    }
+
+    public func headPosition() async throws -> GlobalPosition {
+        try await translatingErrors("read the head position") {
+            let rows = try await client.query("SELECT position FROM \(unescaped: schema.quoted).strata_head", logger: logger)
+            for try await position in rows.decode(Int64.self) {
+                return GlobalPosition(UInt64(position))
+            }
+            return .start
+        }
+    }
+
+    private func fetchEvents(_ query: PostgresQuery) async throws -> [RecordedEvent] {
+        try await translatingErrors("read events") {
+            let rows = try await client.query(query, logger: logger)
+            var events: [RecordedEvent] = []
+            for try await row in rows {
+                events.append(try Self.recordedEvent(from: row))
+            }
+            return events
+        }
+    }
+
+    /// Decodes one row of `selectColumns`; a row that does not decode is reported with its position.
+    static func recordedEvent(from row: PostgresRow) throws -> RecordedEvent {
+        let (position, streamText, version, id, type, data, correlation, causation, metadata, recordedAt) = try row.decode(
+            (Int64, String, Int64, UUID, String, ByteBuffer, String?, String?, ByteBuffer?, Date).self
+        )
+        let stream: StreamID
+        do {
+            stream = try StreamID(streamText)
+        } catch {
+            throw EventStoreError(.corruptEvent, "the event at position \(position) has a malformed stream id", underlying: error)
+        }
+        var custom: [String: String] = [:]
+        if let metadata {
+            do {
+                custom = try JSONDecoder().decode([String: String].self, from: Data(metadata.readableBytesView))
+            } catch {
+                throw EventStoreError(.corruptEvent, "the event at position \(position) has malformed metadata", underlying: error)
+            }
+        }
+        return RecordedEvent(
+            id: id,
+            stream: stream,
+            version: StreamVersion(UInt64(version)),
+            position: GlobalPosition(UInt64(position)),
+            type: type,
+            data: Data(data.readableBytesView),
+            metadata: EventMetadata(correlationID: correlation, causationID: causation, custom: custom),
+            recordedAt: recordedAt
+        )
+    }
+
+    /// Runs a database access, reporting driver failures as EventStoreError.
+    func translatingErrors<T>(_ what: String, _ access: () async throws -> T) async throws -> T {
+        do {
+            return try await access()
+        } catch let error as EventStoreError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw PostgresErrors.translate(error, what)
+        }
+    }
+}

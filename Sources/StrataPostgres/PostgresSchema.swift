@@ -1,0 +1,154 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+/// The versioned schema of a PostgreSQL event store, inside its own PostgreSQL schema.
+///
+/// Migrations only ever add; a released migration is never edited. They are applied in order, each in its own
+/// transaction, under an advisory lock so that several processes starting at once apply each exactly once.
+struct PostgresSchema: Sendable {
+    /// The PostgreSQL schema, already validated as a plain identifier.
+    let name: String
+
+    /// The quoted schema name, for SQL text.
+    var quoted: String { "\"\(name)\"" }
+
+    /// The channel appends notify on after they commit.
+    var channel: String { "strata_events_\(name)" }
+
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        /// One statement each: the extended query protocol runs a single statement per query.
+        let statements: [String]
+    }
+
+    var bootstrap: [String] {
+        [
+            "CREATE SCHEMA IF NOT EXISTS \(quoted)",
+            """
+            CREATE TABLE IF NOT EXISTS \(quoted).strata_migrations (
+                version integer PRIMARY KEY,
+                name text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+        ]
+    }
+
+    var migrations: [Migration] {
+        [
+            Migration(version: 1, name: "events", statements: eventsTable),
+            Migration(version: 2, name: "append function", statements: [appendFunction]),
+        ]
+    }
+
+    private var eventsTable: [String] {
+        [
+            """
+            CREATE TABLE \(quoted).strata_events (
+                position bigint PRIMARY KEY,
+                stream_id text NOT NULL,
+                stream_version bigint NOT NULL,
+                event_id uuid NOT NULL,
+                event_type text NOT NULL,
+                category text NOT NULL,
+                data bytea NOT NULL,
+                correlation_id text,
+                causation_id text,
+                metadata bytea,
+                recorded_at timestamptz NOT NULL,
+                CONSTRAINT strata_events_stream UNIQUE (stream_id, stream_version),
+                CONSTRAINT strata_events_event_id UNIQUE (event_id)
+            )
+            """,
+            "CREATE INDEX strata_events_category ON \(quoted).strata_events (category, position)",
+            "CREATE INDEX strata_events_type ON \(quoted).strata_events (event_type, position)",
+            """
+            CREATE TABLE \(quoted).strata_head (
+                singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+                position bigint NOT NULL
+            )
+            """,
+            "INSERT INTO \(quoted).strata_head (position) VALUES (0)",
+        ]
+    }
+
+    /// Appends a batch of appends in one call, so that a batch costs one round trip.
+    ///
+    /// Outcomes per append, in order: 0 appended, 1 wrong expected version, 2 an event id is already stored,
+    /// 3 an event id repeats within the append. The row lock on `strata_head` is what orders the log: see
+    /// `PostgresEventStore`.
+    private var appendFunction: String {
+        """
+        CREATE FUNCTION \(quoted).strata_append(
+            streams text[], categories text[], expected_kinds smallint[], expected_versions bigint[], counts integer[],
+            event_ids uuid[], event_types text[], payloads bytea[],
+            correlation_ids text[], has_correlation boolean[], causation_ids text[], has_causation boolean[],
+            metadata bytea[], has_metadata boolean[]
+        ) RETURNS TABLE (outcome smallint, actual_version bigint, last_version bigint, last_position bigint)
+        LANGUAGE plpgsql AS $strata$
+        #variable_conflict use_column
+        DECLARE
+            head bigint;
+            start_head bigint;
+            first_event integer := 1;
+            event_count integer;
+            actual bigint;
+            ids uuid[];
+            satisfied boolean;
+        BEGIN
+            SELECT h.position INTO head FROM \(quoted).strata_head h FOR UPDATE;
+            start_head := head;
+            FOR request IN 1 .. cardinality(streams) LOOP
+                event_count := counts[request];
+                ids := event_ids[first_event : first_event + event_count - 1];
+                outcome := 0; actual_version := NULL; last_version := NULL; last_position := NULL;
+                IF (SELECT count(DISTINCT id) FROM unnest(ids) AS id) <> event_count THEN
+                    outcome := 3;
+                ELSIF EXISTS (SELECT 1 FROM \(quoted).strata_events e WHERE e.event_id = ANY (ids)) THEN
+                    outcome := 2;
+                ELSE
+                    SELECT max(e.stream_version) INTO actual FROM \(quoted).strata_events e WHERE e.stream_id = streams[request];
+                    actual_version := actual;
+                    -- Assigned first: an IF condition ends at its first THEN, which a CASE would contain.
+                    satisfied := CASE expected_kinds[request]
+                        WHEN 0 THEN true
+                        WHEN 1 THEN actual IS NULL
+                        WHEN 2 THEN actual IS NOT NULL
+                        ELSE actual IS NOT DISTINCT FROM expected_versions[request]
+                    END;
+                    IF NOT satisfied THEN
+                        outcome := 1;
+                    ELSE
+                        INSERT INTO \(quoted).strata_events (
+                            position, stream_id, stream_version, event_id, event_type, category, data,
+                            correlation_id, causation_id, metadata, recorded_at
+                        )
+                        SELECT head + k, streams[request], coalesce(actual, -1) + k,
+                            event_ids[first_event + k - 1], event_types[first_event + k - 1], categories[request],
+                            payloads[first_event + k - 1],
+                            CASE WHEN has_correlation[first_event + k - 1] THEN correlation_ids[first_event + k - 1] END,
+                            CASE WHEN has_causation[first_event + k - 1] THEN causation_ids[first_event + k - 1] END,
+                            CASE WHEN has_metadata[first_event + k - 1] THEN metadata[first_event + k - 1] END,
+                            now()
+                        FROM generate_series(1, event_count) AS k;
+                        head := head + event_count;
+                        last_version := coalesce(actual, -1) + event_count;
+                        last_position := head;
+                    END IF;
+                END IF;
+                RETURN NEXT;
+                first_event := first_event + event_count;
+            END LOOP;
+            IF head <> start_head THEN
+                UPDATE \(quoted).strata_head SET position = head;
+                PERFORM pg_notify('\(channel)', head::text);
+            END IF;
+        END
+        $strata$
+        """
+    }
+}

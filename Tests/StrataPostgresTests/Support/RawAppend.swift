@@ -1,0 +1,27 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import PostgresNIO
+
+/// Calls a store's `strata_append` directly on `connection`, as a client holding its own transaction would:
+/// one append of `ids.count` events to `stream`, with no version check.
+func rawAppend(_ connection: PostgresConnection, schema: String, stream: String, ids: [UUID]) async throws {
+    let count = ids.count
+    let category = String(stream.prefix { $0 != "-" })
+    let payloads = ids.map { _ in ByteBuffer(string: #"{"raw":true}"#) }
+    let empty = Array(repeating: "", count: count)
+    let no = Array(repeating: false, count: count)
+    try await connection.query(
+        """
+        SELECT outcome FROM "\(unescaped: schema)".strata_append(
+            \([stream]), \([category]), \([Int16(0)]), \([Int64(-1)]), \([Int32(count)]),
+            \(ids), \(Array(repeating: "Raw", count: count)), \(payloads), \(empty), \(no), \(empty), \(no),
+            \(Array(repeating: ByteBuffer(), count: count)), \(no))
+        """,
+        logger: Logger(label: "strata.test.raw")
+    )
+}

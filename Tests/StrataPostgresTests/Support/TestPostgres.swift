@@ -1,0 +1,72 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Logging
+import PostgresNIO
+import Strata
+import StrataPostgres
+import Testing
+
+/// The throwaway server `scripts/test.sh` starts, shared by every PostgreSQL test; each test works in its own
+/// schema.
+enum TestPostgres {
+    static let url = ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]
+
+    static var isAvailable: Bool { url != nil }
+
+    /// One client for the whole test process, running until the process exits.
+    static let client: PostgresClient = {
+        let settings = try! PostgresConnectionSettings(url: url!)
+        var configuration = settings.client
+        configuration.options.maximumConnections = 40
+        let client = PostgresClient(configuration: configuration)
+        // Test support only: the shared client lives as long as the test process.
+        Task { await client.run() }
+        return client
+    }()
+
+    /// A schema name no other test uses.
+    static func uniqueSchema(_ prefix: String = "t") -> String {
+        "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
+    }
+
+    /// A migrated store in a fresh schema on the shared client.
+    static func makeStore(schema: String = uniqueSchema(), configure: (inout PostgresEventStore.Configuration) -> Void = { _ in }) async throws
+        -> PostgresEventStore
+    {
+        var configuration = PostgresEventStore.Configuration(schema: schema)
+        configure(&configuration)
+        let store = try PostgresEventStore(client: client, configuration: configuration)
+        try await store.migrate()
+        return store
+    }
+
+    static func dropSchema(_ schema: String) async throws {
+        try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"))
+    }
+}
+
+/// Runs `body` while `store.run()` runs beside it.
+func withRunning<T: Sendable>(_ store: PostgresEventStore, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await store.run()
+            return nil
+        }
+        let value = try await body()
+        group.cancelAll()
+        return value
+    }
+}
+
+/// Fails when CI expects PostgreSQL and it is missing, so that the PostgreSQL tests never skip silently there.
+@Test("PostgreSQL is available when CI runs the tests")
+func postgresIsAvailableInCI() {
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        #expect(TestPostgres.isAvailable, "CI=true but STRATA_TEST_POSTGRES_URL is not set: run the tests through scripts/test.sh")
+    }
+}
