@@ -9,13 +9,6 @@ import Logging
 import PostgresNIO
 import Strata
 
-/// One append waiting in the group-commit queue.
-struct PostgresAppendRequest: Sendable {
-    var events: [NewEvent]
-    var stream: StreamID
-    var expected: ExpectedVersion
-}
-
 /// Commits batches of appends, each batch with one call of `strata_append` in one transaction.
 struct PostgresAppendWriter: Sendable {
     let client: PostgresClient
@@ -26,7 +19,7 @@ struct PostgresAppendWriter: Sendable {
     private var logger: Logger { configuration.logger }
 
     /// Commits a batch; each append gets its own outcome.
-    func commit(_ batch: [PostgresAppendRequest]) async -> [Result<AppendResult, any Error>] {
+    func commit(_ batch: [PendingAppend]) async -> [Result<AppendResult, any Error>] {
         // The batch belongs to many callers: the leader's cancellation must not abort the others' appends, so the
         // commit runs in a task of its own, which is always awaited to its end.
         let outcome = await Task { await Result { try await commitWatchingForStalls(batch) } }.value
@@ -54,7 +47,7 @@ struct PostgresAppendWriter: Sendable {
     }
 
     /// Runs the batch, logging the transactions that hold it back whenever it waits longer than the stall threshold.
-    private func commitWatchingForStalls(_ batch: [PostgresAppendRequest]) async throws -> [OutcomeRow] {
+    private func commitWatchingForStalls(_ batch: [PendingAppend]) async throws -> [OutcomeRow] {
         try await withThrowingTaskGroup(of: [OutcomeRow]?.self) { group in
             group.addTask { try await execute(batch) }
             group.addTask {
@@ -80,7 +73,7 @@ struct PostgresAppendWriter: Sendable {
         }
     }
 
-    private func execute(_ batch: [PostgresAppendRequest]) async throws -> [OutcomeRow] {
+    private func execute(_ batch: [PendingAppend]) async throws -> [OutcomeRow] {
         var streams: [String] = []
         var categories: [String] = []
         var expectedKinds: [Int16] = []
@@ -146,7 +139,7 @@ struct PostgresAppendWriter: Sendable {
         return (0, -1)
     }
 
-    private func resolve(_ request: PostgresAppendRequest, _ row: OutcomeRow) async throws -> AppendResult {
+    private func resolve(_ request: PendingAppend, _ row: OutcomeRow) async throws -> AppendResult {
         switch row.outcome {
         case 0:
             guard let version = row.lastVersion, let position = row.lastPosition else {
@@ -172,7 +165,7 @@ struct PostgresAppendWriter: Sendable {
 
     /// The original result when `request` repeats an append that already succeeded; throws when it reuses
     /// event ids any other way; `nil` when none of its ids is stored.
-    private func resolveRepeatedIDs(of request: PostgresAppendRequest) async throws -> AppendResult? {
+    private func resolveRepeatedIDs(of request: PendingAppend) async throws -> AppendResult? {
         let ids = request.events.map(\.id)
         let rows = try await client.query(
             """

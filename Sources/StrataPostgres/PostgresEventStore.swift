@@ -45,7 +45,7 @@ public final class PostgresEventStore: EventStore, Service {
     let ownsClient: Bool
     let schema: PostgresSchema
     let signal = AppendSignal()
-    let commits: GroupCommitQueue<PostgresAppendRequest, AppendResult>
+    let commits: GroupCommitQueue<PendingAppend, AppendResult>
     var logger: Logger { configuration.logger }
 
     /// Creates a store on a client that the caller runs.
@@ -109,7 +109,7 @@ public final class PostgresEventStore: EventStore, Service {
         guard !events.isEmpty else {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
-        return try await commits.submit(PostgresAppendRequest(events: events, stream: stream, expected: expected))
+        return try await commits.submit(PendingAppend(events: events, stream: stream, expected: expected))
     }
 
     public func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {

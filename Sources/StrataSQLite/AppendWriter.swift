@@ -9,13 +9,6 @@ import GRDB
 import Logging
 import Strata
 
-/// One append waiting in the group-commit queue.
-struct AppendRequest: Sendable {
-    var events: [NewEvent]
-    var stream: StreamID
-    var expected: ExpectedVersion
-}
-
 /// Commits batches of appends, each batch in one SQLite transaction.
 struct AppendWriter: Sendable {
     let pool: DatabasePool
@@ -26,7 +19,7 @@ struct AppendWriter: Sendable {
     ///
     /// GRDB's callback API is used on purpose: the batch belongs to many tasks, so the cancellation of the one
     /// that happens to lead must not abort the others' appends.
-    func commit(_ batch: [AppendRequest]) async -> [Result<AppendResult, any Error>] {
+    func commit(_ batch: [PendingAppend]) async -> [Result<AppendResult, any Error>] {
         let outcome: Result<[Result<AppendResult, any Error>], any Error> = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 continuation.resume(returning: Result { try commit(batch, in: db) })
@@ -45,7 +38,7 @@ struct AppendWriter: Sendable {
         }
     }
 
-    private func commit(_ batch: [AppendRequest], in db: Database) throws -> [Result<AppendResult, any Error>] {
+    private func commit(_ batch: [PendingAppend], in db: Database) throws -> [Result<AppendResult, any Error>] {
         var results: [Result<AppendResult, any Error>] = []
         results.reserveCapacity(batch.count)
         // IMMEDIATE takes the write lock up front, so another process cannot write between a version check
@@ -60,7 +53,7 @@ struct AppendWriter: Sendable {
         return results
     }
 
-    private func append(_ request: AppendRequest, recordedAt: Double, in db: Database) throws -> AppendResult {
+    private func append(_ request: PendingAppend, recordedAt: Double, in db: Database) throws -> AppendResult {
         let actual = try currentVersion(of: request.stream, in: db)
         guard request.expected.isSatisfied(by: actual) else {
             if let original = try resolveRepeatedIDs(of: request, in: db) {
@@ -92,7 +85,7 @@ struct AppendWriter: Sendable {
         return try Int64.fetchOne(statement, arguments: [stream.rawValue]).map { StreamVersion(UInt64($0)) }
     }
 
-    private func insert(_ request: AppendRequest, after actual: StreamVersion?, recordedAt: Double, in db: Database) throws -> AppendResult {
+    private func insert(_ request: PendingAppend, after actual: StreamVersion?, recordedAt: Double, in db: Database) throws -> AppendResult {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO strata_events
@@ -125,7 +118,7 @@ struct AppendWriter: Sendable {
 
     /// The original result when `request` repeats an append that already succeeded; throws when it reuses
     /// event ids any other way; `nil` when none of its ids is stored.
-    private func resolveRepeatedIDs(of request: AppendRequest, in db: Database) throws -> AppendResult? {
+    private func resolveRepeatedIDs(of request: PendingAppend, in db: Database) throws -> AppendResult? {
         let placeholders = Array(repeating: "?", count: request.events.count).joined(separator: ",")
         let rows = try Row.fetchAll(
             db,

@@ -31,7 +31,7 @@ public final class SQLiteEventStore: EventStore {
 
     let pool: DatabasePool
     let signal = AppendSignal()
-    let commits: GroupCommitQueue<AppendRequest, AppendResult>
+    let commits: GroupCommitQueue<PendingAppend, AppendResult>
 
     /// Opens (creating when needed) the store at `path` and brings its schema up to date.
     ///
@@ -89,7 +89,7 @@ public final class SQLiteEventStore: EventStore {
         guard !events.isEmpty else {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
-        return try await commits.submit(AppendRequest(events: events, stream: stream, expected: expected))
+        return try await commits.submit(PendingAppend(events: events, stream: stream, expected: expected))
     }
 
     public func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
