@@ -38,6 +38,8 @@ enum ParkingChecks {
                 #expect(parked.first?.error.contains("injected fault at position 3") == true)
                 #expect(parked.first?.event.type == "OrderPlaced")
                 #expect(parked.first?.event.data == OrderEvents.placed(customer: "c1", amount: 20).data)
+                // The checkpoint reaches the head a moment before the state turns live.
+                try await eventually("the projection to turn live") { try await runner.status(of: "orders").state == .live }
                 let status = try await runner.status(of: "orders")
                 #expect(status.parkedCount == 2)
                 #expect(status.state == .live)

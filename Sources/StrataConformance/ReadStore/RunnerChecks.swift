@@ -37,6 +37,8 @@ enum RunnerChecks {
             #expect(try await runner.status(of: "orders").lagSeconds >= 0.02, "the oldest unprocessed event has waited")
             try await whileRunning(runner) {
                 try await caughtUp(runner, to: head)
+                // The checkpoint reaches the head a moment before the state turns live.
+                try await eventually("the projection to turn live") { try await runner.status(of: "orders").state == .live }
                 let live = try await runner.status(of: "orders")
                 #expect(live.state == .live)
                 #expect(live.checkpoint == head)
