@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StrataTests",
-            dependencies: ["Strata", "StrataConformance"],
+            dependencies: ["Strata", "StrataConformance", .product(name: "MetricsTestKit", package: "swift-metrics")],
             swiftSettings: strictSettings
         ),
         .testTarget(

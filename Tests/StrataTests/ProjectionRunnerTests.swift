@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Logging
+import MetricsTestKit
 import ServiceLifecycle
 import Strata
 import Testing
@@ -155,5 +156,63 @@ struct ProjectionRunnerTests {
         let status = try await runner.status(of: "tables")
         #expect(status.state == .failed)
         #expect(status.lastError?.contains("no SQL") == true)
+    }
+
+    @Test("a runner reports checkpoint, lag, state and counts as swift-metrics")
+    func metrics() async throws {
+        let store = InMemoryEventStore()
+        let metrics = TestMetrics()
+        var configuration = ProjectionRunner.Configuration()
+        configuration.metricsFactory = metrics
+        let runner = ProjectionRunner(store: store, readStore: InMemoryReadStore(), projections: [Balances()], configuration: configuration)
+        let codec = EventRegistry(Opened.self, Deposited.self)
+        _ = try await store.append([try codec.newEvent(Opened(owner: "ada"))], to: "account-ada", expecting: .noStream)
+        _ = try await store.append([try deposit(5), try deposit(7)], to: "account-ada", expecting: .any)
+        // An event the projection does not handle still moves the checkpoint, but is not applied.
+        let head = try await store.append([NewEvent(type: "Audited", data: Data("{}".utf8))], to: "audit-1", expecting: .any).position
+        let dimensions = [("projection", "balances")]
+        let task = Task { try await runner.run() }
+        try await runner.progress.wait(for: ["balances"], through: head, timeout: .seconds(10))
+        try await waitUntil { try metrics.expectGauge("strata_projection_state", dimensions + [("state", "live")]).lastValue == 1 }
+        #expect(try metrics.expectGauge("strata_projection_checkpoint", dimensions).lastValue == Double(head.value))
+        #expect(try metrics.expectGauge("strata_projection_lag_events", dimensions).lastValue == 0)
+        #expect(try metrics.expectGauge("strata_projection_lag_seconds", dimensions).lastValue == 0)
+        #expect(try metrics.expectCounter("strata_projection_events_applied_total", dimensions).totalValue == 3)
+        #expect(try metrics.expectGauge("strata_projection_state", dimensions + [("state", "catchingUp")]).lastValue == 0)
+        task.cancel()
+        try await task.value
+        #expect(try metrics.expectGauge("strata_projection_state", dimensions + [("state", "stopped")]).lastValue == 1)
+        #expect(try metrics.expectGauge("strata_projection_state", dimensions + [("state", "live")]).lastValue == 0)
+    }
+
+    @Test("a runner waits in standby for a lease another runner holds, and stops from there on cancellation")
+    func standby() async throws {
+        let store = InMemoryEventStore()
+        let readStore = InMemoryReadStore()
+        let leases = LocalProjectionLeases()
+        var configuration = ProjectionRunner.Configuration()
+        configuration.leases = leases
+        let holder = ProjectionRunner(store: store, readStore: readStore, projections: [Balances()], configuration: configuration)
+        let waiter = ProjectionRunner(store: store, readStore: readStore, projections: [Balances()], configuration: configuration)
+        let holding = Task { try await holder.run() }
+        try await waitUntil { try await holder.status(of: "balances").state == .live }
+        let waiting = Task { try await waiter.run() }
+        try await waitUntil { try await waiter.status(of: "balances").state == .standby }
+        waiting.cancel()
+        try await waiting.value
+        #expect(try await waiter.status(of: "balances").state == .stopped)
+        #expect(leases.isHeld("balances"), "the holder keeps its lease")
+        holding.cancel()
+        try await holding.value
+        #expect(!leases.isHeld("balances"), "a stopped runner releases its lease")
+    }
+}
+
+/// Polls `condition` until it holds, failing after ten seconds.
+private func waitUntil(_ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+    while try await !condition() {
+        try #require(ContinuousClock.now < deadline, "the condition did not hold in time")
+        try await Task.sleep(for: .milliseconds(5))
     }
 }

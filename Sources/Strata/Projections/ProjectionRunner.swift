@@ -4,7 +4,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Keeps projections' read models up to date: each catches up from its checkpoint, then follows the log live.
@@ -98,6 +100,14 @@ extension ProjectionRunner {
         public var rebuildOnVersionChange = true
         /// Where to log.
         public var logger = Logger(label: "strata.projections", factory: { _ in SwiftLogNoOpLogHandler() })
+        /// Leases that let exactly one of several processes sharing the read store run each projection, or
+        /// `nil` when this runner is the only one.
+        public var leases: (any ProjectionLeases)?
+        /// How this process names itself in the projections' reports (ProjectionReport/node); by default the
+        /// host name and process id.
+        public var nodeName = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        /// Where the projection metrics go; `nil` for the factory bootstrapped in `MetricsSystem`.
+        public var metricsFactory: (any MetricsFactory)?
 
         public init() {}
     }

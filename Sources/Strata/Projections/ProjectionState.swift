@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 /// What a projection is doing.
-public struct ProjectionState: Hashable, Sendable, CustomStringConvertible {
+public struct ProjectionState: Hashable, Sendable, LosslessStringConvertible {
     let name: String
 
     /// Not running: the runner has not started it, or it ended on shutdown.
@@ -18,6 +18,21 @@ public struct ProjectionState: Hashable, Sendable, CustomStringConvertible {
     public static let rebuilding = ProjectionState(name: "rebuilding")
     /// Stopped by an error; ProjectionStatus/lastError says which.
     public static let failed = ProjectionState(name: "failed")
+    /// Waiting for the projection's lease, which another process holds: it takes over when that one stops.
+    public static let standby = ProjectionState(name: "standby")
+
+    /// Every state, in the order of a projection's life.
+    public static let allStates: [ProjectionState] = [.stopped, .standby, .catchingUp, .live, .rebuilding, .failed]
+
+    private init(name: String) {
+        self.name = name
+    }
+
+    /// The state whose description is `description`, or `nil` for an unknown name (e.g. one stored by newer code).
+    public init?(_ description: String) {
+        guard let state = Self.allStates.first(where: { $0.name == description }) else { return nil }
+        self = state
+    }
 
     public var description: String { name }
 }

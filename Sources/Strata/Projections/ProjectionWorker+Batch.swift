@@ -96,9 +96,11 @@ extension ProjectionWorker {
         parking: (error: String, attempts: Int)?,
         record: ProjectionRecord
     ) async throws -> Commit {
+        var parked = 0
         do {
-            return try await readStore.withTransaction { transaction in
-                guard let current = try await transaction.projectionRecord(named: name), current == record else {
+            let outcome: Commit = try await readStore.withTransaction { transaction in
+                parked = 0
+                guard let current = try await transaction.projectionRecord(named: name), current.hasSameProgress(as: record) else {
                     return .changed(try await loadOrCreate(transaction))
                 }
                 var lane = record.rebuilding ?? record.active
@@ -107,10 +109,12 @@ extension ProjectionWorker {
                     policy.keepsStreamOrder ? try await transaction.parkedStreams(projection: name, generation: lane.number) : []
                 for (offset, event) in events.enumerated() {
                     if let parking {
+                        parked += 1
                         try await transaction.park(
                             ParkedEvent(projection: name, generation: lane.number, event: event, error: parking.error, attempts: parking.attempts)
                         )
                     } else if parkedStreams.contains(event.stream) {
+                        parked += 1
                         try await transaction.park(
                             ParkedEvent(
                                 projection: name,
@@ -139,9 +143,12 @@ extension ProjectionWorker {
                 } else {
                     saved.active = lane
                 }
+                saved.report = currentReport()
                 try await transaction.saveProjectionRecord(saved)
                 return .committed(saved)
             }
+            if case .committed = outcome, parked > 0 { metrics.eventsParked.increment(by: Int64(parked)) }
+            return outcome
         } catch let failure as HandlerFailure {
             return .failed(offset: failure.offset, error: failure.error)
         }

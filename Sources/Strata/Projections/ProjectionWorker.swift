@@ -28,8 +28,7 @@ final class ProjectionWorker: Sendable {
     /// Raised by control requests (rebuild, reset), so an idle loop looks at the registry again.
     let control = AppendSignal()
     private let runtimeState = Mutex(Runtime())
-    private let lagGauge: Gauge
-    private let checkpointGauge: Gauge
+    let metrics: ProjectionMetrics
 
     init(
         projection: any Projection,
@@ -48,8 +47,7 @@ final class ProjectionWorker: Sendable {
         var logger = configuration.logger
         logger[metadataKey: "strata.projection"] = "\(projection.name)"
         self.logger = logger
-        lagGauge = Gauge(label: "strata_projection_lag_events", dimensions: [("projection", projection.name)])
-        checkpointGauge = Gauge(label: "strata_projection_checkpoint", dimensions: [("projection", projection.name)])
+        metrics = ProjectionMetrics(projection: projection.name, factory: configuration.metricsFactory)
     }
 
     var name: String { projection.name }
@@ -57,15 +55,41 @@ final class ProjectionWorker: Sendable {
     var runtime: Runtime { runtimeState.withLock { $0 } }
 
     func setState(_ state: ProjectionState) {
-        runtimeState.withLock { $0.state = state }
+        let previous = runtimeState.withLock { runtime in
+            defer { runtime.state = state }
+            return runtime.state
+        }
+        if previous != state { metrics.recordState(state) }
     }
 
     func recordError(_ error: any Error) {
         runtimeState.withLock { $0.lastError = "\(error)" }
     }
 
-    /// Runs until cancelled, shut down gracefully, or stopped by an error (state failed).
+    /// Runs until cancelled, shut down gracefully, or stopped by an error (state failed); with leases, only
+    /// while this process holds the projection's lease, waiting for it in state standby.
     func run() async {
+        guard let leases = configuration.leases else {
+            await runHoldingLease()
+            return
+        }
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            setState(.standby)
+            do {
+                try await leases.withLease(on: name) { await self.runHoldingLease() }
+                return
+            } catch let lost as ProjectionLeaseLost {
+                recordError(lost)
+                logger.warning("lost the projection's lease; waiting to take it again", metadata: ["strata.error": "\(lost)"])
+            } catch {
+                break
+            }
+        }
+        setState(.stopped)
+    }
+
+    /// The projection's life while this process may run it.
+    private func runHoldingLease() async {
         setState(.catchingUp)
         do {
             var record = try await retrying { try await self.readStore.withTransaction { try await self.start($0) } }
@@ -79,6 +103,8 @@ final class ProjectionWorker: Sendable {
             setState(.failed)
             logger.error("projection stopped", metadata: ["strata.error": "\(error)"])
         }
+        // A cancelled runner may have lost its lease to another process, whose report must stand.
+        if !Task.isCancelled { await persistReport() }
     }
 
     /// The catch-up and live loop. A batch is whatever matching events are committed, up to the batch size.
@@ -98,11 +124,17 @@ final class ProjectionWorker: Sendable {
             let through = caughtUp ? max(head, page.last?.position ?? .start) : page[page.count - 1].position
             setState(rebuilding ? .rebuilding : caughtUp ? .live : .catchingUp)
             if through > lane.position || (rebuilding && caughtUp) {
-                _ = try await apply(page[...], through: through, switching: rebuilding && caughtUp, record: &record)
+                if !rebuilding, let oldest = page.first { metrics.lagSeconds.record(max(0, Date().timeIntervalSince(oldest.recordedAt))) }
+                let applied = try await apply(page[...], through: through, switching: rebuilding && caughtUp, record: &record)
+                if applied { metrics.eventsApplied.increment(by: Int64(page.count)) }
+                if caughtUp && !rebuilding { metrics.lagSeconds.record(0) }
                 publish(record, head: head)
                 continue
             }
             publish(record, head: head)
+            if record.report?.state != runtime.state || record.report?.lastError != runtime.lastError {
+                record = try await retrying { try await self.saveReport(in: record) }
+            }
             guard await waitForChange(after: through, controlGeneration: controlGeneration) else { return }
             // A control request or another process may have changed the registry while the loop was idle.
             record = try await retrying { try await self.readStore.withTransaction { try await self.start($0) } }
@@ -135,9 +167,9 @@ final class ProjectionWorker: Sendable {
 
     private func publish(_ record: ProjectionRecord, head: GlobalPosition?) {
         progress.advance(name, to: record.active.position)
-        checkpointGauge.record(Int64(clamping: record.active.position.value))
+        metrics.checkpoint.record(Int64(clamping: record.active.position.value))
         if let head {
-            lagGauge.record(Int64(clamping: head.value > record.active.position.value ? head.value - record.active.position.value : 0))
+            metrics.lagEvents.record(Int64(clamping: head.value > record.active.position.value ? head.value - record.active.position.value : 0))
         }
     }
 

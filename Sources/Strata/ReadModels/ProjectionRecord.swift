@@ -4,6 +4,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Foundation
+
 /// A projection's entry in a read store's registry: its live generation and, during a rebuild, the next one.
 ///
 /// The registry is updated in the same transaction as the read model, so its positions are exactly what the
@@ -15,11 +17,45 @@ public struct ProjectionRecord: Hashable, Sendable {
     public var active: ProjectionGeneration
     /// The generation being built beside the active one, which replaces it once it has caught up.
     public var rebuilding: ProjectionGeneration?
+    /// What the process running the projection last reported, or `nil` when none has yet.
+    public var report: ProjectionReport?
 
-    public init(name: String, active: ProjectionGeneration, rebuilding: ProjectionGeneration? = nil) {
+    public init(name: String, active: ProjectionGeneration, rebuilding: ProjectionGeneration? = nil, report: ProjectionReport? = nil) {
         self.name = name
         self.active = active
         self.rebuilding = rebuilding
+        self.report = report
+    }
+
+    /// Whether `other` describes the same generations and positions, whatever either one's report says.
+    ///
+    /// Runners fence their batches with this: a batch commits only when the registry entry still holds what
+    /// the runner last saved, so a rebuild request, a reset or another process's batch makes it start over.
+    public func hasSameProgress(as other: ProjectionRecord) -> Bool {
+        name == other.name && active == other.active && rebuilding == other.rebuilding
+    }
+}
+
+/// What a running projection last told its read store about itself, so that operators can see the read side
+/// without asking the process that runs it (`strata projections status`).
+///
+/// It is written with every batch and on every change of state, so its age says how fresh it is: a
+/// projection reported live an hour ago by a process that has since died still reads live here.
+public struct ProjectionReport: Hashable, Sendable {
+    /// The state the projection was in.
+    public var state: ProjectionState
+    /// The last error the projection met, or `nil`.
+    public var lastError: String?
+    /// The process that ran the projection, as ProjectionRunner/Configuration/nodeName names it.
+    public var node: String
+    /// When the report was written.
+    public var reportedAt: Date
+
+    public init(state: ProjectionState, lastError: String?, node: String, reportedAt: Date) {
+        self.state = state
+        self.lastError = lastError
+        self.node = node
+        self.reportedAt = reportedAt
     }
 }
 

@@ -35,7 +35,7 @@ public struct ReadStoreConformanceCheck: Sendable, CustomTestStringConvertible {
     /// Every check that any read store must pass.
     public static let all: [ReadStoreConformanceCheck] =
         TransactionChecks.all + DocumentChecks.all + ExactlyOnceChecks.all + RebuildChecks.all + ParkingChecks.all
-        + ReadYourWritesChecks.all + RunnerChecks.all
+        + ReadYourWritesChecks.all + RunnerChecks.all + LeaseChecks.all
 
     /// The checks for read stores with raw SQL (ReadStoreReader/sql not `nil`).
     public static let sqlChecks: [ReadStoreConformanceCheck] = SQLReadModelChecks.all

@@ -49,6 +49,17 @@ extension SQLiteReadStore {
                     """
             )
         }
+        migrator.registerMigration("strata-read-v2-reports") { db in
+            // What the runner last reported, for operators reading the registry without the running process.
+            try db.execute(
+                sql: """
+                    ALTER TABLE strata_projections ADD COLUMN report_state TEXT;
+                    ALTER TABLE strata_projections ADD COLUMN report_error TEXT;
+                    ALTER TABLE strata_projections ADD COLUMN report_node TEXT;
+                    ALTER TABLE strata_projections ADD COLUMN reported_at REAL;
+                    """
+            )
+        }
         return migrator
     }
 

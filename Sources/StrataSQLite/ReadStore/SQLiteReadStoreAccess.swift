@@ -40,7 +40,8 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
 
     private static let recordColumns = """
         SELECT name, active_generation, active_version, active_position, active_schema_version,
-               rebuild_generation, rebuild_version, rebuild_position, rebuild_schema_version
+               rebuild_generation, rebuild_version, rebuild_position, rebuild_schema_version,
+               report_state, report_error, report_node, reported_at
         FROM strata_projections
         """
 
@@ -62,6 +63,15 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
                 schemaVersion: row[8]
             )
         }
+        if let state: String = row[9], let node: String = row[11], let reportedAt: Double = row[12] {
+            // A state this code does not know was written by newer code; it reads as stopped rather than failing.
+            record.report = ProjectionReport(
+                state: ProjectionState(state) ?? .stopped,
+                lastError: row[10],
+                node: node,
+                reportedAt: Date(timeIntervalSince1970: reportedAt)
+            )
+        }
         return record
     }
 
@@ -81,14 +91,16 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
                 sql: """
                     INSERT OR REPLACE INTO strata_projections
                     (name, active_generation, active_version, active_position, active_schema_version,
-                     rebuild_generation, rebuild_version, rebuild_position, rebuild_schema_version, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     rebuild_generation, rebuild_version, rebuild_position, rebuild_schema_version, updated_at,
+                     report_state, report_error, report_node, reported_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.name, record.active.number, record.active.version, Int64(clamping: record.active.position.value),
                     record.active.schemaVersion, record.rebuilding?.number, record.rebuilding?.version,
                     record.rebuilding.map { Int64(clamping: $0.position.value) }, record.rebuilding?.schemaVersion,
-                    Date().timeIntervalSince1970,
+                    Date().timeIntervalSince1970, record.report?.state.description, record.report?.lastError, record.report?.node,
+                    record.report?.reportedAt.timeIntervalSince1970,
                 ]
             )
         }
