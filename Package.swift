@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StrataCLITests",
-            dependencies: ["StrataCLI", "Strata"],
+            dependencies: ["StrataCLI", "Strata", "StrataSQLite"],
             swiftSettings: strictSettings
         ),
     ]

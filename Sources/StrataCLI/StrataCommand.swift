@@ -15,8 +15,8 @@ import Foundation
 struct StrataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
-        abstract: "Inspect and write a Strata event store.",
-        subcommands: [EventsCommand.self, MigrateCommand.self]
+        abstract: "Inspect and write a Strata event store and its read models.",
+        subcommands: [EventsCommand.self, ProjectionsCommand.self, MigrateCommand.self]
     )
 
     static func main() async {

@@ -115,24 +115,15 @@ extension ProjectionRunner {
             return (record, try await reader.parkedCount(projection: name, generation: record.active.number))
         }
         let head = try await store.headPosition()
-        let checkpoint = record?.active.position ?? .start
-        let lagEvents = head > checkpoint ? head.value - checkpoint.value : 0
-        var lagSeconds = 0.0
-        if lagEvents > 0, let oldest = try await store.readAll(from: checkpoint.next, limit: 1, filter: .all).first {
-            lagSeconds = max(0, Date().timeIntervalSince(oldest.recordedAt))
-        }
-        return ProjectionStatus(
-            name: name,
+        let entry = record ?? ProjectionRecord(name: name, active: ProjectionGeneration(number: 0, version: worker.projection.version, position: .start))
+        return try await ProjectionStatus(
+            record: entry,
+            parkedCount: parkedCount,
+            head: head,
+            store: store,
             version: worker.projection.version,
             state: runtime.state,
-            checkpoint: checkpoint,
-            head: head,
-            lagEvents: lagEvents,
-            lagSeconds: lagSeconds,
-            generation: record?.active.number ?? 0,
-            rebuildCheckpoint: record?.rebuilding?.position,
-            lastError: runtime.lastError,
-            parkedCount: parkedCount
+            lastError: runtime.lastError
         )
     }
 

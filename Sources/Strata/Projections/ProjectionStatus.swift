@@ -4,6 +4,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Foundation
+
 /// How far one projection has got, for operators, health checks and dashboards.
 public struct ProjectionStatus: Hashable, Sendable {
     /// The projection's name.
@@ -28,6 +30,10 @@ public struct ProjectionStatus: Hashable, Sendable {
     public var lastError: String?
     /// How many events of the active generation are parked.
     public var parkedCount: Int
+    /// The process that last reported on the projection (ProjectionRunner/Configuration/nodeName), or `nil`.
+    public var node: String?
+    /// When the projection's state was last recorded in the read store, or `nil` when it never was.
+    public var reportedAt: Date?
 
     public init(
         name: String,
@@ -40,7 +46,9 @@ public struct ProjectionStatus: Hashable, Sendable {
         generation: Int,
         rebuildCheckpoint: GlobalPosition?,
         lastError: String?,
-        parkedCount: Int
+        parkedCount: Int,
+        node: String? = nil,
+        reportedAt: Date? = nil
     ) {
         self.name = name
         self.version = version
@@ -53,5 +61,7 @@ public struct ProjectionStatus: Hashable, Sendable {
         self.rebuildCheckpoint = rebuildCheckpoint
         self.lastError = lastError
         self.parkedCount = parkedCount
+        self.node = node
+        self.reportedAt = reportedAt
     }
 }

@@ -1,0 +1,71 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+
+/// How `strata projections status` prints statuses: an aligned table for people, JSON for scripts.
+enum ProjectionStatusOutput {
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
+
+    /// One JSON object per projection, in one array; absent values are `null`.
+    ///
+    /// ```json
+    /// [{"checkpoint":120,"generation":1,"head":125,"lagEvents":5,"lagSeconds":0.8,"lastError":null,"name":"orders",
+    ///   "node":"web-1:4242","parkedCount":0,"rebuildCheckpoint":null,"reportedAt":"2026-11-28T06:40:00.000Z",
+    ///   "state":"live","version":1}]
+    /// ```
+    static func json(_ statuses: [ProjectionStatus]) throws -> Data {
+        let objects: [[String: Any]] = statuses.map { status in
+            [
+                "name": status.name,
+                "version": status.version,
+                "state": status.state.description,
+                "checkpoint": status.checkpoint.value,
+                "head": status.head.value,
+                "lagEvents": status.lagEvents,
+                "lagSeconds": (status.lagSeconds * 1000).rounded() / 1000,
+                "generation": status.generation,
+                "rebuildCheckpoint": status.rebuildCheckpoint.map { $0.value as Any } ?? NSNull(),
+                "parkedCount": status.parkedCount,
+                "lastError": status.lastError ?? NSNull(),
+                "node": status.node ?? NSNull(),
+                "reportedAt": status.reportedAt.map { timestampStyle.format($0) as Any } ?? NSNull(),
+            ]
+        }
+        var data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// A table with a header row, columns padded to their widest value.
+    static func table(_ statuses: [ProjectionStatus]) -> String {
+        guard !statuses.isEmpty else { return "no projections in this read store\n" }
+        let header = ["PROJECTION", "STATE", "CHECKPOINT", "HEAD", "LAG", "LAG(S)", "GEN", "REBUILD", "PARKED", "REPORTED", "NODE", "LAST ERROR"]
+        let rows = statuses.map { status in
+            [
+                status.name,
+                status.state.description,
+                "\(status.checkpoint.value)",
+                "\(status.head.value)",
+                "\(status.lagEvents)",
+                String(format: "%.1f", status.lagSeconds),
+                "\(status.generation)",
+                status.rebuildCheckpoint.map { "\($0.value)" } ?? "-",
+                "\(status.parkedCount)",
+                status.reportedAt.map { timestampStyle.format($0) } ?? "-",
+                status.node ?? "-",
+                status.lastError.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? "-",
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, value in
+                column == row.count - 1 ? value : value.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}
