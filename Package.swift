@@ -87,7 +87,9 @@ let package = Package(
             dependencies: [
                 "Strata",
                 "StrataSQLite",
+                "StrataPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

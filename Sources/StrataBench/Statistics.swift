@@ -6,9 +6,19 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 
-/// Repeated measurements of one figure, summarised as median, minimum and maximum.
-struct Measurements {
+/// Repeated measurements of one figure, summarised as median, minimum and maximum, with the peak memory the
+/// process reached while taking them.
+struct Measurements: Sendable {
     var values: [Double] = []
+    /// The highest resident memory of any measured run, in MiB.
+    var peakMemory: Double = 0
+
+    /// Runs `body` once, recording the figure it returns and the memory it took.
+    mutating func measure(_ body: () async throws -> Double) async rethrows {
+        resetPeakMemory()
+        values.append(try await body())
+        peakMemory = max(peakMemory, peakMemoryMiB())
+    }
 
     var median: Double {
         let sorted = values.sorted()
@@ -37,6 +47,12 @@ func peakMemoryMiB() -> Double {
         return kilobytes / 1024
     }
     return .nan
+}
+
+/// Lowers the process's recorded peak resident memory to the current one (Linux's `/proc/self/clear_refs`), so
+/// that peakMemoryMiB() then reports the peak of what ran since.
+func resetPeakMemory() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
 }
 
 /// Formats a rate with thousands separators.

@@ -10,13 +10,14 @@ import StrataSQLite
 
 /// `strata-bench`: measures Strata against the bare database, in one run, and prints a table.
 ///
-/// Build it in release mode: `swift run -c release strata-bench append`.
+/// Build it in release mode: `swift run -c release strata-bench append`, or run `scripts/bench.sh` for every
+/// suite, against a throwaway PostgreSQL server.
 @main
 struct StrataBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata-bench",
         abstract: "Measure Strata against the bare database on this machine.",
-        subcommands: [AppendCommand.self]
+        subcommands: [AppendCommand.self, PostgresCommand.self]
     )
 }
 

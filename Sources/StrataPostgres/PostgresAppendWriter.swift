@@ -55,7 +55,8 @@ struct PostgresAppendWriter: Sendable {
                 while true {
                     try await Task.sleep(for: configuration.stallWarningAfter)
                     waited += configuration.stallWarningAfter
-                    let blockers = (try? await PostgresDiagnostics(client: client, schema: schema).appendBlockers()) ?? []
+                    let diagnostics = PostgresDiagnostics(client: client, schema: schema, configuration: configuration)
+                    let blockers = (try? await diagnostics.appendBlockers()) ?? []
                     logger.warning(
                         "appends are waiting for another transaction",
                         metadata: [
@@ -118,12 +119,15 @@ struct PostgresAppendWriter: Sendable {
                 \(ids), \(types), \(payloads), \(correlations), \(hasCorrelation), \(causations), \(hasCausation),
                 \(metadata), \(hasMetadata))
             """
-        var rows: [OutcomeRow] = []
-        rows.reserveCapacity(batch.count)
-        for try await (outcome, actual, last, position) in try await client.query(query, logger: logger).decode(
-            (Int16, Int64?, Int64?, Int64?).self
-        ) {
-            rows.append(OutcomeRow(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position))
+        let rows = try await client.withConnection(waitingAtMost: configuration.connectionWaitLimit) { [logger] connection in
+            var rows: [OutcomeRow] = []
+            rows.reserveCapacity(batch.count)
+            for try await (outcome, actual, last, position) in try await connection.query(query, logger: logger).decode(
+                (Int16, Int64?, Int64?, Int64?).self
+            ) {
+                rows.append(OutcomeRow(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position))
+            }
+            return rows
         }
         guard rows.count == batch.count else {
             throw EventStoreError(.storage, "strata_append returned \(rows.count) outcomes for \(batch.count) appends")
@@ -167,15 +171,24 @@ struct PostgresAppendWriter: Sendable {
     /// event ids any other way; `nil` when none of its ids is stored.
     private func resolveRepeatedIDs(of request: PendingAppend) async throws -> AppendResult? {
         let ids = request.events.map(\.id)
-        let rows = try await client.query(
-            """
+        let query: PostgresQuery = """
             SELECT event_id, stream_id, stream_version, position
             FROM \(unescaped: schema.quoted).strata_events WHERE event_id = ANY(\(ids))
-            """,
-            logger: logger
-        )
+            """
+        let rows: [(UUID, String, Int64, Int64)]
+        do {
+            rows = try await client.withConnection(waitingAtMost: configuration.connectionWaitLimit) { [logger] connection in
+                var rows: [(UUID, String, Int64, Int64)] = []
+                for try await row in try await connection.query(query, logger: logger).decode((UUID, String, Int64, Int64).self) {
+                    rows.append(row)
+                }
+                return rows
+            }
+        } catch {
+            throw PostgresErrors.translate(error, "look up the event ids of an append")
+        }
         var stored: [IdempotentAppend.StoredEvent] = []
-        for try await (id, stream, version, position) in rows.decode((UUID, String, Int64, Int64).self) {
+        for (id, stream, version, position) in rows {
             guard let streamID = try? StreamID(stream) else {
                 throw EventStoreError(.corruptEvent, "stored event \(id) has a malformed stream id")
             }

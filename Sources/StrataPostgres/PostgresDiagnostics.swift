@@ -30,11 +30,11 @@ public struct BlockingTransaction: Sendable, Hashable, CustomStringConvertible {
 struct PostgresDiagnostics: Sendable {
     let client: PostgresClient
     let schema: PostgresSchema
+    let configuration: PostgresEventStore.Configuration
 
     /// The transactions that appends to this store are waiting for.
     func appendBlockers() async throws -> [BlockingTransaction] {
-        let rows = try await client.query(
-            """
+        let query: PostgresQuery = """
             WITH waiting AS (
                 SELECT unnest(pg_blocking_pids(pid)) AS blocker
                 FROM pg_stat_activity
@@ -46,9 +46,15 @@ struct PostgresDiagnostics: Sendable {
             GROUP BY a.pid, a.xact_start, a.state, a.query
             ORDER BY a.xact_start
             """
-        )
+        let rows = try await client.withConnection(waitingAtMost: configuration.connectionWaitLimit) { [logger = configuration.logger] connection in
+            var rows: [(Int32, Double, String, String, Int64)] = []
+            for try await row in try await connection.query(query, logger: logger).decode((Int32, Double, String, String, Int64).self) {
+                rows.append(row)
+            }
+            return rows
+        }
         var blockers: [BlockingTransaction] = []
-        for try await (pid, age, state, query, waiting) in rows.decode((Int32, Double, String, String, Int64).self) {
+        for (pid, age, state, query, waiting) in rows {
             blockers.append(
                 BlockingTransaction(
                     pid: Int(pid),
@@ -68,7 +74,7 @@ extension PostgresEventStore {
     /// appends back. Readers are never held back (see PostgresEventStore), so these are the only stalls.
     public func appendBlockers() async throws -> [BlockingTransaction] {
         try await translatingErrors("read diagnostics") {
-            try await PostgresDiagnostics(client: client, schema: schema).appendBlockers()
+            try await PostgresDiagnostics(client: client, schema: schema, configuration: configuration).appendBlockers()
         }
     }
 }

@@ -23,6 +23,16 @@ extension PostgresEventStore {
         public var stallWarningAfter: Duration = .seconds(5)
         /// How long to wait between attempts when the server cannot be reached by a reader.
         public var reconnectDelay: Duration = .milliseconds(250)
+        /// How long an operation waits for a connection before it fails with `unavailable`.
+        ///
+        /// While the server cannot be reached, the client keeps trying to reconnect and holds operations back rather
+        /// than failing them; this limit turns that wait into an error its caller can act on (an append is safe to
+        /// retry with the same event ids). Operations also wait for a connection when every pooled connection is
+        /// busy, so keep it well above the longest expected wait of that kind.
+        ///
+        /// After a long outage the client retries connecting less often (its delay grows to about a fifth of the
+        /// outage, at most a minute), so operations can keep failing for that long after the server is back.
+        public var connectionWaitLimit: Duration = .seconds(10)
         /// Where to log.
         public var logger: Logger = Logger(label: "strata.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 

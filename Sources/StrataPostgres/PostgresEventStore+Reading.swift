@@ -51,31 +51,34 @@ extension PostgresEventStore {
     }
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
-        try await translatingErrors("read the stream version") {
-            let rows = try await client.query(
-                "SELECT max(stream_version) FROM \(unescaped: schema.quoted).strata_events WHERE stream_id = \(stream.rawValue)",
-                logger: logger
-            )
+        let query: PostgresQuery =
+            "SELECT max(stream_version) FROM \(unescaped: schema.quoted).strata_events WHERE stream_id = \(stream.rawValue)"
+        return try await withConnection("read the stream version") { [logger] connection in
+            let rows = try await connection.query(query, logger: logger)
+            // Read to the end, so that the connection goes back to the pool with nothing left to drain.
+            var latest: StreamVersion?
             for try await version in rows.decode(Int64?.self) {
-                return version.map { StreamVersion(UInt64($0)) }
+                latest = version.map { StreamVersion(UInt64($0)) }
             }
-            return nil
+            return latest
         }
     }
 
     public func headPosition() async throws -> GlobalPosition {
-        try await translatingErrors("read the head position") {
-            let rows = try await client.query("SELECT position FROM \(unescaped: schema.quoted).strata_head", logger: logger)
+        let query: PostgresQuery = "SELECT position FROM \(unescaped: schema.quoted).strata_head"
+        return try await withConnection("read the head position") { [logger] connection in
+            let rows = try await connection.query(query, logger: logger)
+            var head = GlobalPosition.start
             for try await position in rows.decode(Int64.self) {
-                return GlobalPosition(UInt64(position))
+                head = GlobalPosition(UInt64(position))
             }
-            return .start
+            return head
         }
     }
 
     private func fetchEvents(_ query: PostgresQuery) async throws -> [RecordedEvent] {
-        try await translatingErrors("read events") {
-            let rows = try await client.query(query, logger: logger)
+        try await withConnection("read events") { [logger] connection in
+            let rows = try await connection.query(query, logger: logger)
             var events: [RecordedEvent] = []
             for try await row in rows {
                 events.append(try Self.recordedEvent(from: row))
@@ -113,6 +116,17 @@ extension PostgresEventStore {
             metadata: EventMetadata(correlationID: correlation, causationID: causation, custom: custom),
             recordedAt: recordedAt
         )
+    }
+
+    /// Runs `operation` on a pooled connection (see Configuration/connectionWaitLimit), reporting driver failures
+    /// as EventStoreError.
+    func withConnection<Value: Sendable>(
+        _ what: String,
+        _ operation: @escaping @Sendable (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        try await translatingErrors(what) {
+            try await client.withConnection(waitingAtMost: configuration.connectionWaitLimit, operation)
+        }
     }
 
     /// Runs a database access, reporting driver failures as EventStoreError.

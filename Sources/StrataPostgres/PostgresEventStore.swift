@@ -101,7 +101,7 @@ public final class PostgresEventStore: EventStore, Service {
 
     /// Applies the migrations this store does not have yet. Safe to call from many processes at once.
     public func migrate() async throws {
-        let migrator = PostgresMigrator(client: client, schema: schema, logger: logger)
+        let migrator = PostgresMigrator(client: client, schema: schema, logger: logger, connectionWaitLimit: configuration.connectionWaitLimit)
         try await translatingErrors("migrate") { try await migrator.migrate() }
     }
 

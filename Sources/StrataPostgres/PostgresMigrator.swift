@@ -12,9 +12,16 @@ struct PostgresMigrator: Sendable {
     let client: PostgresClient
     let schema: PostgresSchema
     let logger: Logger
+    let connectionWaitLimit: Duration
 
     func migrate() async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withConnection(waitingAtMost: connectionWaitLimit) { connection in
+            try await apply(on: connection)
+        }
+    }
+
+    private func apply(on connection: PostgresConnection) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
             // Serialises concurrent migrators of this schema; released at commit.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(("strata-migrate:" + schema.name))))", logger: logger)
             for statement in schema.bootstrap {

@@ -130,7 +130,12 @@ struct PostgresEventStoreTests {
 
     @Test("a store that cannot reach its server reports unavailable, not a crash")
     func unreachableServer() async throws {
-        let store = try PostgresEventStore(url: "postgres://strata@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=1&schema=nowhere")
+        var configuration = PostgresEventStore.Configuration()
+        configuration.connectionWaitLimit = .seconds(1)
+        let store = try PostgresEventStore(
+            url: "postgres://strata@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=1&schema=nowhere",
+            configuration: configuration
+        )
         let error = try await withRunning(store) {
             await #expect(throws: EventStoreError.self) { try await store.append([event()], to: "order-1", expecting: .any) }
         }
