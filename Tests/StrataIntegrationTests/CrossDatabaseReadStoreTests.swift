@@ -83,6 +83,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
 @Test(
     "SQLite events feed a PostgreSQL read store that passes the read-store conformance suite",
     .enabled(if: IntegrationPostgres.isAvailable),
+    .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
 )
 func sqliteEventsIntoPostgresReadStore(_ check: ReadStoreConformanceCheck) async throws {
@@ -92,6 +93,7 @@ func sqliteEventsIntoPostgresReadStore(_ check: ReadStoreConformanceCheck) async
 @Test(
     "PostgreSQL events feed a SQLite read store that passes the read-store conformance suite",
     .enabled(if: IntegrationPostgres.isAvailable),
+    .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
 )
 func postgresEventsIntoSQLiteReadStore(_ check: ReadStoreConformanceCheck) async throws {

@@ -27,7 +27,7 @@ struct PostgresReadStoreBackend: ReadStoreConformanceBackend {
 
     func makeEventStore() async throws -> any EventStore {
         guard postgresEvents else { return InMemoryEventStore() }
-        return try await TestPostgres.makeStore { $0.pollInterval = .seconds(3600) }
+        return try await TestPostgres.makeStore(on: TestPostgres.readStoreClient) { $0.pollInterval = .seconds(3600) }
     }
 
     func reopen(_ readStore: any ReadStore) async throws -> any ReadStore {
@@ -49,7 +49,7 @@ struct PostgresReadStoreBackend: ReadStoreConformanceBackend {
 extension TestPostgres {
     /// A migrated read store in a fresh schema (or `schema`) on the shared client.
     static func makeReadStore(schema: String = uniqueSchema("r")) async throws -> PostgresReadStore {
-        let store = try PostgresReadStore(client: client, configuration: .init(schema: schema))
+        let store = try PostgresReadStore(client: readStoreClient, configuration: .init(schema: schema))
         try await store.migrate()
         return store
     }
@@ -58,6 +58,7 @@ extension TestPostgres {
 @Test(
     "the PostgreSQL read store, fed by an in-memory event store, passes the read-store conformance suite",
     .enabled(if: TestPostgres.isAvailable),
+    .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
 )
 func postgresReadStoreConformance(_ check: ReadStoreConformanceCheck) async throws {
@@ -67,6 +68,7 @@ func postgresReadStoreConformance(_ check: ReadStoreConformanceCheck) async thro
 @Test(
     "the PostgreSQL read store, fed by a PostgreSQL event store, passes the read-store conformance suite",
     .enabled(if: TestPostgres.isAvailable),
+    .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
 )
 func postgresReadStoreOnPostgresEventsConformance(_ check: ReadStoreConformanceCheck) async throws {
@@ -88,7 +90,7 @@ struct PostgresReadStoreTests {
     }
 
     private func scalar(_ sql: String) async throws -> Int64 {
-        for try await value in try await TestPostgres.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) {
+        for try await value in try await TestPostgres.readStoreClient.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) {
             return value
         }
         return -1
@@ -97,7 +99,7 @@ struct PostgresReadStoreTests {
     @Test("migrations apply once, even from several processes at once, are idempotent, and share a schema with an event store")
     func migrations() async throws {
         let schema = TestPostgres.uniqueSchema("r")
-        let stores = try (0..<4).map { _ in try PostgresReadStore(client: TestPostgres.client, configuration: .init(schema: schema)) }
+        let stores = try (0..<4).map { _ in try PostgresReadStore(client: TestPostgres.readStoreClient, configuration: .init(schema: schema)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for store in stores { group.addTask { try await store.migrate() } }
             try await group.waitForAll()
@@ -368,7 +370,7 @@ struct PostgresReadStoreTests {
                 try await store.withTransaction { tx in
                     try await tx.putDocument(Data("{}".utf8), key: "lost", indexValues: [:], in: "c__g1")
                     let pid = try #require(try await tx.sql!.query("SELECT pg_backend_pid() AS pid").first?["pid"].int64)
-                    try await TestPostgres.client.query(PostgresQuery(unsafeSQL: "SELECT pg_terminate_backend(\(pid))"))
+                    try await TestPostgres.readStoreClient.query(PostgresQuery(unsafeSQL: "SELECT pg_terminate_backend(\(pid))"))
                     try await tx.putDocument(Data("{}".utf8), key: "after", indexValues: [:], in: "c__g1")
                 }
             }

@@ -73,10 +73,19 @@ public final class PostgresReadStore: ReadStore {
         }
     }
 
+    /// Runs `body` in one `READ COMMITTED` transaction on one connection, committing when it returns and rolling
+    /// back when it throws. The body's own errors are rethrown unchanged.
+    ///
+    /// - Throws: ReadStoreError with code `unavailable` when the server cannot be reached or the connection is
+    ///   lost, `storage` when PostgreSQL fails otherwise.
     public func withTransaction<T>(_ body: (any ReadStoreTransaction) async throws -> T) async throws -> T {
         try await withAccess(.transaction, body)
     }
 
+    /// Runs `body` in one `REPEATABLE READ READ ONLY` transaction: every read sees the same committed snapshot.
+    ///
+    /// - Throws: ReadStoreError with code `unavailable` when the server cannot be reached or the connection is
+    ///   lost, `storage` when PostgreSQL fails otherwise.
     public func withReader<T>(_ body: (any ReadStoreReader) async throws -> T) async throws -> T {
         try await withAccess(.reader, body)
     }

@@ -23,6 +23,8 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
 
     private struct State {
         var open = false
+        /// Whether unqualified names resolve to the read store's schema yet.
+        var searchesSchema = false
         /// The projections whose registry lock this transaction holds.
         var lockedProjections: Set<String> = []
         /// The indexes of the collections looked up in this transaction. A collection's indexes never change
@@ -47,12 +49,10 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
 
     // MARK: Transaction
 
-    /// Opens the transaction and points unqualified names at the read store's schema.
+    /// Opens the transaction.
     ///
     /// The isolation level is explicit so that a server default of `REPEATABLE READ` or `SERIALIZABLE` cannot
-    /// change it: a batch must see what the previous holder of its projection's lock committed. Only the read
-    /// store's schema is searched (`pg_catalog` always is), so a projection's `DROP TABLE` can never reach a
-    /// table of the same name elsewhere.
+    /// change it: a batch must see what the previous holder of its projection's lock committed.
     func begin() async throws {
         let begin =
             mode == .transaction
@@ -60,7 +60,18 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
             : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         try await statement(PostgresQuery(unsafeSQL: begin), "begin a transaction")
         state.withLock { $0.open = true }
+    }
+
+    /// Points unqualified names at the read store's schema, before the first raw SQL statement of the
+    /// transaction. (The store's own statements name their tables in full, so they need no round trip for it.)
+    ///
+    /// Only the read store's schema is searched (`pg_catalog` always is), so a projection's `DROP TABLE` can
+    /// never reach a table of the same name elsewhere. `SET LOCAL` ends with the transaction, so the pooled
+    /// connection goes back unchanged.
+    func prepareForSQL() async throws {
+        guard state.withLock({ !$0.searchesSchema }) else { return }
         try await execute(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema.quoted)"), "set the search path")
+        state.withLock { $0.searchesSchema = true }
     }
 
     func commit() async throws {

@@ -24,10 +24,12 @@ struct PostgresSQLExecutor: SQLExecutor {
 
     func execute(_ sql: String, _ arguments: [SQLValue]) async throws {
         try access.requireWriting()
+        try await access.prepareForSQL()
         try await access.execute(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(arguments)), "run a SQL statement")
     }
 
     func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        try await access.prepareForSQL()
         let rows = try await access.rows(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(arguments)), "run a SQL query")
         return try rows.map { row in
             var columns: [String] = []
