@@ -109,9 +109,21 @@ let package = Package(
             dependencies: ["Strata", "StrataPostgres", "StrataConformance"],
             swiftSettings: strictSettings
         ),
+        // The only place that combines backends: events in one database feeding read models in the other.
+        .testTarget(
+            name: "StrataIntegrationTests",
+            dependencies: [
+                "Strata",
+                "StrataSQLite",
+                "StrataPostgres",
+                "StrataConformance",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "StrataCLITests",
-            dependencies: ["StrataCLI", "Strata", "StrataSQLite"],
+            dependencies: ["StrataCLI", "Strata", "StrataSQLite", "StrataPostgres"],
             swiftSettings: strictSettings
         ),
     ]

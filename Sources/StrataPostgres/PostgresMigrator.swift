@@ -7,10 +7,29 @@
 import Logging
 import PostgresNIO
 
-/// Applies `PostgresSchema`'s migrations exactly once, even with several processes starting together.
-struct PostgresMigrator: Sendable {
+/// A versioned schema that PostgresMigrator applies: the event store's and the read store's.
+///
+/// Each keeps its own version table and its own lock, so an event store and a read store can share one
+/// PostgreSQL schema without mistaking each other's migrations.
+protocol PostgresMigrationPlan: Sendable {
+    /// The PostgreSQL schema, already validated as a plain identifier.
+    var name: String { get }
+    /// The quoted schema name, for SQL text.
+    var quoted: String { get }
+    /// The unquoted name of the table, inside the schema, that records the applied versions.
+    var versionTable: String { get }
+    /// The advisory-lock key that serialises concurrent migrators of this plan.
+    var lockKey: String { get }
+    /// Idempotent statements that create the schema and the version table.
+    var bootstrap: [String] { get }
+    /// Every migration, in version order.
+    var migrations: [PostgresSchema.Migration] { get }
+}
+
+/// Applies a plan's migrations exactly once, even with several processes starting together.
+struct PostgresMigrator<Plan: PostgresMigrationPlan>: Sendable {
     let client: PostgresClient
-    let schema: PostgresSchema
+    let schema: Plan
     let logger: Logger
     let connectionWaitLimit: Duration
 
@@ -23,12 +42,12 @@ struct PostgresMigrator: Sendable {
     private func apply(on connection: PostgresConnection) async throws {
         try await connection.withTransaction(logger: logger) { connection in
             // Serialises concurrent migrators of this schema; released at commit.
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(("strata-migrate:" + schema.name))))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema.lockKey)))", logger: logger)
             for statement in schema.bootstrap {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
             let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT version FROM \(schema.quoted).strata_migrations"),
+                PostgresQuery(unsafeSQL: "SELECT version FROM \(schema.quoted).\(schema.versionTable)"),
                 logger: logger
             )
             var applied = Set<Int>()
@@ -42,7 +61,7 @@ struct PostgresMigrator: Sendable {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 try await connection.query(
-                    "INSERT INTO \(unescaped: schema.quoted).strata_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    "INSERT INTO \(unescaped: schema.quoted).\(unescaped: schema.versionTable) (version, name) VALUES (\(migration.version), \(migration.name))",
                     logger: logger
                 )
             }

@@ -8,9 +8,13 @@
 ///
 /// Migrations only ever add; a released migration is never edited. They are applied in order, each in its own
 /// transaction, under an advisory lock so that several processes starting at once apply each exactly once.
-struct PostgresSchema: Sendable {
+struct PostgresSchema: PostgresMigrationPlan {
     /// The PostgreSQL schema, already validated as a plain identifier.
     let name: String
+
+    var versionTable: String { "strata_migrations" }
+
+    var lockKey: String { "strata-migrate:" + name }
 
     /// The quoted schema name, for SQL text.
     var quoted: String { "\"\(name)\"" }

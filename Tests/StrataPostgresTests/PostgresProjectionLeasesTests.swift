@@ -63,7 +63,10 @@ struct PostgresProjectionLeasesTests {
             for _ in 0..<4 {
                 group.addTask {
                     try await leases.withLease(on: "orders") {
-                        let now = running.withLock { $0 += 1; return $0 }
+                        let now = running.withLock {
+                            $0 += 1
+                            return $0
+                        }
                         maximum.withLock { $0 = max($0, now) }
                         try await Task.sleep(for: .milliseconds(100))
                         running.withLock { $0 -= 1 }

@@ -115,7 +115,8 @@ extension ProjectionRunner {
             return (record, try await reader.parkedCount(projection: name, generation: record.active.number))
         }
         let head = try await store.headPosition()
-        let entry = record ?? ProjectionRecord(name: name, active: ProjectionGeneration(number: 0, version: worker.projection.version, position: .start))
+        let entry =
+            record ?? ProjectionRecord(name: name, active: ProjectionGeneration(number: 0, version: worker.projection.version, position: .start))
         return try await ProjectionStatus(
             record: entry,
             parkedCount: parkedCount,

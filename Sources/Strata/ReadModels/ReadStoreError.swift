@@ -20,8 +20,13 @@ public struct ReadStoreError: Error, CustomStringConvertible {
         public static let notIndexed = Code(name: "notIndexed")
         /// A stored document or row could not be decoded.
         public static let corruptData = Code(name: "corruptData")
-        /// The database failed or could not be reached.
+        /// A name or argument the read store cannot take, such as a schema name that is not a plain identifier.
+        public static let invalidArgument = Code(name: "invalidArgument")
+        /// The database failed.
         public static let storage = Code(name: "storage")
+        /// The database cannot be reached for now (a lost connection, a server starting or shutting down): worth
+        /// retrying.
+        public static let unavailable = Code(name: "unavailable")
 
         public var description: String { name }
     }

@@ -47,8 +47,21 @@ struct ReadStoreLocation: Hashable, Sendable, CustomStringConvertible {
             try readStore.close()
             return result
         case .postgres(let url):
-            _ = url
-            throw CLIError.badInput("TODO postgres read store")
+            let readStore = try PostgresReadStore(url: url)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await readStore.run() }
+                defer { group.cancelAll() }
+                guard try await readStore.exists() else {
+                    throw CLIError.badInput(
+                        "no read store in schema \(readStore.configuration.schema) at \(description): name one with --read-store or STRATA_READ_STORE"
+                    )
+                }
+                // Brings a read store written by an older Strata up to the registry columns this one reads.
+                try await readStore.migrate()
+                let result = try await body(readStore)
+                group.cancelAll()
+                return result
+            }
         }
     }
 }

@@ -117,7 +117,10 @@ public final class PostgresProjectionLeases: ProjectionLeases {
                 while true {
                     try await Task.sleep(for: self.configuration.checkInterval)
                     do {
-                        _ = try await connection.query("SELECT 1", logger: self.configuration.logger).collect()
+                        // Watched, as a query written to a connection that has just closed would never complete.
+                        _ = try await ConnectionCloseWatch.shared.run(on: connection) { [logger = self.configuration.logger] connection in
+                            try await connection.query("SELECT 1", logger: logger).collect()
+                        }
                     } catch {
                         throw failure(error)
                     }
@@ -134,8 +137,10 @@ public final class PostgresProjectionLeases: ProjectionLeases {
         try await cancelWhenGracefulShutdown {
             while true {
                 let query: PostgresQuery = "SELECT pg_try_advisory_lock(hashtext(\(self.configuration.namespace)), hashtext(\(projection)))"
-                let rows = try await connection.query(query, logger: self.configuration.logger)
-                for try await granted in rows.decode(Bool.self) where granted { return }
+                let rows = try await ConnectionCloseWatch.shared.run(on: connection) { [logger = self.configuration.logger] connection in
+                    try await connection.query(query, logger: logger).collect()
+                }
+                if try rows.first?.decode(Bool.self) == true { return }
                 try await Task.sleep(for: self.configuration.retryInterval)
             }
         }
@@ -148,7 +153,10 @@ public final class PostgresProjectionLeases: ProjectionLeases {
         let namespace = configuration.namespace
         let logger = configuration.logger
         let unlock = Task {
-            _ = try await connection.query("SELECT pg_advisory_unlock(hashtext(\(namespace)), hashtext(\(projection)))", logger: logger).collect()
+            guard !connection.isClosed else { return }
+            _ = try await ConnectionCloseWatch.shared.run(on: connection) { connection in
+                try await connection.query("SELECT pg_advisory_unlock(hashtext(\(namespace)), hashtext(\(projection)))", logger: logger).collect()
+            }
         }
         do {
             try await unlock.value
@@ -156,6 +164,8 @@ public final class PostgresProjectionLeases: ProjectionLeases {
             // A connection that cannot unlock is broken, and its lock went with it.
             logger.debug("could not unlock a projection lease", metadata: ["strata.projection": "\(projection)", "strata.error": "\(error)"])
         }
+        // A closed connection goes back only once its pool has seen it close, so the pool never lends it again.
+        if connection.isClosed { try? await connection.closeFuture.get() }
     }
 
     /// The backend holding the lease on `projection`, or `nil` when no one holds it.

@@ -19,7 +19,13 @@ enum TestPostgres {
     static var isAvailable: Bool { url != nil }
 
     /// One client for the whole test process, running until the process exits.
-    static let client: PostgresClient = {
+    static let client = makeClient()
+
+    /// A second client, for the read-store tests: their many parallel projection runners would otherwise take the
+    /// connections that the event store's timing-sensitive tests wait for.
+    static let readStoreClient = makeClient()
+
+    private static func makeClient() -> PostgresClient {
         let settings = try! PostgresConnectionSettings(url: url!)
         var configuration = settings.client
         configuration.options.maximumConnections = 40
@@ -27,7 +33,7 @@ enum TestPostgres {
         // Test support only: the shared client lives as long as the test process.
         Task { await client.run() }
         return client
-    }()
+    }
 
     /// A schema name no other test uses.
     static func uniqueSchema(_ prefix: String = "t") -> String {
@@ -35,9 +41,11 @@ enum TestPostgres {
     }
 
     /// A migrated store in a fresh schema on the shared client.
-    static func makeStore(schema: String = uniqueSchema(), configure: (inout PostgresEventStore.Configuration) -> Void = { _ in }) async throws
-        -> PostgresEventStore
-    {
+    static func makeStore(
+        schema: String = uniqueSchema(),
+        on client: PostgresClient = client,
+        configure: (inout PostgresEventStore.Configuration) -> Void = { _ in }
+    ) async throws -> PostgresEventStore {
         var configuration = PostgresEventStore.Configuration(schema: schema)
         configure(&configuration)
         let store = try PostgresEventStore(client: client, configuration: configuration)
