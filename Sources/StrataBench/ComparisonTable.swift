@@ -38,14 +38,14 @@ func runComparisons(_ comparisons: [Comparison], runs: Int, progress: (String) -
 }
 
 /// Prints results as a table: Strata's line with its ratio to the bare driver, then the bare driver's line.
-func printComparisonTable(_ results: [ComparisonResult]) {
+func printComparisonTable(_ results: [ComparisonResult], baseline: String = "raw postgres-nio") {
     let nameWidth = max(34, (results.map(\.name.count).max() ?? 0) + 18)
     print(
         "workload".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             + "     median        min        max  unit           peak MiB  strata/raw"
     )
     for result in results {
-        for (label, measurements) in [("strata", result.strata), ("raw postgres-nio", result.raw)] {
+        for (label, measurements) in [("strata", result.strata), (baseline, result.raw)] {
             let figures = [measurements.median, measurements.minimum, measurements.maximum].map { formatted($0).leftPadded(to: 10) }
             var line = "\(label), \(result.name)".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + " "
             line += figures.joined(separator: " ") + "  " + result.unit.padding(toLength: 12, withPad: " ", startingAt: 0)
