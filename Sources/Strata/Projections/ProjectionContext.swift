@@ -14,12 +14,20 @@ public struct ProjectionContext: Sendable {
     /// The read-store transaction of the batch.
     public let transaction: any ReadStoreTransaction
     let schema: ReadModelSchema
+    /// The documents the batch has read or written; they reach the store in flush().
+    let documentCache = DocumentBatchCache()
 
     init(projection: String, generation: Int, schema: ReadModelSchema, transaction: any ReadStoreTransaction) {
         self.projection = projection
         self.generation = generation
         self.schema = schema
         self.transaction = transaction
+    }
+
+    /// Writes the documents the batch changed. Whoever makes a context must call it before committing: the
+    /// changes are otherwise lost.
+    func flush() async throws {
+        try await documentCache.flush(to: transaction)
     }
 
     /// The declared document collection `name`, typed as `type`.
@@ -32,7 +40,8 @@ public struct ProjectionContext: Sendable {
         return DocumentWriter(
             collection: ReadModelNames.physicalName(projection: projection, name: name, generation: generation),
             indexes: declared.indexes,
-            transaction: transaction
+            transaction: transaction,
+            cache: documentCache
         )
     }
 
@@ -43,6 +52,9 @@ public struct ProjectionContext: Sendable {
     public func table(_ name: String) -> String { tables[name] }
 
     /// Raw SQL inside the batch's transaction.
+    ///
+    /// Document changes made through documents(_:as:) reach the store when the batch ends (or when a `find`
+    /// needs them), so SQL that reads a document collection directly may not see the batch's own changes yet.
     ///
     /// - Throws: ReadStoreError with code `unsupported` when the read store has no SQL.
     public func sql() throws -> any SQLExecutor {

@@ -82,6 +82,7 @@ extension ProjectionRunner {
                     else { return false }
                     let context = ProjectionContext(projection: name, generation: generation, schema: worker.schema, transaction: transaction)
                     try await worker.projection.apply(entry.event, in: context)
+                    try await context.flush()
                     try await transaction.removeParkedEvent(projection: name, generation: generation, position: entry.event.position)
                     return true
                 }

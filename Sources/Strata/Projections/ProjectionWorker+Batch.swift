@@ -132,6 +132,16 @@ extension ProjectionWorker {
                         }
                     }
                 }
+                do {
+                    try await context.flush()
+                } catch let error as ReadStoreError where error.code == .unavailable {
+                    throw error
+                } catch  where !Task.isCancelled {
+                    // A document the store refuses (say, an indexed value too long) belongs to some event of the
+                    // batch, but not one we can name: report it against the first, which is then tried alone,
+                    // and so on, until the event it belongs to fails by itself.
+                    throw HandlerFailure(offset: 0, error: error)
+                }
                 lane.position = max(lane.position, through)
                 var saved = record
                 if switching {

@@ -53,24 +53,56 @@ public struct DocumentWriter<Document: Codable>: Sendable {
     /// The fields the collection indexes.
     public let indexes: [String]
     let transaction: any ReadStoreTransaction
+    /// The batch's documents, when written by a projection batch: reads and writes go through it and reach the
+    /// store when the batch ends.
+    let cache: DocumentBatchCache?
 
-    /// Writes `collection` (a physical name, indexing `indexes`) in `transaction`.
+    /// Writes `collection` (a physical name, indexing `indexes`) in `transaction`, each change at once.
     public init(collection: String, indexes: [String], transaction: any ReadStoreTransaction) {
+        self.init(collection: collection, indexes: indexes, transaction: transaction, cache: nil)
+    }
+
+    init(collection: String, indexes: [String], transaction: any ReadStoreTransaction, cache: DocumentBatchCache?) {
         self.collection = collection
         self.indexes = indexes
         self.transaction = transaction
+        self.cache = cache
     }
 
     private var reading: DocumentReader<Document> { DocumentReader(collection: collection, reader: transaction) }
 
     /// The document under `key`, or `nil`, as this transaction sees it.
-    public func get(_ key: String) async throws -> Document? { try await reading.get(key) }
+    public func get(_ key: String) async throws -> Document? {
+        guard let cache else { return try await reading.get(key) }
+        switch cache.entry(key, in: collection) {
+        case .present(let document as Document, _, _):
+            return document
+        case .absent:
+            return nil
+        case .present:
+            // Written in this batch as another type: read it back as this one.
+            try await cache.flush(collection, to: transaction)
+        case nil:
+            break
+        }
+        let document = try await reading.get(key)
+        cache.set(document.map { .present($0, indexes: indexes, dirty: false) } ?? .absent(dirty: false), for: key, in: collection)
+        return document
+    }
 
     /// The documents matching `query`, as this transaction sees them.
-    public func find(_ query: DocumentQuery = .all) async throws -> [Document] { try await reading.find(query) }
+    public func find(_ query: DocumentQuery = .all) async throws -> [Document] {
+        // The store answers queries, so it must first see what the batch changed.
+        try await cache?.flush(collection, to: transaction)
+        return try await reading.find(query)
+    }
 
     /// Stores `document` under `key`, replacing any document there.
     public func put(_ document: Document, key: String) async throws {
+        if let cache {
+            cache.set(.present(document, indexes: indexes, dirty: true), for: key, in: collection)
+            return
+        }
         let json = try DocumentCoding.encode(document)
         let values = try DocumentCoding.indexValues(of: json, indexes: indexes)
         try await transaction.putDocument(json, key: key, indexValues: values, in: collection)
@@ -92,6 +124,10 @@ public struct DocumentWriter<Document: Codable>: Sendable {
 
     /// Deletes the document under `key`, if any.
     public func delete(_ key: String) async throws {
+        if let cache {
+            cache.set(.absent(dirty: true), for: key, in: collection)
+            return
+        }
         try await transaction.deleteDocument(key: key, in: collection)
     }
 }
