@@ -37,6 +37,9 @@ struct ProjectionsCommand: AsyncParsableCommand {
     @Option(help: "The PostgreSQL server (postgres://…); default: $\(PostgresCommand.environmentVariable).")
     var store: String?
 
+    @Flag(help: "Measure Strata only, without the bare-driver baseline (which applies events one by one and is slow).")
+    var skipRaw = false
+
     @Option(help: "Folder for the throwaway SQLite files.")
     var folder = ".benchmarks"
 
@@ -61,7 +64,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         let eventsPath = root.appendingPathComponent("events.sqlite").path
-        let (events, batchSize) = (events, batchSize)
+        let (events, batchSize, skipRaw) = (events, batchSize, skipRaw)
         let store = try SQLiteEventStore(path: eventsPath)
         progress("appending \(events) events")
         try await ProjectionCatchUpBenchmark.seed(store, events: events)
@@ -80,7 +83,8 @@ struct ProjectionsCommand: AsyncParsableCommand {
                         return rate
                     },
                     raw: {
-                        try await SQLiteProjectionBaseline(eventsPath: eventsPath, readPath: fresh("raw"), events: events, batchSize: batchSize).run()
+                        guard !skipRaw else { return .nan }
+                        return try await SQLiteProjectionBaseline(eventsPath: eventsPath, readPath: fresh("raw"), events: events, batchSize: batchSize).run()
                     }
                 )
             ],
@@ -92,7 +96,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
     }
 
     private func postgres(_ server: PostgresBenchServer) async throws -> [ComparisonResult] {
-        let (events, batchSize, runs) = (events, batchSize, runs)
+        let (events, batchSize, runs, skipRaw) = (events, batchSize, runs, skipRaw)
         return try await server.withStore("projections") { store in
             progress("appending \(events) events")
             try await ProjectionCatchUpBenchmark.seed(store, events: events)
@@ -114,6 +118,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
                                 return rate
                             },
                             raw: {
+                                guard !skipRaw else { return .nan }
                                 let schema = PostgresBenchServer.freshSchema("raw")
                                 let rate = try await PostgresProjectionBaseline(
                                     client: client,
