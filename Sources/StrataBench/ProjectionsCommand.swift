@@ -84,7 +84,9 @@ struct ProjectionsCommand: AsyncParsableCommand {
                     },
                     raw: {
                         guard !skipRaw else { return .nan }
-                        return try await SQLiteProjectionBaseline(eventsPath: eventsPath, readPath: fresh("raw"), events: events, batchSize: batchSize).run()
+                        return try await SQLiteProjectionBaseline(
+                            eventsPath: eventsPath, readPath: fresh("raw"), events: events, batchSize: batchSize
+                        ).run()
                     }
                 )
             ],
