@@ -23,6 +23,8 @@ public struct EventStoreError: Error, CustomStringConvertible {
         /// The database cannot be reached right now (a lost connection, a restarting server). The operation may
         /// succeed if retried; an append whose outcome is unknown is safe to retry with the same event ids.
         public static let unavailable = Code(name: "unavailable")
+        /// The stream was deleted: it reads as empty and takes no more events.
+        public static let streamDeleted = Code(name: "streamDeleted")
         /// The store was closed.
         public static let closed = Code(name: "closed")
 

@@ -9,67 +9,17 @@ import Synchronization
 
 /// An event store held in memory: the reference implementation, for tests, examples and prototypes.
 ///
-/// It keeps every promise of EventStore; its contents are lost when it is released.
+/// It keeps every promise of EventStore, and is also the SnapshotStore, CommandOutcomeStore,
+/// SubjectKeyStore and ProcessManagerStore of its events; its contents are lost when it is released.
 public final class InMemoryEventStore: EventStore {
-    private struct Storage {
-        var log: [RecordedEvent] = []
-        var streams: [StreamID: [Int]] = [:]
-        var indexByEventID: [UUID: Int] = [:]
-    }
-
-    private let storage = Mutex(Storage())
-    private let signal = AppendSignal()
+    let storage = Mutex(InMemoryStorage())
+    let signal = AppendSignal()
 
     public init() {}
 
     public func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
-        guard !events.isEmpty else {
-            throw EventStoreError(.invalidArgument, "an append needs at least one event")
-        }
-        let now = Date()
-        let result: AppendResult = try storage.withLock { storage in
-            let stored = events.compactMap { event in
-                storage.indexByEventID[event.id].map { index in
-                    let recorded = storage.log[index]
-                    return IdempotentAppend.StoredEvent(
-                        id: recorded.id,
-                        stream: recorded.stream,
-                        version: recorded.version,
-                        position: recorded.position
-                    )
-                }
-            }
-            if let original = try IdempotentAppend.resolve(events, to: stream, expecting: expected, stored: stored) {
-                return original
-            }
-            let indexes = storage.streams[stream] ?? []
-            let actual = indexes.last.map { storage.log[$0].version }
-            guard expected.isSatisfied(by: actual) else {
-                throw WrongExpectedVersion(stream: stream, expected: expected, actual: actual)
-            }
-            var version = actual.map(\.next) ?? .first
-            var appended: [Int] = []
-            for event in events {
-                let index = storage.log.count
-                storage.log.append(
-                    RecordedEvent(
-                        id: event.id,
-                        stream: stream,
-                        version: version,
-                        position: GlobalPosition(UInt64(index + 1)),
-                        type: event.type,
-                        data: event.data,
-                        metadata: event.metadata,
-                        recordedAt: now
-                    )
-                )
-                storage.indexByEventID[event.id] = index
-                appended.append(index)
-                version = version.next
-            }
-            storage.streams[stream, default: []].append(contentsOf: appended)
-            let last = storage.log[appended[appended.count - 1]]
-            return AppendResult(streamVersion: last.version, position: last.position)
+        let result = try storage.withLock { storage in
+            try storage.append(PendingAppend(events: events, stream: stream, expected: expected), at: Date())
         }
         signal.notify()
         return result
@@ -84,13 +34,15 @@ public final class InMemoryEventStore: EventStore {
         storage.withLock { storage in
             guard let indexes = storage.streams[stream], limit > 0 else { return [] }
             // Versions are dense from 0, so a version is also its index in the stream.
+            let visibleFrom = Int(storage.lifecycle[stream]?.truncateBefore ?? 0)
             if direction.isForwards {
-                guard version.value < UInt64(indexes.count) else { return [] }
-                let start = Int(version.value)
+                let start = max(visibleFrom, Int(clamping: version.value))
+                guard start < indexes.count else { return [] }
                 return indexes[start..<min(indexes.count, start + limit)].map { storage.log[$0] }
             }
             let last = Int(min(version.value, UInt64(indexes.count - 1)))
-            let first = max(0, last - limit + 1)
+            let first = max(visibleFrom, last - limit + 1)
+            guard first <= last else { return [] }
             return indexes[first...last].reversed().map { storage.log[$0] }
         }
     }
@@ -109,9 +61,7 @@ public final class InMemoryEventStore: EventStore {
     }
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
-        storage.withLock { storage in
-            storage.streams[stream]?.last.map { storage.log[$0].version }
-        }
+        storage.withLock { $0.currentVersion(of: stream) }
     }
 
     public func headPosition() async throws -> GlobalPosition {
@@ -121,6 +71,35 @@ public final class InMemoryEventStore: EventStore {
     public func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
         EventSubscription(from: position, filter: filter, pollInterval: nil, signal: signal) { [self] position, limit, filter in
             try await readAll(from: position, limit: limit, filter: filter)
+        }
+    }
+
+    @discardableResult
+    public func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
+        let result = try storage.withLock { storage in
+            let deletion = PendingAppend(events: [StreamLifecycle.deletionEvent()], stream: stream, expected: expected)
+            let result = try storage.append(deletion, at: Date())
+            storage.lifecycle[stream] = InMemoryStorage.Lifecycle(truncateBefore: result.streamVersion.value + 1, deleted: true)
+            return result
+        }
+        signal.notify()
+        return result
+    }
+
+    public func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws {
+        try storage.withLock { storage in
+            guard let last = storage.streams[stream]?.count else {
+                throw EventStoreError(.invalidArgument, "cannot truncate stream '\(stream)': it does not exist")
+            }
+            var lifecycle = storage.lifecycle[stream] ?? InMemoryStorage.Lifecycle()
+            guard !lifecycle.deleted else {
+                throw EventStoreError(.streamDeleted, "cannot truncate stream '\(stream)': it is deleted")
+            }
+            guard version.value <= UInt64(last) else {
+                throw EventStoreError(.invalidArgument, "cannot truncate stream '\(stream)' before version \(version): it ends at \(last - 1)")
+            }
+            lifecycle.truncateBefore = max(lifecycle.truncateBefore, version.value)
+            storage.lifecycle[stream] = lifecycle
         }
     }
 }

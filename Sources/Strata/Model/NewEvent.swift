@@ -20,11 +20,15 @@ public struct NewEvent: Hashable, Sendable {
     public var data: Data
     /// Correlation, causation and free-form annotations.
     public var metadata: EventMetadata
+    /// The version of the data's shape, starting at 1. Upcasters turn events stored with an older version into
+    /// the current shape when they are read; see EventRegistry.
+    public var schemaVersion: Int
 
-    public init(id: UUID = UUID(), type: String, data: Data, metadata: EventMetadata = EventMetadata()) {
+    public init(id: UUID = UUID(), type: String, data: Data, metadata: EventMetadata = EventMetadata(), schemaVersion: Int = 1) {
         self.id = id
         self.type = type
         self.data = data
         self.metadata = metadata
+        self.schemaVersion = schemaVersion
     }
 }

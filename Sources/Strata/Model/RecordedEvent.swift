@@ -24,6 +24,8 @@ public struct RecordedEvent: Hashable, Sendable {
     public var metadata: EventMetadata
     /// When the store committed the event.
     public var recordedAt: Date
+    /// The version of the data's shape the event was stored with, starting at 1.
+    public var schemaVersion: Int
 
     public init(
         id: UUID,
@@ -33,7 +35,8 @@ public struct RecordedEvent: Hashable, Sendable {
         type: String,
         data: Data,
         metadata: EventMetadata,
-        recordedAt: Date
+        recordedAt: Date,
+        schemaVersion: Int = 1
     ) {
         self.id = id
         self.stream = stream
@@ -43,5 +46,6 @@ public struct RecordedEvent: Hashable, Sendable {
         self.data = data
         self.metadata = metadata
         self.recordedAt = recordedAt
+        self.schemaVersion = schemaVersion
     }
 }

@@ -22,6 +22,8 @@
 ///   a stream, global order equals version order.
 /// - **Live subscriptions.** subscribeToAll(from:filter:) delivers every matching committed event exactly
 ///   once in global order: first the history, then new events as they commit.
+/// - **Stream lifecycle.** deleteStream(_:expecting:) and truncateStream(_:before:) hide events from stream
+///   reads, never from the global log: see StreamLifecycle.
 ///
 /// ```swift
 /// let store = InMemoryEventStore()
@@ -85,6 +87,29 @@ public protocol EventStore: Sendable {
     /// are seen within the store's polling interval. It ends when its task is cancelled; apply
     /// `cancelOnGracefulShutdown()` to end it on graceful shutdown.
     func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription
+
+    /// Soft-deletes a stream: appends a StreamLifecycle/deletedEventType event to it, after which the stream
+    /// reads as gone and refuses appends. Its events, the deletion event included, stay in the global log.
+    ///
+    /// - Parameters:
+    ///   - stream: The stream to delete.
+    ///   - expected: What the stream's current version must be, as for an append.
+    /// - Returns: Where the deletion event was appended.
+    /// - Throws: WrongExpectedVersion when the stream does not match `expected`; EventStoreError with code
+    ///   EventStoreError/Code/streamDeleted when it is already deleted.
+    @discardableResult
+    func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult
+
+    /// Hides a stream's events before `version` from stream reads (they stay in the global log).
+    ///
+    /// Truncation only ever moves forwards: truncating before an earlier version than before changes nothing.
+    ///
+    /// - Parameters:
+    ///   - stream: The stream to truncate.
+    ///   - version: The first version that stays readable; at most the stream's current version plus one.
+    /// - Throws: EventStoreError with code EventStoreError/Code/invalidArgument when the stream does not exist
+    ///   or `version` is past its end, EventStoreError/Code/streamDeleted when it is deleted.
+    func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws
 }
 
 extension EventStore {
