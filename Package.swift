@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The core: value types, protocols and runtimes. No I/O dependencies.
@@ -37,6 +38,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -65,7 +67,7 @@ let package = Package(
         // The behaviour suite every event-store backend must pass.
         .target(
             name: "StrataConformance",
-            dependencies: ["Strata"],
+            dependencies: ["Strata", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // The `strata` command-line tool. Named StrataCLI so that its folder does not collide with `Strata`

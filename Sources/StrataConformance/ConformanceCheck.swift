@@ -35,5 +35,5 @@ public struct ConformanceCheck: Sendable, CustomTestStringConvertible {
     /// Every check, in the order they are listed in the suite's documentation.
     public static let all: [ConformanceCheck] =
         AppendChecks.all + ReadChecks.all + ConcurrencyChecks.all + SubscriptionChecks.all + DurabilityChecks.all + CommandChecks.all
-        + LifecycleChecks.all + CommandStorageChecks.all
+        + LifecycleChecks.all + CommandStorageChecks.all + SnapshotChecks.all + IdempotencyChecks.all
 }

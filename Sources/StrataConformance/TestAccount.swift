@@ -18,7 +18,7 @@ struct TestAccount: Decider {
         var amount: Int
     }
 
-    struct State: Sendable {
+    struct State: Codable, Sendable, Equatable {
         var owner: String?
         var balance = 0
     }

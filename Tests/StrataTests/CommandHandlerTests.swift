@@ -45,6 +45,12 @@ private final class AlwaysConflictingStore: EventStore {
     func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
         base.subscribeToAll(from: position, filter: filter)
     }
+    func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
+        try await base.deleteStream(stream, expecting: expected)
+    }
+    func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws {
+        try await base.truncateStream(stream, before: version)
+    }
 }
 
 @Suite("Command handler")

@@ -14,9 +14,13 @@ import Logging
 /// print(result.streamVersion, result.position)
 /// ```
 ///
-/// Each attempt reads the stream, folds it into the state, decides, and appends expecting the version it read.
-/// When another writer appended in between, the append throws WrongExpectedVersion and the handler starts
-/// over, up to maximumAttempts times, then rethrows. DomainError from the decider is never retried.
+/// Each attempt loads the aggregate (from its latest snapshot, when snapshotting is set, plus the events after
+/// it), decides, and appends expecting the version it loaded. When another writer appended in between, the
+/// append throws WrongExpectedVersion and the handler starts over, up to maximumAttempts times, then rethrows.
+/// DomainError from the decider is never retried.
+///
+/// A command sent with an idempotency key is handled at most once per key: see
+/// handle(_:on:expectedVersion:metadata:idempotencyKey:).
 public struct CommandHandler<D: Decider>: Sendable {
     /// The store the aggregate lives in.
     public let store: any EventStore
@@ -26,7 +30,13 @@ public struct CommandHandler<D: Decider>: Sendable {
     public var maximumAttempts: Int
     /// What to do with stored events the decider's codec does not know.
     public var unknownEvents: UnknownEventPolicy
-    /// Where to log retries.
+    /// Where, when and how the aggregate is snapshotted; `nil` to always load from the first event.
+    public var snapshotting: Snapshotting<D.State>?
+    /// Where outcomes of commands sent with an idempotency key are kept; by default the event store.
+    public var outcomes: (any CommandOutcomeStore)?
+    /// How long an idempotency key is remembered: a retry after that is handled as a new command.
+    public var idempotencyRetention: Duration
+    /// Where to log retries, replays and snapshot problems.
     public var logger: Logger
 
     /// Creates a handler.
@@ -36,12 +46,19 @@ public struct CommandHandler<D: Decider>: Sendable {
     ///   - decider: The aggregate's business logic.
     ///   - maximumAttempts: How many times to decide before a conflict is rethrown; at least 1.
     ///   - unknownEvents: Whether loading skips or fails on unknown event types.
-    ///   - logger: Where to log retries.
+    ///   - snapshotting: How to snapshot the aggregate; `nil` for no snapshots.
+    ///   - outcomes: Where to keep idempotent commands' outcomes; `nil` uses `store` when it is a
+    ///     CommandOutcomeStore (every Strata backend is).
+    ///   - idempotencyRetention: How long idempotency keys are remembered; 24 hours by default.
+    ///   - logger: Where to log.
     public init(
         store: any EventStore,
         decider: D,
         maximumAttempts: Int = 5,
         unknownEvents: UnknownEventPolicy = .fail,
+        snapshotting: Snapshotting<D.State>? = nil,
+        outcomes: (any CommandOutcomeStore)? = nil,
+        idempotencyRetention: Duration = .seconds(86_400),
         logger: Logger = Logger(label: "strata.command", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         precondition(maximumAttempts >= 1, "a command needs at least one attempt")
@@ -49,25 +66,10 @@ public struct CommandHandler<D: Decider>: Sendable {
         self.decider = decider
         self.maximumAttempts = maximumAttempts
         self.unknownEvents = unknownEvents
+        self.snapshotting = snapshotting
+        self.outcomes = outcomes ?? (store as? any CommandOutcomeStore)
+        self.idempotencyRetention = idempotencyRetention
         self.logger = logger
-    }
-
-    /// Loads an aggregate's current state from its stream.
-    public func load(_ stream: StreamID) async throws -> AggregateState<D.State> {
-        var loaded = AggregateState(state: decider.initialState, version: nil, position: .start)
-        var version = StreamVersion.first
-        let pageSize = 1000
-        while true {
-            let page = try await store.readStream(stream, from: version, direction: .forwards, limit: pageSize)
-            for event in try decider.codec.decode(page, unknownTypes: unknownEvents) {
-                loaded.state = decider.evolve(loaded.state, event: event)
-            }
-            guard let last = page.last else { return loaded }
-            loaded.version = last.version
-            loaded.position = last.position
-            guard page.count == pageSize else { return loaded }
-            version = last.version.next
-        }
     }
 
     /// Handles a command.
@@ -78,6 +80,11 @@ public struct CommandHandler<D: Decider>: Sendable {
     ///   - expectedVersion: When set, the command applies only if the stream is at this version (a conditional
     ///     command, as with HTTP `If-Match`); a mismatch throws WrongExpectedVersion without retrying.
     ///   - metadata: Correlation, causation and annotations for the events.
+    ///   - idempotencyKey: When set, the command takes effect at most once per key: its outcome (the events it
+    ///     appended, "no change", or its DomainError) is stored in the transaction that appends its events, and a
+    ///     later command with the same key, even after a restart, gets that outcome back (CommandResult/isReplay)
+    ///     without being decided again. A key reused for a different command or stream throws
+    ///     IdempotencyKeyReuse. Keys are remembered for idempotencyRetention.
     /// - Returns: The new events, the stream's version and the position of its last event.
     /// - Throws: DomainError (or any error) from the decider; WrongExpectedVersion when conflicts
     ///   outlast maximumAttempts or a conditional command's version does not match; store errors.
@@ -85,24 +92,70 @@ public struct CommandHandler<D: Decider>: Sendable {
         _ command: D.Command,
         on stream: StreamID,
         expectedVersion: StreamVersion? = nil,
-        metadata: CommandMetadata = CommandMetadata()
+        metadata: CommandMetadata = CommandMetadata(),
+        idempotencyKey: String? = nil
     ) async throws -> CommandResult<D.Event> {
+        var idempotency: IdempotentCommand? = nil
+        if let idempotencyKey {
+            guard let outcomes else {
+                throw EventStoreError(.invalidArgument, "an idempotency key needs a CommandOutcomeStore, and the handler has none")
+            }
+            idempotency = IdempotentCommand(
+                key: idempotencyKey,
+                fingerprint: CommandFingerprint.of(command, on: stream, expectedVersion: expectedVersion),
+                outcomes: outcomes,
+                retention: idempotencyRetention
+            )
+        }
         let eventMetadata = metadata.eventMetadata
         var attempt = 1
         while true {
-            let loaded = try await load(stream)
-            if let expectedVersion, loaded.version != expectedVersion {
-                throw WrongExpectedVersion(stream: stream, expected: .exactly(expectedVersion), actual: loaded.version)
+            if let idempotency, let original = try await idempotency.recordedOutcome(on: stream) {
+                return try await replay(original)
             }
-            let events = try decider.decide(command, state: loaded.state)
+            let loaded = try await loadReporting(stream)
+            if let expectedVersion, loaded.aggregate.version != expectedVersion {
+                throw WrongExpectedVersion(stream: stream, expected: .exactly(expectedVersion), actual: loaded.aggregate.version)
+            }
+            let events: [D.Event]
+            do {
+                events = try decider.decide(command, state: loaded.aggregate.state)
+            } catch let rejection as DomainError {
+                if let idempotency {
+                    try await idempotency.recordRejection(rejection, on: stream, loaded: loaded.aggregate, replay: replay)
+                }
+                throw rejection
+            }
             guard !events.isEmpty else {
-                return CommandResult(events: [], streamVersion: loaded.version, position: loaded.position, attempts: attempt)
+                let unchanged = CommandResult(
+                    events: [D.Event](),
+                    streamVersion: loaded.aggregate.version,
+                    position: loaded.aggregate.position,
+                    attempts: attempt
+                )
+                if let idempotency {
+                    return try await idempotency.recordNoChange(unchanged, on: stream, replay: replay)
+                }
+                return unchanged
             }
             let newEvents = try events.map { try decider.codec.newEvent($0, metadata: eventMetadata) }
+            let expected: ExpectedVersion = loaded.aggregate.version.map { .exactly($0) } ?? .noStream
             do {
-                let expected: ExpectedVersion = loaded.version.map { .exactly($0) } ?? .noStream
-                let appended = try await store.append(newEvents, to: stream, expecting: expected)
-                return CommandResult(events: events, streamVersion: appended.streamVersion, position: appended.position, attempts: attempt)
+                let result: CommandResult<D.Event>
+                if let idempotency {
+                    let append = PendingAppend(events: newEvents, stream: stream, expected: expected)
+                    let recorded = try await idempotency.recordAppend(append, firstVersion: loaded.aggregate.version?.next ?? .first)
+                    guard case .recorded(let record) = recorded else {
+                        if case .alreadyRecorded(let original) = recorded { return try await replay(original) }
+                        continue
+                    }
+                    result = CommandResult(events: events, streamVersion: record.streamVersion, position: record.position, attempts: attempt)
+                } else {
+                    let appended = try await store.append(newEvents, to: stream, expecting: expected)
+                    result = CommandResult(events: events, streamVersion: appended.streamVersion, position: appended.position, attempts: attempt)
+                }
+                await snapshotAfterAppend(loaded, appended: events, result: result, on: stream)
+                return result
             } catch let conflict as WrongExpectedVersion where expectedVersion == nil && attempt < maximumAttempts {
                 logger.debug(
                     "command conflicted, retrying",

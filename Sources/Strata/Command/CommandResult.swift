@@ -15,11 +15,15 @@ public struct CommandResult<Event: Sendable>: Sendable {
     public var position: GlobalPosition
     /// How many times the command was decided: more than one when a concurrent writer forced a retry.
     public var attempts: Int
+    /// Whether this is the stored outcome of an earlier command with the same idempotency key, returned without
+    /// deciding again. Its events are the ones that command appended, as far as the stream still shows them.
+    public var isReplay: Bool
 
-    public init(events: [Event], streamVersion: StreamVersion?, position: GlobalPosition, attempts: Int) {
+    public init(events: [Event], streamVersion: StreamVersion?, position: GlobalPosition, attempts: Int, isReplay: Bool = false) {
         self.events = events
         self.streamVersion = streamVersion
         self.position = position
         self.attempts = attempts
+        self.isReplay = isReplay
     }
 }

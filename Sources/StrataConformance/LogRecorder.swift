@@ -1,0 +1,40 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Logging
+import Synchronization
+
+/// Collects log messages, so that a check can show what Strata told an operator.
+final class LogRecorder: Sendable {
+    private let messages = Mutex<[(level: Logger.Level, message: String)]>([])
+
+    var logger: Logger {
+        Logger(label: "strata.conformance") { _ in Handler(recorder: self) }
+    }
+
+    func messages(atLeast level: Logger.Level) -> [String] {
+        messages.withLock { $0.filter { $0.level >= level }.map(\.message) }
+    }
+
+    fileprivate func record(_ level: Logger.Level, _ message: String) {
+        messages.withLock { $0.append((level, message)) }
+    }
+
+    private struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            recorder.record(event.level, "\(event.message)")
+        }
+    }
+}
