@@ -1,0 +1,80 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+
+extension ProcessManagerRunner {
+    /// Handles one event: journal it, fold the process's state, and carry out the process manager's actions.
+    func handle(_ event: RecordedEvent) async throws {
+        let decoded: Manager.Event
+        do {
+            decoded = try manager.codec.decode(event)
+        } catch let error as EventDecodingError where error.code == .unknownEventType {
+            return
+        }
+        guard let processID = manager.processID(for: decoded, recorded: event) else { return }
+        let journal = ProcessJournal(owner: manager.name, processID: processID)
+        let before = try await state(of: journal, before: event)
+        let state = manager.evolve(before, event: decoded)
+        _ = try await store.append([try journal.entry(for: event)], to: try journal.stream(), expecting: .any)
+        remember(state, of: processID, at: event.position)
+
+        let correlation = event.metadata.correlationID ?? event.id.uuidString
+        for (index, action) in manager.react(to: decoded, state: state, recorded: event).enumerated() {
+            let id = "\(manager.name):\(event.id.uuidString):\(index)"
+            switch action.kind {
+            case .send(let command):
+                let metadata = CommandMetadata(causedBy: event, commandID: DerivedID.uuid(from: id))
+                try await send(command, ProcessCommandContext(idempotencyKey: id, metadata: metadata, processID: processID))
+            case .schedule(let command, let name, let date):
+                let scheduled = ScheduledCommand(
+                    id: id,
+                    owner: manager.name,
+                    processID: processID,
+                    name: name,
+                    dueAt: date,
+                    command: try JSONEncoder().encode(command),
+                    metadata: EventMetadata(correlationID: correlation, causationID: event.id.uuidString)
+                )
+                try await storage.schedule(scheduled)
+                deadlinesChanged.notify()
+            case .cancel(let name):
+                try await storage.cancelScheduledCommands(owner: manager.name, processID: processID, name: name)
+            }
+        }
+    }
+
+    /// The process's state before `event`: from memory when this runner handled its previous event, otherwise
+    /// folded from the events its journal points to.
+    private func state(of journal: ProcessJournal, before event: RecordedEvent) async throws -> Manager.State {
+        if let cached = states.withLock({ $0[journal.processID] }), cached.position < event.position {
+            return cached.state
+        }
+        var state = manager.initialState
+        for entry in try await store.readStream(try journal.stream()) {
+            let pointer = try JSONDecoder().decode(ProcessJournal.Entry.self, from: entry.data)
+            guard pointer.position < event.position.value else { break }
+            let source = try await store.readStream(try StreamID(pointer.stream), from: StreamVersion(pointer.version), direction: .forwards, limit: 1)
+            guard let recorded = source.first, recorded.position.value == pointer.position else {
+                logger.warning(
+                    "an event a process saw is no longer readable; its state is folded without it",
+                    metadata: ["strata.process": "\(journal.processID)", "strata.stream": "\(pointer.stream)", "strata.version": "\(pointer.version)"]
+                )
+                continue
+            }
+            guard let decoded = try manager.codec.decode([recorded], unknownTypes: .skip).first else { continue }
+            state = manager.evolve(state, event: decoded)
+        }
+        return state
+    }
+
+    private func remember(_ state: Manager.State, of processID: String, at position: GlobalPosition) {
+        states.withLock { states in
+            if states.count >= configuration.cachedProcesses, states[processID] == nil { states.removeAll(keepingCapacity: true) }
+            states[processID] = CachedProcess(state: state, position: position)
+        }
+    }
+}
