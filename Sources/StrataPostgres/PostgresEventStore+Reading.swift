@@ -11,7 +11,8 @@ import Strata
 extension PostgresEventStore {
     private var selectColumns: String {
         """
-        SELECT position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at
+        SELECT position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at,
+            schema_version
         FROM \(schema.quoted).strata_events
         """
     }
@@ -24,11 +25,20 @@ extension PostgresEventStore {
     ) async throws -> [RecordedEvent] {
         guard limit > 0 else { return [] }
         let from = Int64(clamping: version.value)
-        let query: PostgresQuery =
+        // Truncation and deletion hide the versions before `truncate_before`. The lookup is one primary-key probe,
+        // evaluated once per query; a stream with no lifecycle row shows everything.
+        let visibleFrom = """
+            coalesce((SELECT s.truncate_before FROM \(schema.quoted).strata_streams s WHERE s.stream_id = $1), 0)
+            """
+        let sql =
             direction == .forwards
-            ? "\(unescaped: selectColumns) WHERE stream_id = \(stream.rawValue) AND stream_version >= \(from) ORDER BY stream_version ASC LIMIT \(limit)"
-            : "\(unescaped: selectColumns) WHERE stream_id = \(stream.rawValue) AND stream_version <= \(from) ORDER BY stream_version DESC LIMIT \(limit)"
-        return try await fetchEvents(query)
+            ? "\(selectColumns) WHERE stream_id = $1 AND stream_version >= greatest($2, \(visibleFrom)) ORDER BY stream_version ASC LIMIT $3"
+            : "\(selectColumns) WHERE stream_id = $1 AND stream_version <= $2 AND stream_version >= \(visibleFrom) ORDER BY stream_version DESC LIMIT $3"
+        var bindings = PostgresBindings()
+        bindings.append(stream.rawValue)
+        bindings.append(from)
+        bindings.append(limit)
+        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings))
     }
 
     public func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
@@ -51,8 +61,12 @@ extension PostgresEventStore {
     }
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
-        let query: PostgresQuery =
-            "SELECT max(stream_version) FROM \(unescaped: schema.quoted).strata_events WHERE stream_id = \(stream.rawValue)"
+        // A deleted stream has no current version, though its events (and its deletion event) remain.
+        let query: PostgresQuery = """
+            SELECT max(stream_version) FROM \(unescaped: schema.quoted).strata_events
+            WHERE stream_id = \(stream.rawValue)
+              AND NOT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).strata_streams s WHERE s.stream_id = \(stream.rawValue) AND s.deleted)
+            """
         return try await withConnection("read the stream version") { [logger] connection in
             let rows = try await connection.query(query, logger: logger)
             // Read to the end, so that the connection goes back to the pool with nothing left to drain.
@@ -89,8 +103,8 @@ extension PostgresEventStore {
 
     /// Decodes one row of `selectColumns`; a row that does not decode is reported with its position.
     static func recordedEvent(from row: PostgresRow) throws -> RecordedEvent {
-        let (position, streamText, version, id, type, data, correlation, causation, metadata, recordedAt) = try row.decode(
-            (Int64, String, Int64, UUID, String, ByteBuffer, String?, String?, ByteBuffer?, Date).self
+        let (position, streamText, version, id, type, data, correlation, causation, metadata, recordedAt, schemaVersion) = try row.decode(
+            (Int64, String, Int64, UUID, String, ByteBuffer, String?, String?, ByteBuffer?, Date, Int32).self
         )
         let stream: StreamID
         do {
@@ -114,7 +128,8 @@ extension PostgresEventStore {
             type: type,
             data: Data(data.readableBytesView),
             metadata: EventMetadata(correlationID: correlation, causationID: causation, custom: custom),
-            recordedAt: recordedAt
+            recordedAt: recordedAt,
+            schemaVersion: Int(schemaVersion)
         )
     }
 

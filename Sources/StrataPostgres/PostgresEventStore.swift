@@ -29,6 +29,13 @@ import Strata
 /// the blocking transaction after Configuration/stallWarningAfter and appendBlockers() names it.
 /// Within a stream, global order is version order, because versions are numbered under the same lock.
 ///
+/// ## Beside the log
+/// The store is also the SnapshotStore, CommandOutcomeStore, SubjectKeyStore and ProcessManagerStore of its
+/// events, with tables in its own schema. Every transaction that appends goes through `strata_append`, so the
+/// order above holds for all of them: group commit's batches, deleteStream(_:expecting:)'s deletion event,
+/// and recordCommandOutcome(_:appending:replacingOutcomesBefore:)'s keyed commands, which commit in
+/// transactions of their own rather than in a batch.
+///
 /// ## Running it
 /// The store is a `Service`: run it in a `ServiceGroup` (or a task) so that it can listen for notifications
 /// (and run its `PostgresClient` when it created it).
@@ -108,6 +115,10 @@ public final class PostgresEventStore: EventStore, Service {
     public func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
         guard !events.isEmpty else {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
+        }
+        // Checked here, so that one bad append fails alone rather than with its whole group-commit batch.
+        if let event = events.first(where: { Int32(exactly: $0.schemaVersion) == nil }) {
+            throw EventStoreError(.invalidArgument, "schema version \(event.schemaVersion) of event \(event.id) is out of range")
         }
         return try await commits.submit(PendingAppend(events: events, stream: stream, expected: expected))
     }

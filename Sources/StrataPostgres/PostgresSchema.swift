@@ -46,6 +46,7 @@ struct PostgresSchema: PostgresMigrationPlan {
         [
             Migration(version: 1, name: "events", statements: eventsTable),
             Migration(version: 2, name: "append function", statements: [appendFunction]),
+            Migration(version: 3, name: "command side", statements: commandSide),
         ]
     }
 

@@ -105,19 +105,42 @@ struct PostgresReadStoreTests {
             try await group.waitForAll()
         }
         try await stores[0].migrate()
-        #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_read_migrations") == 2, "one row per migration")
+        #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_read_migrations") == 3, "one row per migration")
 
         // An event store in the same schema keeps its own migrations, and both work.
         let events = try await TestPostgres.makeStore(schema: schema)
         try await stores[1].migrate()
-        #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_migrations") == 2)
-        #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_read_migrations") == 2, "one row per migration")
+        #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_migrations") == 3)
+        #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_read_migrations") == 3, "one row per migration")
         _ = try await events.append([NewEvent(type: "Tested", data: Data("{}".utf8))], to: "order-1", expecting: .noStream)
         try await stores[2].withTransaction { tx in
             try await tx.saveProjectionRecord(ProjectionRecord(name: "p", active: ProjectionGeneration(number: 1, version: 1, position: 1)))
         }
         #expect(try await stores[3].withReader { try await $0.projectionRecords() }.map(\.name) == ["p"])
         try await TestPostgres.dropSchema(schema)
+    }
+
+    @Test("a parked event keeps the schema version of its data")
+    func parkedSchemaVersion() async throws {
+        try await withReadStore { store in
+            let event = RecordedEvent(
+                id: UUID(),
+                stream: "order-1",
+                version: 4,
+                position: 12,
+                type: "OrderPlaced",
+                data: Data(#"{"total":3}"#.utf8),
+                metadata: EventMetadata(correlationID: "c-1"),
+                recordedAt: Date(timeIntervalSince1970: 1_700_000_000),
+                schemaVersion: 3
+            )
+            try await store.withTransaction { tx in
+                try await tx.park(ParkedEvent(projection: "orders", generation: 1, event: event, error: "boom", attempts: 1))
+            }
+            let parked = try await store.withReader { try await $0.parkedEvent(projection: "orders", generation: 1, position: 12) }
+            #expect(parked?.event == event)
+            #expect(try await store.withReader { try await $0.parkedEvents(projection: "orders", generation: 1) }.map(\.event.schemaVersion) == [3])
+        }
     }
 
     @Test("an invalid schema or collection name is rejected before any SQL runs")

@@ -16,14 +16,15 @@ extension PostgresReadStoreAccess {
     private var parkedColumns: String {
         """
         SELECT projection, generation, position, stream_id, stream_version, event_id, event_type, data, metadata,
-               recorded_at, error, attempts, parked_at
+               recorded_at, error, attempts, parked_at, schema_version
         FROM \(schema.parkedEvents)
         """
     }
 
     private static func parked(from row: PostgresRow) throws -> ParkedEvent {
-        let (projection, generation, position, streamText, version, id, type, data, metadataBytes, recordedAt, error, attempts, parkedAt) =
-            try row.decode((String, Int64, Int64, String, Int64, UUID, String, ByteBuffer, ByteBuffer?, Date, String, Int64, Date).self)
+        typealias Columns = (String, Int64, Int64, String, Int64, UUID, String, ByteBuffer, ByteBuffer?, Date, String, Int64, Date, Int32)
+        let (projection, generation, position, streamText, version, id, type, data, metadataBytes, recordedAt, error, attempts, parkedAt, shape) =
+            try row.decode(Columns.self)
         let metadata: EventMetadata
         let stream: StreamID
         do {
@@ -40,7 +41,8 @@ extension PostgresReadStoreAccess {
             type: type,
             data: Data(data.readableBytesView),
             metadata: metadata,
-            recordedAt: recordedAt
+            recordedAt: recordedAt,
+            schemaVersion: Int(shape)
         )
         return ParkedEvent(
             projection: projection,
@@ -100,20 +102,24 @@ extension PostgresReadStoreAccess {
         try requireWriting()
         let event = parked.event
         let metadata = event.metadata.isEmpty ? nil : ByteBuffer(bytes: try JSONEncoder().encode(event.metadata))
+        guard let schemaVersion = Int32(exactly: event.schemaVersion) else {
+            throw ReadStoreError(.invalidArgument, "schema version \(event.schemaVersion) of parked event \(event.id) is out of range")
+        }
         // to_timestamp rounds to the microsecond, so a time read back and parked again stays the same.
         try await execute(
             """
             INSERT INTO \(unescaped: schema.parkedEvents)
             (projection, generation, position, stream_id, stream_version, event_id, event_type, data, metadata,
-             recorded_at, error, attempts, parked_at)
+             recorded_at, error, attempts, parked_at, schema_version)
             VALUES (\(parked.projection), \(Int64(parked.generation)), \(Int64(clamping: event.position.value)), \(event.stream.rawValue),
                     \(Int64(clamping: event.version.value)), \(event.id), \(event.type), \(ByteBuffer(bytes: event.data)), \(metadata),
                     to_timestamp(\(event.recordedAt.timeIntervalSince1970)), \(parked.error), \(Int64(parked.attempts)),
-                    to_timestamp(\(parked.parkedAt.timeIntervalSince1970)))
+                    to_timestamp(\(parked.parkedAt.timeIntervalSince1970)), \(schemaVersion))
             ON CONFLICT (projection, generation, position) DO UPDATE SET
                 stream_id = EXCLUDED.stream_id, stream_version = EXCLUDED.stream_version, event_id = EXCLUDED.event_id,
                 event_type = EXCLUDED.event_type, data = EXCLUDED.data, metadata = EXCLUDED.metadata,
-                recorded_at = EXCLUDED.recorded_at, error = EXCLUDED.error, attempts = EXCLUDED.attempts, parked_at = EXCLUDED.parked_at
+                recorded_at = EXCLUDED.recorded_at, error = EXCLUDED.error, attempts = EXCLUDED.attempts, parked_at = EXCLUDED.parked_at,
+                schema_version = EXCLUDED.schema_version
             """,
             "park an event of '\(parked.projection)'"
         )

@@ -52,7 +52,13 @@ struct PostgresReadStoreSchema: PostgresMigrationPlan {
         [
             PostgresSchema.Migration(version: 1, name: "registry", statements: registry),
             PostgresSchema.Migration(version: 2, name: "reports", statements: reports),
+            PostgresSchema.Migration(version: 3, name: "parked schema versions", statements: parkedSchemaVersions),
         ]
+    }
+
+    /// A parked event is a copy of the recorded event, which now carries the schema version of its data.
+    private var parkedSchemaVersions: [String] {
+        ["ALTER TABLE \(parkedEvents) ADD COLUMN schema_version integer NOT NULL DEFAULT 1"]
     }
 
     /// What the runner last reported, for operators reading the registry without the running process.

@@ -19,7 +19,8 @@ func rawAppend(_ connection: PostgresConnection, schema: String, stream: String,
         """
         SELECT outcome FROM "\(unescaped: schema)".strata_append(
             \([stream]), \([category]), \([Int16(0)]), \([Int64(-1)]), \([Int32(count)]),
-            \(ids), \(Array(repeating: "Raw", count: count)), \(payloads), \(empty), \(no), \(empty), \(no),
+            \(ids), \(Array(repeating: "Raw", count: count)), \(payloads), \(Array(repeating: Int32(1), count: count)),
+            \(empty), \(no), \(empty), \(no),
             \(Array(repeating: ByteBuffer(), count: count)), \(no))
         """,
         logger: Logger(label: "strata.test.raw")

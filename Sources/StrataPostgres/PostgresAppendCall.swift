@@ -1,0 +1,174 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Logging
+import PostgresNIO
+import Strata
+
+/// One call of `strata_append` for a list of appends, and what its outcomes mean.
+///
+/// Every transaction that appends goes through it, whether group commit's, a deletion's or a keyed command's:
+/// the function takes the `strata_head` row lock that orders the log.
+struct PostgresAppendCall: Sendable {
+    /// What `strata_append` reported for one append.
+    struct Outcome: Sendable {
+        var outcome: Int16
+        var actualVersion: Int64?
+        var lastVersion: Int64?
+        var lastPosition: Int64?
+
+        /// Whether the append was refused because its stream is deleted.
+        var streamIsDeleted: Bool { outcome == 4 }
+    }
+
+    let query: PostgresQuery
+
+    init(_ batch: [PendingAppend], schema: PostgresSchema) throws {
+        var streams: [String] = []
+        var categories: [String] = []
+        var expectedKinds: [Int16] = []
+        var expectedVersions: [Int64] = []
+        var counts: [Int32] = []
+        var ids: [UUID] = []
+        var types: [String] = []
+        var payloads: [ByteBuffer] = []
+        // Int32: the column is `integer`, and a Swift Int would bind as `bigint`.
+        var schemaVersions: [Int32] = []
+        var correlations: [String] = []
+        var hasCorrelation: [Bool] = []
+        var causations: [String] = []
+        var hasCausation: [Bool] = []
+        var metadata: [ByteBuffer] = []
+        var hasMetadata: [Bool] = []
+        for request in batch {
+            streams.append(request.stream.rawValue)
+            categories.append(request.stream.category)
+            let (kind, version) = Self.encode(request.expected)
+            expectedKinds.append(kind)
+            expectedVersions.append(version)
+            counts.append(Int32(request.events.count))
+            for event in request.events {
+                guard let schemaVersion = Int32(exactly: event.schemaVersion) else {
+                    throw EventStoreError(.invalidArgument, "schema version \(event.schemaVersion) of event \(event.id) is out of range")
+                }
+                ids.append(event.id)
+                types.append(event.type)
+                payloads.append(ByteBuffer(bytes: event.data))
+                schemaVersions.append(schemaVersion)
+                correlations.append(event.metadata.correlationID ?? "")
+                hasCorrelation.append(event.metadata.correlationID != nil)
+                causations.append(event.metadata.causationID ?? "")
+                hasCausation.append(event.metadata.causationID != nil)
+                if event.metadata.custom.isEmpty {
+                    metadata.append(ByteBuffer())
+                    hasMetadata.append(false)
+                } else {
+                    metadata.append(ByteBuffer(bytes: try JSONEncoder().encode(event.metadata.custom)))
+                    hasMetadata.append(true)
+                }
+            }
+        }
+        query = """
+            SELECT outcome, actual_version, last_version, last_position FROM \(unescaped: schema.quoted).strata_append(
+                \(streams), \(categories), \(expectedKinds), \(expectedVersions), \(counts),
+                \(ids), \(types), \(payloads), \(schemaVersions), \(correlations), \(hasCorrelation), \(causations),
+                \(hasCausation), \(metadata), \(hasMetadata))
+            """
+    }
+
+    /// Runs the call on `connection`: one outcome per append, in order.
+    func run(on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
+        var outcomes: [Outcome] = []
+        for try await (outcome, actual, last, position) in try await connection.query(query, logger: logger).decode(
+            (Int16, Int64?, Int64?, Int64?).self
+        ) {
+            outcomes.append(Outcome(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position))
+        }
+        return outcomes
+    }
+
+    /// Kind 0 any, 1 no stream, 2 stream exists, 3 exactly the version.
+    private static func encode(_ expected: ExpectedVersion) -> (Int16, Int64) {
+        if let version = expected.exactVersion { return (3, Int64(version.value)) }
+        if expected == .noStream { return (1, -1) }
+        if expected == .streamExists { return (2, -1) }
+        return (0, -1)
+    }
+
+    /// What an outcome means for the append it reports on: its result, or the error its caller gets.
+    ///
+    /// - Parameter storedEvents: Looks up where the given event ids are stored, for appends that repeat ids.
+    static func resolve(
+        _ request: PendingAppend,
+        _ row: Outcome,
+        storedEvents: ([UUID]) async throws -> [IdempotentAppend.StoredEvent]
+    ) async throws -> AppendResult {
+        switch row.outcome {
+        case 0:
+            guard let version = row.lastVersion, let position = row.lastPosition else {
+                throw EventStoreError(.storage, "strata_append reported an append without its version and position")
+            }
+            return AppendResult(streamVersion: StreamVersion(UInt64(version)), position: GlobalPosition(UInt64(position)))
+        case 1:
+            if let original = try await resolveRepeatedIDs(of: request, storedEvents) { return original }
+            throw WrongExpectedVersion(
+                stream: request.stream,
+                expected: request.expected,
+                actual: row.actualVersion.map { StreamVersion(UInt64($0)) }
+            )
+        case 2:
+            guard let original = try await resolveRepeatedIDs(of: request, storedEvents) else {
+                throw EventStoreError(.storage, "an event id of the append was reported stored, but is not")
+            }
+            return original
+        case 4:
+            throw EventStoreError(.streamDeleted, "cannot append to stream '\(request.stream)': it is deleted")
+        default:
+            throw EventStoreError(.duplicateEventID, "an append must not repeat an event id")
+        }
+    }
+
+    /// The original result when `request` repeats an append that already succeeded; throws when it reuses
+    /// event ids any other way; `nil` when none of its ids is stored.
+    private static func resolveRepeatedIDs(
+        of request: PendingAppend,
+        _ storedEvents: ([UUID]) async throws -> [IdempotentAppend.StoredEvent]
+    ) async throws -> AppendResult? {
+        let stored = try await storedEvents(request.events.map(\.id))
+        return try IdempotentAppend.resolve(request.events, to: request.stream, expecting: request.expected, stored: stored)
+    }
+
+    /// Where the events with `ids` are stored.
+    static func storedEvents(
+        _ ids: [UUID],
+        schema: PostgresSchema,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [IdempotentAppend.StoredEvent] {
+        let query: PostgresQuery = """
+            SELECT event_id, stream_id, stream_version, position
+            FROM \(unescaped: schema.quoted).strata_events WHERE event_id = ANY(\(ids))
+            """
+        var stored: [IdempotentAppend.StoredEvent] = []
+        for try await (id, stream, version, position) in try await connection.query(query, logger: logger).decode(
+            (UUID, String, Int64, Int64).self
+        ) {
+            guard let streamID = try? StreamID(stream) else {
+                throw EventStoreError(.corruptEvent, "stored event \(id) has a malformed stream id")
+            }
+            stored.append(
+                IdempotentAppend.StoredEvent(
+                    id: id,
+                    stream: streamID,
+                    version: StreamVersion(UInt64(version)),
+                    position: GlobalPosition(UInt64(position))
+                )
+            )
+        }
+        return stored
+    }
+}
