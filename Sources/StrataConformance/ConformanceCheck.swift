@@ -36,5 +36,5 @@ public struct ConformanceCheck: Sendable, CustomTestStringConvertible {
     public static let all: [ConformanceCheck] =
         AppendChecks.all + ReadChecks.all + ConcurrencyChecks.all + SubscriptionChecks.all + DurabilityChecks.all + CommandChecks.all
         + LifecycleChecks.all + CommandStorageChecks.all + SnapshotChecks.all + IdempotencyChecks.all
-        + ProcessManagerChecks.all
+        + ProcessManagerChecks.all + UpcastingChecks.all
 }

@@ -21,6 +21,9 @@ public protocol EventCodec<Event>: Sendable {
     /// - Throws: EventDecodingError with code EventDecodingError/Code/unknownEventType when the type name is
     ///   not known, EventDecodingError/Code/undecodableData when the data does not decode.
     func decode(_ event: RecordedEvent) throws -> Event
+
+    /// The schema version events of the stored type `name` are written with; 1 by default.
+    func schemaVersion(ofType name: String) -> Int
 }
 
 /// What to do with a stored event whose type name the codec does not know.
@@ -35,10 +38,12 @@ public struct UnknownEventPolicy: Hashable, Sendable {
 }
 
 extension EventCodec {
-    /// Encodes `event` as a NewEvent ready to append.
+    public func schemaVersion(ofType name: String) -> Int { 1 }
+
+    /// Encodes `event` as a NewEvent ready to append, stamped with its type's schema version.
     public func newEvent(_ event: Event, id: UUID = UUID(), metadata: EventMetadata = EventMetadata()) throws -> NewEvent {
         let (type, data) = try encode(event)
-        return NewEvent(id: id, type: type, data: data, metadata: metadata)
+        return NewEvent(id: id, type: type, data: data, metadata: metadata, schemaVersion: schemaVersion(ofType: type))
     }
 
     /// Decodes recorded events in order, skipping or failing on unknown types as `unknownTypes` says.

@@ -14,6 +14,10 @@ public struct EventDecodingError: Error, CustomStringConvertible {
         public static let unknownEventType = Code(name: "unknownEventType")
         /// The stored data does not decode as the registered type.
         public static let undecodableData = Code(name: "undecodableData")
+        /// An upcaster threw, or no upcaster leads from the stored schema version to the current one.
+        public static let upcastFailed = Code(name: "upcastFailed")
+        /// The event was stored with a newer schema version than this build knows.
+        public static let unsupportedSchemaVersion = Code(name: "unsupportedSchemaVersion")
 
         public var description: String { name }
     }
@@ -41,6 +45,12 @@ public struct EventDecodingError: Error, CustomStringConvertible {
         switch code {
         case .unknownEventType:
             return "unknown event type '\(eventType)' at position \(position) in stream '\(stream)'"
+        case .upcastFailed:
+            return
+                "cannot upcast event of type '\(eventType)' at position \(position) in stream '\(stream)': \(underlying.map { "\($0)" } ?? "no detail")"
+        case .unsupportedSchemaVersion:
+            return
+                "event of type '\(eventType)' at position \(position) in stream '\(stream)' has a newer schema version than this build knows: \(underlying.map { "\($0)" } ?? "no detail")"
         default:
             return
                 "cannot decode event of type '\(eventType)' at position \(position) in stream '\(stream)': \(underlying.map { "\($0)" } ?? "no detail")"

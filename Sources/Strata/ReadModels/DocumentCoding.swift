@@ -42,33 +42,16 @@ enum DocumentCoding {
     }
 }
 
-/// Just enough of JSON to find indexed fields.
-private enum JSONValue: Decodable {
-    case scalar(SQLValue)
-    case object([String: JSONValue])
-    case other
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .scalar(.null)
-        } else if let value = try? container.decode(Bool.self) {
-            self = .scalar(.integer(value ? 1 : 0))
-        } else if let value = try? container.decode(Int64.self) {
-            self = .scalar(.integer(value))
-        } else if let value = try? container.decode(Double.self) {
-            self = .scalar(.real(value))
-        } else if let value = try? container.decode(String.self) {
-            self = .scalar(.text(value))
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
-        } else {
-            self = .other
+extension JSONValue {
+    /// The value of an indexed field: scalars only.
+    fileprivate var sqlValue: SQLValue? {
+        switch self {
+        case .null: .null
+        case .bool(let value): .integer(value ? 1 : 0)
+        case .int(let value): .integer(value)
+        case .double(let value): .real(value)
+        case .string(let value): .text(value)
+        case .array, .object: nil
         }
-    }
-
-    var sqlValue: SQLValue? {
-        if case .scalar(let value) = self { return value }
-        return nil
     }
 }
