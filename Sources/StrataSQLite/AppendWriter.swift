@@ -9,25 +9,51 @@ import GRDB
 import Logging
 import Strata
 
-/// Commits batches of appends, each batch in one SQLite transaction.
+/// One write that group commit runs in a shared transaction: whatever appends events goes through it, so that
+/// keyed commands and deletions share flushes with plain appends and take their positions in commit order.
+enum SQLiteWrite: Sendable {
+    /// An append, as EventStore/append(_:to:expecting:).
+    case append(PendingAppend)
+    /// A soft deletion: the deletion event and the stream's lifecycle row, as EventStore/deleteStream(_:expecting:).
+    case deleteStream(StreamID, expecting: ExpectedVersion)
+    /// A command's outcome and its events, as CommandOutcomeStore/recordCommandOutcome(_:appending:replacingOutcomesBefore:).
+    case recordOutcome(CommandOutcomeRecord, appending: PendingAppend?, replacingBefore: Date)
+}
+
+/// What one SQLiteWrite did.
+enum SQLiteWriteResult: Sendable {
+    /// Events were appended (or an identical append was found already stored).
+    case appended(AppendResult)
+    /// A command's outcome was recorded, or found; `appended` says whether events were written with it.
+    case outcome(CommandOutcomeRecording, appended: Bool)
+
+    var appendedEvents: Bool {
+        switch self {
+        case .appended: true
+        case .outcome(_, let appended): appended
+        }
+    }
+}
+
+/// Commits batches of writes, each batch in one SQLite transaction.
 struct AppendWriter: Sendable {
     let pool: DatabasePool
     let signal: AppendSignal
     let logger: Logger
 
-    /// Commits a batch; each append gets its own outcome.
+    /// Commits a batch; each write gets its own outcome.
     ///
     /// GRDB's callback API is used on purpose: the batch belongs to many tasks, so the cancellation of the one
-    /// that happens to lead must not abort the others' appends.
-    func commit(_ batch: [PendingAppend]) async -> [Result<AppendResult, any Error>] {
-        let outcome: Result<[Result<AppendResult, any Error>], any Error> = await withCheckedContinuation { continuation in
+    /// that happens to lead must not abort the others' writes.
+    func commit(_ batch: [SQLiteWrite]) async -> [Result<SQLiteWriteResult, any Error>] {
+        let outcome: Result<[Result<SQLiteWriteResult, any Error>], any Error> = await withCheckedContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 continuation.resume(returning: Result { try commit(batch, in: db) })
             }
         }
         switch outcome {
         case .success(let results):
-            if results.contains(where: { if case .success = $0 { true } else { false } }) {
+            if results.contains(where: { (try? $0.get().appendedEvents) == true }) {
                 signal.notify()
             }
             return results
@@ -38,59 +64,87 @@ struct AppendWriter: Sendable {
         }
     }
 
-    private func commit(_ batch: [PendingAppend], in db: Database) throws -> [Result<AppendResult, any Error>] {
-        var results: [Result<AppendResult, any Error>] = []
+    private func commit(_ batch: [SQLiteWrite], in db: Database) throws -> [Result<SQLiteWriteResult, any Error>] {
+        var results: [Result<SQLiteWriteResult, any Error>] = []
         results.reserveCapacity(batch.count)
         // IMMEDIATE takes the write lock up front, so another process cannot write between a version check
         // and its insert.
         try db.inTransaction(.immediate) {
             let recordedAt = Date().timeIntervalSince1970
             for request in batch {
-                results.append(Result { try append(request, recordedAt: recordedAt, in: db) })
+                results.append(Result { try perform(request, recordedAt: recordedAt, in: db) })
             }
             return .commit
         }
         return results
     }
 
-    private func append(_ request: PendingAppend, recordedAt: Double, in db: Database) throws -> AppendResult {
-        let actual = try currentVersion(of: request.stream, in: db)
-        guard request.expected.isSatisfied(by: actual) else {
+    private func perform(_ request: SQLiteWrite, recordedAt: Double, in db: Database) throws -> SQLiteWriteResult {
+        switch request {
+        case .append(let append):
+            return .appended(try self.append(append, recordedAt: recordedAt, in: db))
+        case .deleteStream(let stream, let expected):
+            return .appended(try delete(stream, expecting: expected, recordedAt: recordedAt, in: db))
+        case .recordOutcome(let record, let append, let cutoff):
+            let recording = try recordOutcome(record, appending: append, replacingBefore: cutoff, recordedAt: recordedAt, in: db)
+            let appended = if append != nil, case .recorded = recording { true } else { false }
+            return .outcome(recording, appended: appended)
+        }
+    }
+
+    /// Appends inside the batch's transaction; on failure nothing of this append is left.
+    func append(_ request: PendingAppend, recordedAt: Double, in db: Database) throws -> AppendResult {
+        guard !request.events.isEmpty else {
+            throw EventStoreError(.invalidArgument, "an append needs at least one event")
+        }
+        let state = try SQLiteEventStore.streamState(of: request.stream, in: db)
+        if state.deleted {
+            // A retry of an append that was stored before the deletion still gets its original result.
             if let original = try resolveRepeatedIDs(of: request, in: db) {
                 return original
             }
-            throw WrongExpectedVersion(stream: request.stream, expected: request.expected, actual: actual)
+            throw EventStoreError(.streamDeleted, "cannot append to stream '\(request.stream)': it is deleted")
         }
-        try db.execute(sql: "SAVEPOINT strata_append")
+        guard request.expected.isSatisfied(by: state.version) else {
+            if let original = try resolveRepeatedIDs(of: request, in: db) {
+                return original
+            }
+            throw WrongExpectedVersion(stream: request.stream, expected: request.expected, actual: state.version)
+        }
         do {
-            let result = try insert(request, after: actual, recordedAt: recordedAt, in: db)
-            try db.execute(sql: "RELEASE strata_append")
-            return result
-        } catch {
-            try db.execute(sql: "ROLLBACK TO strata_append")
-            try db.execute(sql: "RELEASE strata_append")
-            if let databaseError = error as? DatabaseError, databaseError.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE,
-                let original = try resolveRepeatedIDs(of: request, in: db)
-            {
+            return try withSavepoint("strata_append", in: db) {
+                try insert(request, after: state.version, recordedAt: recordedAt, in: db)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            if let original = try resolveRepeatedIDs(of: request, in: db) {
                 return original
             }
             throw error
         }
     }
 
-    private func currentVersion(of stream: StreamID, in db: Database) throws -> StreamVersion? {
-        let statement = try db.cachedStatement(
-            sql: "SELECT stream_version FROM strata_events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1"
-        )
-        return try Int64.fetchOne(statement, arguments: [stream.rawValue]).map { StreamVersion(UInt64($0)) }
+    /// Runs `body` in a savepoint, so that when it throws its writes are taken back and the rest of the batch
+    /// is kept.
+    func withSavepoint<T>(_ name: StaticString, in db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT \(name)").execute()
+        do {
+            let result = try body()
+            try db.cachedStatement(sql: "RELEASE \(name)").execute()
+            return result
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TO \(name)").execute()
+            try db.cachedStatement(sql: "RELEASE \(name)").execute()
+            throw error
+        }
     }
 
     private func insert(_ request: PendingAppend, after actual: StreamVersion?, recordedAt: Double, in db: Database) throws -> AppendResult {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO strata_events
-                    (stream_id, stream_version, event_id, event_type, category, data, correlation_id, causation_id, metadata, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (stream_id, stream_version, event_id, event_type, category, data, correlation_id, causation_id, metadata,
+                     recorded_at, schema_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         let category = request.stream.category
@@ -109,6 +163,7 @@ struct AppendWriter: Sendable {
                 event.metadata.causationID,
                 custom,
                 recordedAt,
+                event.schemaVersion,
             ])
             last = AppendResult(streamVersion: version, position: GlobalPosition(UInt64(db.lastInsertedRowID)))
             version = version.next

@@ -10,7 +10,8 @@ import Strata
 
 extension SQLiteEventStore {
     static let selectColumns = """
-        SELECT position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at
+        SELECT position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at,
+               schema_version
         FROM strata_events
         """
 
@@ -21,10 +22,13 @@ extension SQLiteEventStore {
         limit: Int
     ) async throws -> [RecordedEvent] {
         guard limit > 0 else { return [] }
+        // Versions before the stream's truncation point (past its end once deleted) are hidden. The subquery does
+        // not depend on the row, so SQLite evaluates it once and still seeks the (stream_id, stream_version) index.
+        let visibleFrom = "IFNULL((SELECT truncate_before FROM strata_streams WHERE stream_id = ?1), 0)"
         let sql =
             direction == .forwards
-            ? "\(Self.selectColumns) WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version ASC LIMIT ?"
-            : "\(Self.selectColumns) WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?"
+            ? "\(Self.selectColumns) WHERE stream_id = ?1 AND stream_version >= MAX(?2, \(visibleFrom)) ORDER BY stream_version ASC LIMIT ?3"
+            : "\(Self.selectColumns) WHERE stream_id = ?1 AND stream_version BETWEEN \(visibleFrom) AND ?2 ORDER BY stream_version DESC LIMIT ?3"
         let arguments: StatementArguments = [stream.rawValue, Int64(clamping: version.value), limit]
         return try await fetchEvents(sql: sql, arguments: arguments)
     }
@@ -48,14 +52,10 @@ extension SQLiteEventStore {
     }
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
-        try await storageAccess {
-            try await pool.read { db in
-                try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT MAX(stream_version) FROM strata_events WHERE stream_id = ?"),
-                    arguments: [stream.rawValue]
-                )
-            }
-        }.map { StreamVersion(UInt64($0)) }
+        let state = try await storageAccess {
+            try await pool.read { db in try Self.streamState(of: stream, in: db) }
+        }
+        return state.deleted ? nil : state.version
     }
 
     public func headPosition() async throws -> GlobalPosition {
@@ -106,7 +106,8 @@ extension SQLiteEventStore {
             type: row[4],
             data: row[5],
             metadata: EventMetadata(correlationID: row[6], causationID: row[7], custom: custom),
-            recordedAt: Date(timeIntervalSince1970: row[9])
+            recordedAt: Date(timeIntervalSince1970: row[9]),
+            schemaVersion: row[10]
         )
     }
 }

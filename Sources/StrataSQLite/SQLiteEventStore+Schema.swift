@@ -35,6 +35,68 @@ extension SQLiteEventStore {
                     """
             )
         }
+        migrator.registerMigration("strata-events-v2-command-side") { db in
+            // Times in these tables are seconds since 2001-01-01 (Foundation's reference date), unlike the Unix
+            // seconds of strata_events.recorded_at: only that way does a caller's Date come back bit for bit, and
+            // snapshots and scheduled commands are compared exactly.
+            //
+            // strata_streams has a row only for a stream that was truncated or deleted, so the lookup every append
+            // makes in it stays small. A NULL subject key means the subject was forgotten. A scheduled command's
+            // status is 0 pending, 1 completed, 2 cancelled.
+            try db.execute(
+                sql: """
+                    ALTER TABLE strata_events ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1;
+                    CREATE TABLE strata_streams (
+                        stream_id TEXT PRIMARY KEY NOT NULL,
+                        truncate_before INTEGER NOT NULL DEFAULT 0,
+                        deleted INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    CREATE TABLE strata_snapshots (
+                        stream_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        position INTEGER NOT NULL,
+                        schema_version INTEGER NOT NULL,
+                        data BLOB NOT NULL,
+                        taken_at REAL NOT NULL,
+                        PRIMARY KEY (kind, stream_id)
+                    );
+                    CREATE TABLE strata_command_outcomes (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        stream_id TEXT NOT NULL,
+                        outcome BLOB NOT NULL,
+                        stream_version INTEGER,
+                        position INTEGER NOT NULL,
+                        recorded_at REAL NOT NULL
+                    );
+                    CREATE INDEX strata_command_outcomes_recorded_at ON strata_command_outcomes (recorded_at);
+                    CREATE TABLE strata_subject_keys (
+                        subject TEXT PRIMARY KEY NOT NULL,
+                        key BLOB,
+                        created_at REAL NOT NULL,
+                        forgotten_at REAL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE strata_process_checkpoints (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        position INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE strata_scheduled_commands (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        owner TEXT NOT NULL,
+                        process_id TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        due_at REAL NOT NULL,
+                        command BLOB NOT NULL,
+                        correlation_id TEXT,
+                        causation_id TEXT,
+                        metadata BLOB,
+                        status INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX strata_scheduled_commands_due ON strata_scheduled_commands (owner, status, due_at);
+                    """
+            )
+        }
         return migrator
     }
 }

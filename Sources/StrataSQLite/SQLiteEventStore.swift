@@ -19,6 +19,9 @@ import Strata
 /// Several processes may open the same file: SQLite serialises their writes, and subscriptions notice other
 /// processes' appends within Configuration/pollInterval.
 ///
+/// The store is also the SnapshotStore, CommandOutcomeStore, SubjectKeyStore and ProcessManagerStore of its
+/// events, with tables in the same file, so a command's outcome commits in the same transaction as its events.
+///
 /// ```swift
 /// let store = try SQLiteEventStore(path: "strata-data/events.sqlite")
 /// try await store.append([event], to: "order-1", expecting: .noStream)
@@ -31,7 +34,7 @@ public final class SQLiteEventStore: EventStore {
 
     let pool: DatabasePool
     let signal = AppendSignal()
-    let commits: GroupCommitQueue<PendingAppend, AppendResult>
+    let commits: GroupCommitQueue<SQLiteWrite, SQLiteWriteResult>
 
     /// Opens (creating when needed) the store at `path` and brings its schema up to date.
     ///
@@ -89,7 +92,15 @@ public final class SQLiteEventStore: EventStore {
         guard !events.isEmpty else {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
-        return try await commits.submit(PendingAppend(events: events, stream: stream, expected: expected))
+        return try await submitAppend(.append(PendingAppend(events: events, stream: stream, expected: expected)))
+    }
+
+    /// Runs a write that appends through group commit and returns where its events went.
+    func submitAppend(_ write: SQLiteWrite) async throws -> AppendResult {
+        switch try await commits.submit(write) {
+        case .appended(let result): return result
+        case .outcome: preconditionFailure("the writer answered an append with a command outcome")
+        }
     }
 
     public func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {

@@ -60,6 +60,10 @@ extension SQLiteReadStore {
                     """
             )
         }
+        migrator.registerMigration("strata-read-v3-parked-schema-version") { db in
+            // A parked event is a copy of the recorded one, so a replay upcasts it from the shape it was stored in.
+            try db.execute(sql: "ALTER TABLE strata_parked_events ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 

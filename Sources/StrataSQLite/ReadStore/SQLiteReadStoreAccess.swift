@@ -114,7 +114,7 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
 
     private static let parkedColumns = """
         SELECT projection, generation, position, stream_id, stream_version, event_id, event_type, data, metadata,
-               recorded_at, error, attempts, parked_at
+               recorded_at, error, attempts, parked_at, schema_version
         FROM strata_parked_events
         """
 
@@ -136,7 +136,8 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
             type: row[6],
             data: row[7],
             metadata: metadata,
-            recordedAt: Date(timeIntervalSince1970: row[9])
+            recordedAt: Date(timeIntervalSince1970: row[9]),
+            schemaVersion: row[13]
         )
         return ParkedEvent(
             projection: row[0],
@@ -196,13 +197,14 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
                 sql: """
                     INSERT OR REPLACE INTO strata_parked_events
                     (projection, generation, position, stream_id, stream_version, event_id, event_type, data, metadata,
-                     recorded_at, error, attempts, parked_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     recorded_at, error, attempts, parked_at, schema_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     parked.projection, parked.generation, Int64(clamping: parked.event.position.value), parked.event.stream.rawValue,
                     Int64(clamping: parked.event.version.value), parked.event.id.uuidString, parked.event.type, parked.event.data, metadata,
                     parked.event.recordedAt.timeIntervalSince1970, parked.error, parked.attempts, parked.parkedAt.timeIntervalSince1970,
+                    parked.event.schemaVersion,
                 ]
             )
         }
