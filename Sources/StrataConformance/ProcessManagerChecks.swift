@@ -62,7 +62,8 @@ enum ProcessManagerChecks {
             let processes = try #require(store as? any ProcessManagerStore)
             let reminded = uniqueStream("account")
             let cancelled = uniqueStream("account")
-            let first = try BonusFixture(store, reminderDelay: 1.5)
+            // The first runner goes down before the reminder falls due: it never sees a deadline as due.
+            let first = try BonusFixture(store, storage: DeadlinesNeverDue(base: processes), reminderDelay: 0.5)
             try await first.running {
                 _ = try await first.accounts.handle(.open(owner: "Ada"), on: reminded)
                 _ = try await first.accounts.handle(.open(owner: "Bob"), on: cancelled)
@@ -72,9 +73,9 @@ enum ProcessManagerChecks {
             let pending = try await processes.dueScheduledCommands(owner: BonusProgram.name, dueBy: .distantFuture, limit: 10)
             #expect(pending.map(\.processID) == [reminded.rawValue], "the reminder is stored, the cancelled one is not pending")
             // Down while the reminder falls due, then two runners start at once.
-            try await Task.sleep(for: .seconds(2))
-            let second = try BonusFixture(store, reminderDelay: 1.5)
-            let third = try BonusFixture(store, reminderDelay: 1.5)
+            try await Task.sleep(for: .seconds(1))
+            let second = try BonusFixture(store, reminderDelay: 0.5)
+            let third = try BonusFixture(store, reminderDelay: 0.5)
             try await second.running {
                 try await third.running {
                     try await second.waitForBalance(101, of: reminded)
@@ -179,6 +180,23 @@ struct BonusFixture: Sendable {
             while try await !condition() { try await Task.sleep(for: .milliseconds(20)) }
         }
     }
+}
+
+/// Process-manager storage as a runner sees it when it stops before any deadline falls due.
+struct DeadlinesNeverDue: ProcessManagerStore {
+    let base: any ProcessManagerStore
+
+    func processCheckpoint(_ name: String) async throws -> GlobalPosition? { try await base.processCheckpoint(name) }
+    func saveProcessCheckpoint(_ name: String, position: GlobalPosition) async throws {
+        try await base.saveProcessCheckpoint(name, position: position)
+    }
+    func schedule(_ command: ScheduledCommand) async throws { try await base.schedule(command) }
+    func cancelScheduledCommands(owner: String, processID: String, name: String) async throws -> Int {
+        try await base.cancelScheduledCommands(owner: owner, processID: processID, name: name)
+    }
+    func dueScheduledCommands(owner: String, dueBy date: Date, limit: Int) async throws -> [ScheduledCommand] { [] }
+    func nextScheduledCommandDue(owner: String) async throws -> Date? { nil }
+    func completeScheduledCommand(id: String) async throws { try await base.completeScheduledCommand(id: id) }
 }
 
 /// Process-manager storage that loses every checkpoint, as if the process crashed before each save.
