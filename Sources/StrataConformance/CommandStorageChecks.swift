@@ -56,6 +56,11 @@ enum CommandStorageChecks {
             #expect(try await snapshots.deleteSnapshots(kind: "account") >= 1)
             #expect(try await snapshots.snapshot(of: stream, kind: "account") == nil)
             #expect(try await snapshots.snapshot(of: stream, kind: "audit") != nil)
+            let other = uniqueStream()
+            try await snapshots.saveSnapshot(Snapshot(stream: other, kind: "audit", version: 1, position: 2, schemaVersion: 1, data: Data()))
+            #expect(try await snapshots.deleteSnapshots(of: stream) == 1)
+            #expect(try await snapshots.snapshot(of: stream, kind: "audit") == nil)
+            #expect(try await snapshots.snapshot(of: other, kind: "audit") != nil, "other streams keep theirs")
             #expect(try await store.readStream(stream).isEmpty, "snapshots never touch the log")
         }
     }

@@ -61,4 +61,13 @@ extension PostgresEventStore: SnapshotStore {
             }
         return try await fetch(query, "delete snapshots") { Int(try $0.decode(Int64.self)) }.first ?? 0
     }
+
+    @discardableResult
+    public func deleteSnapshots(of stream: StreamID) async throws -> Int {
+        let query: PostgresQuery = """
+            WITH deleted AS (DELETE FROM \(unescaped: schema.quoted).strata_snapshots WHERE stream_id = \(stream.rawValue) RETURNING 1)
+            SELECT count(*) FROM deleted
+            """
+        return try await fetch(query, "delete snapshots") { Int(try $0.decode(Int64.self)) }.first ?? 0
+    }
 }

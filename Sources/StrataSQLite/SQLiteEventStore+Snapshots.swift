@@ -75,4 +75,14 @@ extension SQLiteEventStore: SnapshotStore {
             }
         }
     }
+
+    @discardableResult
+    public func deleteSnapshots(of stream: StreamID) async throws -> Int {
+        try await storageAccess {
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM strata_snapshots WHERE stream_id = ?", arguments: [stream.rawValue])
+                return db.changesCount
+            }
+        }
+    }
 }

@@ -31,6 +31,15 @@ extension InMemoryEventStore: SnapshotStore {
             return doomed.count
         }
     }
+
+    @discardableResult
+    public func deleteSnapshots(of stream: StreamID) async throws -> Int {
+        storage.withLock { storage in
+            let doomed = storage.snapshots.filter { $0.value.stream == stream }.map(\.key)
+            for key in doomed { storage.snapshots[key] = nil }
+            return doomed.count
+        }
+    }
 }
 
 extension InMemoryEventStore: CommandOutcomeStore {

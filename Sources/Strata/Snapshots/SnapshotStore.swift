@@ -20,4 +20,9 @@ public protocol SnapshotStore: Sendable {
     /// Deletes every snapshot of `kind` (every kind when `nil`); returns how many were deleted.
     @discardableResult
     func deleteSnapshots(kind: String?) async throws -> Int
+
+    /// Deletes every snapshot of `stream`, of every kind; returns how many. Forgetting a data subject does
+    /// this for the subject's stream, since snapshots hold decrypted state.
+    @discardableResult
+    func deleteSnapshots(of stream: StreamID) async throws -> Int
 }

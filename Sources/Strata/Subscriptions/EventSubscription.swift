@@ -57,6 +57,16 @@ public struct EventSubscription: AsyncSequence, Sendable {
         self.readPage = readPage
     }
 
+    /// The same subscription with every page of events passed through `transform` before delivery: for store
+    /// decorators that change how events read, such as ProtectedEventStore.
+    public func transformingPages(_ transform: @escaping @Sendable ([RecordedEvent]) async throws -> [RecordedEvent]) -> EventSubscription {
+        let readPage = self.readPage
+        return EventSubscription(from: position, filter: filter, pageSize: pageSize, pollInterval: pollInterval, signal: signal) {
+            position, limit, filter in
+            try await transform(try await readPage(position, limit, filter))
+        }
+    }
+
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(subscription: self, nextPosition: position)
     }
