@@ -16,7 +16,7 @@ struct StrataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
         abstract: "Inspect and write a Strata event store and its read models.",
-        subcommands: [EventsCommand.self, ProjectionsCommand.self, MigrateCommand.self]
+        subcommands: [EventsCommand.self, ProjectionsCommand.self, SubjectsCommand.self, MigrateCommand.self]
     )
 
     static func main() async {

@@ -62,6 +62,9 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
     ///
     /// A SQLite file and its folder are created when missing. A PostgreSQL store is migrated first (migrations are
     /// idempotent and safe beside other processes), and its client runs for as long as `body` does.
+    ///
+    /// The store is wrapped in a ProtectedEventStore with no rules: reading needs none, so every command shows
+    /// personal data decrypted, and a forgotten subject's fields redacted, like the application does.
     func withStore<Result>(_ body: (any EventStore) async throws -> Result) async throws -> Result {
         switch kind {
         case .sqlite(let path):
@@ -74,7 +77,7 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
             let store = try SQLiteEventStore(path: path)
             let result: Result
             do {
-                result = try await body(store)
+                result = try await body(ProtectedEventStore(store, rules: []))
             } catch {
                 // The body's error says what went wrong; a failure to close as well would only hide it.
                 try? store.close()
@@ -88,7 +91,7 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
                 group.addTask { try await store.run() }
                 defer { group.cancelAll() }
                 try await store.migrate()
-                return try await body(store)
+                return try await body(ProtectedEventStore(store, rules: []))
             }
         }
     }
