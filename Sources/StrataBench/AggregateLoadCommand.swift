@@ -74,8 +74,10 @@ struct AggregateLoadCommand: AsyncParsableCommand {
             let plain = result.fromEvents
             let snapshot = result.fromSnapshot
             var line = String(result.size).padding(toLength: 10, withPad: " ", startingAt: 0)
-            line += "\(formatted(plain.median)) (\(formatted(plain.minimum))–\(formatted(plain.maximum)))".padding(toLength: 32, withPad: " ", startingAt: 0)
-            line += "\(formatted(snapshot.median)) (\(formatted(snapshot.minimum))–\(formatted(snapshot.maximum)))".padding(toLength: 32, withPad: " ", startingAt: 0)
+            line += "\(formatted(plain.median)) (\(formatted(plain.minimum))–\(formatted(plain.maximum)))".padding(
+                toLength: 32, withPad: " ", startingAt: 0)
+            line += "\(formatted(snapshot.median)) (\(formatted(snapshot.minimum))–\(formatted(snapshot.maximum)))".padding(
+                toLength: 32, withPad: " ", startingAt: 0)
             line += String(format: "%.1fx", plain.median / snapshot.median).leftPadded(to: 8)
             line += formatted(Double(result.size) / (plain.median / 1000)).leftPadded(to: 22)
             print(line)

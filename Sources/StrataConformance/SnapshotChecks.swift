@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
-import Synchronization
 import Strata
+import Synchronization
 import Testing
 
 enum SnapshotChecks {

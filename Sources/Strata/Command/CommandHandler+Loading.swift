@@ -104,12 +104,14 @@ extension CommandHandler {
             // Every event is truncated away and no snapshot covers them: appends must still expect the real version.
             loaded.version = current
         }
-        return AggregateLoad(aggregate: loaded, snapshotVersion: snapshotVersion, snapshotUnusable: snapshotUnusable, duration: start.duration(to: clock.now))
+        return AggregateLoad(
+            aggregate: loaded, snapshotVersion: snapshotVersion, snapshotUnusable: snapshotUnusable, duration: start.duration(to: clock.now))
     }
 
     /// Saves a snapshot of the state after a command, when one is due. Failures are logged, never thrown: the
     /// command has succeeded, and a snapshot is only a cache.
-    func snapshotAfterAppend(_ loaded: AggregateLoad<D.State>, appended events: [D.Event], result: CommandResult<D.Event>, on stream: StreamID) async {
+    func snapshotAfterAppend(_ loaded: AggregateLoad<D.State>, appended events: [D.Event], result: CommandResult<D.Event>, on stream: StreamID) async
+    {
         guard let snapshotting, let version = result.streamVersion,
             isSnapshotDue(loaded, appended: events.count, policy: snapshotting.policy)
         else { return }

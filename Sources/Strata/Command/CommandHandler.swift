@@ -144,12 +144,12 @@ public struct CommandHandler<D: Decider>: Sendable {
                 let result: CommandResult<D.Event>
                 if let idempotency {
                     let append = PendingAppend(events: newEvents, stream: stream, expected: expected)
-                    let recorded = try await idempotency.recordAppend(append, firstVersion: loaded.aggregate.version?.next ?? .first)
-                    guard case .recorded(let record) = recorded else {
-                        if case .alreadyRecorded(let original) = recorded { return try await replay(original) }
-                        continue
+                    switch try await idempotency.recordAppend(append, firstVersion: loaded.aggregate.version?.next ?? .first) {
+                    case .alreadyRecorded(let original):
+                        return try await replay(original)
+                    case .recorded(let record):
+                        result = CommandResult(events: events, streamVersion: record.streamVersion, position: record.position, attempts: attempt)
                     }
-                    result = CommandResult(events: events, streamVersion: record.streamVersion, position: record.position, attempts: attempt)
                 } else {
                     let appended = try await store.append(newEvents, to: stream, expecting: expected)
                     result = CommandResult(events: events, streamVersion: appended.streamVersion, position: appended.position, attempts: attempt)

@@ -57,11 +57,14 @@ extension ProcessManagerRunner {
         for entry in try await store.readStream(try journal.stream()) {
             let pointer = try JSONDecoder().decode(ProcessJournal.Entry.self, from: entry.data)
             guard pointer.position < event.position.value else { break }
-            let source = try await store.readStream(try StreamID(pointer.stream), from: StreamVersion(pointer.version), direction: .forwards, limit: 1)
+            let source = try await store.readStream(
+                try StreamID(pointer.stream), from: StreamVersion(pointer.version), direction: .forwards, limit: 1)
             guard let recorded = source.first, recorded.position.value == pointer.position else {
                 logger.warning(
                     "an event a process saw is no longer readable; its state is folded without it",
-                    metadata: ["strata.process": "\(journal.processID)", "strata.stream": "\(pointer.stream)", "strata.version": "\(pointer.version)"]
+                    metadata: [
+                        "strata.process": "\(journal.processID)", "strata.stream": "\(pointer.stream)", "strata.version": "\(pointer.version)",
+                    ]
                 )
                 continue
             }
