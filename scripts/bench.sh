@@ -27,6 +27,7 @@ echo "==> machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)
 echo "==> SQLite"
 "$BENCH" append --runs "$RUNS"
 "$BENCH" projections --backend sqlite --runs "$RUNS"
+"$BENCH" aggregates --backend sqlite --runs "$RUNS"
 
 if [ -n "${STRATA_BENCH_POSTGRES_URL:-}" ]; then
     url="$STRATA_BENCH_POSTGRES_URL"
@@ -42,3 +43,4 @@ fi
 echo "==> PostgreSQL"
 "$BENCH" postgres --store "$url" --runs "$RUNS"
 "$BENCH" projections --backend postgres --store "$url" --runs "$RUNS"
+"$BENCH" aggregates --backend postgres --store "$url" --runs "$RUNS"

@@ -73,10 +73,11 @@ struct AggregateLoadCommand: AsyncParsableCommand {
         for result in results {
             let plain = result.fromEvents
             let snapshot = result.fromSnapshot
+            let milliseconds = { (value: Double) in value < 100 ? String(format: "%.2f", value) : formatted(value) }
             var line = String(result.size).padding(toLength: 10, withPad: " ", startingAt: 0)
-            line += "\(formatted(plain.median)) (\(formatted(plain.minimum))–\(formatted(plain.maximum)))".padding(
+            line += "\(milliseconds(plain.median)) (\(milliseconds(plain.minimum))–\(milliseconds(plain.maximum)))".padding(
                 toLength: 32, withPad: " ", startingAt: 0)
-            line += "\(formatted(snapshot.median)) (\(formatted(snapshot.minimum))–\(formatted(snapshot.maximum)))".padding(
+            line += "\(milliseconds(snapshot.median)) (\(milliseconds(snapshot.minimum))–\(milliseconds(snapshot.maximum)))".padding(
                 toLength: 32, withPad: " ", startingAt: 0)
             line += String(format: "%.1fx", plain.median / snapshot.median).leftPadded(to: 8)
             line += formatted(Double(result.size) / (plain.median / 1000)).leftPadded(to: 22)

@@ -47,6 +47,17 @@ public struct EventRegistry<Event: Sendable>: EventCodec {
     private var upcasters: [String: [Int: EventUpcaster]] = [:]
     private var renames: [String: String] = [:]
     private let unwrap: @Sendable (Event) -> any DomainEvent
+    /// Shared by every encode and decode: making a coder per event costs more than coding a small event.
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+    private let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
 
     /// Creates an empty registry for an event type that wraps domain events (usually an enum).
     ///
@@ -110,8 +121,6 @@ public struct EventRegistry<Event: Sendable>: EventCodec {
         guard let name = names[ObjectIdentifier(Swift.type(of: payload))] else {
             throw EventEncodingError("event type \(Swift.type(of: payload)) is not registered")
         }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
         return (name, try encoder.encode(payload))
     }
 
@@ -121,8 +130,6 @@ public struct EventRegistry<Event: Sendable>: EventCodec {
             throw EventDecodingError(code: .unknownEventType, eventType: event.type, stream: event.stream, position: event.position)
         }
         let data = try upcast(event, as: name)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
             return try decode(data, decoder)
         } catch {
