@@ -132,6 +132,14 @@ final class ProjectionWorker: Sendable {
                 continue
             }
             publish(record, head: head)
+            // A control request (a rebuild, a reset) or another process may have changed the registry since
+            // `record` was read, and before `controlGeneration` was taken: its wake-up is then already spent, so
+            // look before waiting. Anything committed after this read raises the generation and wakes the wait.
+            let latest = try await retrying { try await self.readStore.withTransaction { try await self.loadOrCreate($0) } }
+            if !latest.hasSameProgress(as: record) {
+                record = try await retrying { try await self.readStore.withTransaction { try await self.start($0) } }
+                continue
+            }
             if record.report?.state != runtime.state || record.report?.lastError != runtime.lastError {
                 record = try await retrying { try await self.saveReport(in: record) }
             }
