@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "StrataSQLite", targets: ["StrataSQLite"]),
         .library(name: "StrataPostgres", targets: ["StrataPostgres"]),
         .library(name: "StrataConformance", targets: ["StrataConformance"]),
+        .library(name: "StrataShop", targets: ["StrataShop"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
     ],
@@ -70,6 +71,12 @@ let package = Package(
             dependencies: ["Strata", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        // The example application's domain: customers, orders, payments. No I/O: it runs on any event store.
+        .target(
+            name: "StrataShop",
+            dependencies: ["Strata", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // The `strata` command-line tool. Named StrataCLI so that its folder does not collide with `Strata`
         // on case-insensitive file systems.
         .executableTarget(
@@ -99,6 +106,11 @@ let package = Package(
         .testTarget(
             name: "StrataTests",
             dependencies: ["Strata", "StrataConformance", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StrataShopTests",
+            dependencies: ["Strata", "StrataShop"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,187 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Strata
+
+/// Where an order goes.
+public struct ShippingAddress: Codable, Hashable, Sendable {
+    public var street: String
+    public var city: String
+    public var postalCode: String
+    public var country: String
+
+    /// - Throws: InvalidField for the first empty field.
+    public init(street: String, city: String, postalCode: String, country: String) throws(InvalidField) {
+        for (field, value) in [("street", street), ("city", city), ("postalCode", postalCode), ("country", country)]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw InvalidField(field, "must not be empty")
+        }
+        (self.street, self.city, self.postalCode, self.country) = (street, city, postalCode, country)
+    }
+}
+
+/// One line of an order.
+public struct OrderLine: Codable, Hashable, Sendable {
+    public var sku: String
+    public var quantity: Int
+    public var unitPriceCents: Int
+
+    /// - Throws: InvalidField for an empty sku, a quantity below 1 or a negative price.
+    public init(sku: String, quantity: Int, unitPriceCents: Int) throws(InvalidField) {
+        guard !sku.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvalidField("sku", "must not be empty") }
+        guard quantity > 0 else { throw InvalidField("quantity", "must be greater than 0, not \(quantity)") }
+        guard unitPriceCents >= 0 else { throw InvalidField("unitPriceCents", "must not be negative, not \(unitPriceCents)") }
+        (self.sku, self.quantity, self.unitPriceCents) = (sku, quantity, unitPriceCents)
+    }
+}
+
+public struct OrderPlaced: DomainEvent, Equatable {
+    public static let eventType = "OrderPlaced"
+    public var orderId: String
+    public var customerId: String
+}
+
+public struct OrderLineAdded: DomainEvent, Equatable {
+    public static let eventType = "OrderLineAdded"
+    public var line: OrderLine
+}
+
+public struct OrderLineRemoved: DomainEvent, Equatable {
+    public static let eventType = "OrderLineRemoved"
+    public var sku: String
+}
+
+public struct ShippingAddressChanged: DomainEvent, Equatable {
+    public static let eventType = "ShippingAddressChanged"
+    public var address: ShippingAddress
+}
+
+public struct OrderConfirmed: DomainEvent, Equatable {
+    public static let eventType = "OrderConfirmed"
+    public var totalCents: Int
+}
+
+public struct OrderPaid: DomainEvent, Equatable {
+    public static let eventType = "OrderPaid"
+    public var paymentId: String
+}
+
+public struct OrderCancelled: DomainEvent, Equatable {
+    public static let eventType = "OrderCancelled"
+    public var reason: String
+}
+
+/// An order: stream `order-<id>`. Open orders take lines and addresses; a confirmed one can be paid or
+/// cancelled; a paid one can no longer be cancelled.
+public struct Order: Decider {
+    public enum Status: String, Codable, Sendable {
+        case open, confirmed, paid, cancelled
+    }
+
+    public struct State: Codable, Sendable, Equatable {
+        public var status: Status?
+        public var customerId = ""
+        public var lines: [OrderLine] = []
+        public var shippingAddress: ShippingAddress?
+
+        public var totalCents: Int { lines.reduce(0) { $0 + $1.quantity * $1.unitPriceCents } }
+    }
+
+    public enum Command: Sendable, Encodable {
+        case place(orderId: String, customerId: String)
+        case addLine(OrderLine)
+        case removeLine(sku: String)
+        case changeShippingAddress(ShippingAddress)
+        case confirm
+        case cancel(reason: String)
+        /// Cancels a confirmed order that is still unpaid; changes nothing otherwise. Sent by the payment deadline.
+        case cancelIfUnpaid
+        case markPaid(paymentId: String)
+    }
+
+    public let initialState = State()
+    public let codec = EventRegistry(
+        OrderPlaced.self,
+        OrderLineAdded.self,
+        OrderLineRemoved.self,
+        ShippingAddressChanged.self,
+        OrderConfirmed.self,
+        OrderPaid.self,
+        OrderCancelled.self
+    )
+
+    public init() {}
+
+    public func decide(_ command: Command, state: State) throws -> [any DomainEvent] {
+        if case .place(let orderId, let customerId) = command {
+            guard state.status == nil else { throw DomainError("the order already exists", code: "order-exists") }
+            return [OrderPlaced(orderId: orderId, customerId: customerId)]
+        }
+        guard let status = state.status else { throw DomainError("there is no such order", code: "unknown-order") }
+        switch command {
+        case .place:
+            return []
+        case .addLine(let line):
+            try require(status == .open, "only an open order takes lines", "order-not-open")
+            return [OrderLineAdded(line: line)]
+        case .removeLine(let sku):
+            try require(status == .open, "only an open order can change its lines", "order-not-open")
+            guard state.lines.contains(where: { $0.sku == sku }) else {
+                throw DomainError("the order has no line '\(sku)'", code: "unknown-line")
+            }
+            return [OrderLineRemoved(sku: sku)]
+        case .changeShippingAddress(let address):
+            try require(status == .open || status == .confirmed, "a paid or cancelled order keeps its address", "order-closed")
+            return address == state.shippingAddress ? [] : [ShippingAddressChanged(address: address)]
+        case .confirm:
+            try require(status == .open, "only an open order can be confirmed", "order-not-open")
+            try require(!state.lines.isEmpty, "an order needs at least one line to be confirmed", "empty-order")
+            return [OrderConfirmed(totalCents: state.totalCents)]
+        case .cancel(let reason):
+            try require(status != .paid, "a paid order cannot be cancelled", "order-paid")
+            return status == .cancelled ? [] : [OrderCancelled(reason: reason)]
+        case .cancelIfUnpaid:
+            return status == .confirmed ? [OrderCancelled(reason: "payment timeout")] : []
+        case .markPaid(let paymentId):
+            if status == .paid { return [] }
+            try require(status == .confirmed, "only a confirmed order can be paid", "order-not-confirmed")
+            return [OrderPaid(paymentId: paymentId)]
+        }
+    }
+
+    public func evolve(_ state: State, event: any DomainEvent) -> State {
+        var state = state
+        switch event {
+        case let placed as OrderPlaced:
+            state.status = .open
+            state.customerId = placed.customerId
+        case let added as OrderLineAdded:
+            if let index = state.lines.firstIndex(where: { $0.sku == added.line.sku }) {
+                state.lines[index].quantity += added.line.quantity
+                state.lines[index].unitPriceCents = added.line.unitPriceCents
+            } else {
+                state.lines.append(added.line)
+            }
+        case let removed as OrderLineRemoved:
+            state.lines.removeAll { $0.sku == removed.sku }
+        case let changed as ShippingAddressChanged:
+            state.shippingAddress = changed.address
+        case is OrderConfirmed:
+            state.status = .confirmed
+        case is OrderPaid:
+            state.status = .paid
+        case is OrderCancelled:
+            state.status = .cancelled
+        default:
+            break
+        }
+        return state
+    }
+
+    private func require(_ condition: Bool, _ message: String, _ code: String) throws {
+        guard condition else { throw DomainError(message, code: code) }
+    }
+}

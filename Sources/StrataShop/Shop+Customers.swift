@@ -1,0 +1,73 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Strata
+
+extension Shop {
+    /// Registers a customer, reserving the email address first so that two customers never share one.
+    ///
+    /// - Returns: The new customer's id and the registration's result.
+    /// - Throws: InvalidField for an empty name or a malformed email; DomainError `duplicate-email`.
+    public func registerCustomer(
+        name: String,
+        email: String,
+        metadata: CommandMetadata = CommandMetadata(),
+        idempotencyKey: String? = nil
+    ) async throws -> (id: String, result: CommandResult<any DomainEvent>) {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw InvalidField("name", "must not be empty") }
+        let email = try EmailAddress(email)
+        let id = Self.newID(idempotencyKey: idempotencyKey)
+        let stream = try Self.customerStream(id)
+        _ = try await reservations.handle(.reserve(customerId: id), on: email.reservationStream, metadata: metadata)
+        do {
+            let result = try await customers.handle(
+                .register(id: id, name: name, email: email),
+                on: stream,
+                metadata: metadata,
+                idempotencyKey: idempotencyKey
+            )
+            return (id, result)
+        } catch {
+            // Without the registration the reservation would block the address for nobody. A retry with the same
+            // idempotency key reserves it again for the same id.
+            _ = try? await reservations.handle(.release(customerId: id), on: email.reservationStream, metadata: metadata)
+            throw error
+        }
+    }
+
+    /// Changes a customer's email address: reserves the new one, changes it, releases the old one.
+    ///
+    /// - Throws: InvalidField; DomainError `unknown-customer` or `duplicate-email`; WrongExpectedVersion for a
+    ///   stale `expectedVersion`.
+    public func changeEmail(
+        customerId: String,
+        to email: String,
+        expectedVersion: StreamVersion? = nil,
+        metadata: CommandMetadata = CommandMetadata(),
+        idempotencyKey: String? = nil
+    ) async throws -> CommandResult<any DomainEvent> {
+        let stream = try Self.customerStream(customerId)
+        let email = try EmailAddress(email)
+        let customer = try await customers.load(stream)
+        guard customer.state.isRegistered else { throw DomainError("there is no such customer", code: "unknown-customer") }
+        if let expectedVersion, customer.version != expectedVersion {
+            throw WrongExpectedVersion(stream: stream, expected: .exactly(expectedVersion), actual: customer.version)
+        }
+        _ = try await reservations.handle(.reserve(customerId: customerId), on: email.reservationStream, metadata: metadata)
+        let result = try await customers.handle(
+            .changeEmail(email),
+            on: stream,
+            expectedVersion: expectedVersion,
+            metadata: metadata,
+            idempotencyKey: idempotencyKey
+        )
+        if let old = try? EmailAddress(customer.state.email), old.normalized != email.normalized {
+            _ = try await reservations.handle(.release(customerId: customerId), on: old.reservationStream, metadata: metadata)
+        }
+        return result
+    }
+}

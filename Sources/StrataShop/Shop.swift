@@ -1,0 +1,67 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Crypto
+import Foundation
+import Strata
+
+/// The example shop's command side: customers, orders and payments, over any event store.
+///
+/// Methods validate their input (InvalidField), apply business rules (DomainError) and return the command's
+/// CommandResult, whose position is a read-your-writes token. Each takes optional metadata, an idempotency key
+/// and, for existing aggregates, the expected version of a conditional command.
+public struct Shop: Sendable {
+    public let customers: CommandHandler<Customer>
+    public let reservations: CommandHandler<EmailReservation>
+    public let orders: CommandHandler<Order>
+    public let payments: CommandHandler<Payment>
+
+    /// Customers' names and email addresses are personal data, with the customer (its stream) as subject.
+    public static let personalDataRules = [
+        PersonalDataRule(CustomerRegistered.self, fields: ["name", "email"]),
+        PersonalDataRule(CustomerEmailChanged.self, fields: ["email"]),
+    ]
+
+    public init(store: any EventStore) {
+        customers = CommandHandler(store: store, decider: Customer())
+        reservations = CommandHandler(store: store, decider: EmailReservation())
+        orders = CommandHandler(store: store, decider: Order())
+        payments = CommandHandler(store: store, decider: Payment())
+    }
+
+    // MARK: Streams
+
+    public static func customerStream(_ id: String) throws(InvalidField) -> StreamID { try stream("customer", id, field: "customerId") }
+    public static func orderStream(_ id: String) throws(InvalidField) -> StreamID { try stream("order", id, field: "orderId") }
+    public static func paymentStream(orderId: String) throws(InvalidField) -> StreamID { try stream("payment", orderId, field: "orderId") }
+
+    /// The order id of an `order-…` stream.
+    public static func orderID(of stream: StreamID) -> String? {
+        guard stream.category == "order" else { return nil }
+        return String(stream.rawValue.dropFirst("order-".count))
+    }
+
+    private static func stream(_ category: String, _ id: String, field: String) throws(InvalidField) -> StreamID {
+        guard !id.isEmpty, id.utf8.count <= 100, let stream = try? StreamID("\(category)-\(id)") else {
+            throw InvalidField(field, "'\(id)' is not a valid id")
+        }
+        return stream
+    }
+
+    /// A new id: derived from the idempotency key when there is one, so that a retried creation creates the same thing.
+    static func newID(idempotencyKey: String?) -> String {
+        guard let idempotencyKey else { return UUID().uuidString.lowercased() }
+        var bytes = Array(SHA256.hash(data: Data("shop-id\u{0}\(idempotencyKey)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            )
+        ).uuidString.lowercased()
+    }
+}

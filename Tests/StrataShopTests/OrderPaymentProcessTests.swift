@@ -1,0 +1,86 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+import StrataShop
+import Testing
+
+@Suite("Order payment process")
+struct OrderPaymentProcessTests {
+    /// A confirmed order of `cents`, for a new customer.
+    private func confirmedOrder(_ shop: Shop, cents: Int, email: String) async throws -> String {
+        let customer = try await shop.registerCustomer(name: "Ada", email: email)
+        let order = try await shop.placeOrder(customerId: customer.id)
+        _ = try await shop.order(order.id, .addLine(try OrderLine(sku: "A", quantity: 1, unitPriceCents: cents)))
+        _ = try await shop.order(order.id, .confirm)
+        return order.id
+    }
+
+    private func status(_ shop: Shop, _ orderId: String) async throws -> Order.Status? {
+        try await shop.orders.load(try Shop.orderStream(orderId)).state.status
+    }
+
+    private func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw DomainError("timed out waiting for \(what)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test("a successful payment marks the order paid; an unpaid confirmed order is cancelled at the deadline, once")
+    func paymentAndTimeout() async throws {
+        let store = InMemoryEventStore()
+        let shop = Shop(store: store)
+        var configuration = ProcessManagerRunner<OrderPaymentProcess>.Configuration()
+        configuration.deadlinePollInterval = .milliseconds(50)
+        let runner = ProcessManagerRunner(OrderPaymentProcess(paymentTimeout: .milliseconds(300)), store: store, configuration: configuration) {
+            command, context in try await shop.dispatch(command, context)
+        }
+        let task = Task { try await runner.run() }
+        defer { task.cancel() }
+
+        let paid = try await confirmedOrder(shop, cents: 500, email: "paid@example.com")
+        let unpaid = try await confirmedOrder(shop, cents: 700, email: "unpaid@example.com")
+        let payment = try await shop.pay(orderId: paid, amountCents: 500, metadata: CommandMetadata(correlationID: "checkout-1"))
+        try await waitFor("the order to be paid") { try await status(shop, paid) == .paid }
+        try await waitFor("the unpaid order to be cancelled") { try await status(shop, unpaid) == .cancelled }
+        try await Task.sleep(for: .milliseconds(500))
+
+        #expect(try await status(shop, paid) == .paid, "the paid order's deadline was cancelled")
+        let paidEvents = try await store.readStream(try Shop.orderStream(paid))
+        let marked = try #require(paidEvents.last)
+        #expect(marked.type == OrderPaid.eventType)
+        #expect(marked.metadata.correlationID == "checkout-1", "the correlation flows from the payment to the order")
+        let paymentEvent = try #require(try await store.readStream(try Shop.paymentStream(orderId: paid)).first)
+        #expect(marked.metadata.causationID == paymentEvent.id.uuidString)
+        #expect(payment.result.position < marked.position)
+        let cancellations = try await store.readStream(try Shop.orderStream(unpaid)).filter { $0.type == OrderCancelled.eventType }
+        #expect(cancellations.count == 1)
+        let late = await #expect(throws: DomainError.self) { try await shop.pay(orderId: unpaid, amountCents: 700) }
+        #expect(late?.code == "order-cancelled")
+    }
+
+    @Test("the shop's personal data is crypto-shredded; the customer's orders are untouched")
+    func forgettingACustomer() async throws {
+        let store = ProtectedEventStore(InMemoryEventStore(), rules: Shop.personalDataRules)
+        let shop = Shop(store: store)
+        let customer = try await shop.registerCustomer(name: "Ada Lovelace", email: "ada@example.com")
+        let order = try await shop.placeOrder(customerId: customer.id)
+        _ = try await shop.changeEmail(customerId: customer.id, to: "ada@lovelace.org")
+        let raw = try await store.base.readStream(try Shop.customerStream(customer.id))
+        #expect(!raw.contains { String(decoding: $0.data, as: UTF8.self).contains("Ada") })
+
+        try await store.forget("customer-\(customer.id)")
+        let forgotten = try await shop.customers.load(try Shop.customerStream(customer.id)).state
+        #expect(forgotten.name == "[redacted]")
+        #expect(forgotten.email == "[redacted]")
+        #expect(forgotten.isRegistered)
+        #expect(try await shop.orders.load(try Shop.orderStream(order.id)).state.customerId == customer.id)
+        _ = try await shop.order(order.id, .addLine(try OrderLine(sku: "A", quantity: 1, unitPriceCents: 1)))
+    }
+}
