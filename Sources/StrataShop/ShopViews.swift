@@ -1,0 +1,176 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+
+/// An order as the API shows it: denormalized, with the customer's name and the total.
+public struct OrderDetails: Codable, Hashable, Sendable {
+    public var id: String
+    public var customerId: String
+    public var customerName: String
+    public var lines: [OrderLine]
+    public var totalCents: Int
+    public var status: Order.Status
+    public var shippingAddress: ShippingAddress?
+}
+
+/// One line of a customer's order list.
+public struct CustomerOrder: Codable, Hashable, Sendable {
+    public var id: String
+    public var status: Order.Status
+    public var totalCents: Int
+
+    public init(id: String, status: Order.Status, totalCents: Int) {
+        self.id = id
+        self.status = status
+        self.totalCents = totalCents
+    }
+}
+
+/// Paid orders of one day (UTC, by the time the payment was recorded).
+public struct DailySales: Codable, Hashable, Sendable {
+    public var date: String
+    public var orders: Int
+    public var totalCents: Int
+
+    public init(date: String, orders: Int, totalCents: Int) {
+        self.date = date
+        self.orders = orders
+        self.totalCents = totalCents
+    }
+}
+
+/// The shop's read models, kept by one projection so that they agree with each other: order details (indexed
+/// by customer, which also answers "a customer's orders"), the customers' names they show, and daily sales.
+public struct ShopViews: Projection {
+    public let name = "shop-views"
+    public let version = 1
+    public let codec = EventRegistry(
+        CustomerRegistered.self,
+        OrderPlaced.self,
+        OrderLineAdded.self,
+        OrderLineRemoved.self,
+        ShippingAddressChanged.self,
+        OrderConfirmed.self,
+        OrderPaid.self,
+        OrderCancelled.self
+    )
+    public var filter: EventFilter { .eventTypes(codec.eventTypes) }
+    public var schema: ReadModelSchema {
+        ReadModelSchema(collections: [
+            DocumentCollection("orders", indexes: ["customerId", "status"]),
+            DocumentCollection("customers"),
+            DocumentCollection("daily_sales", indexes: ["date"]),
+        ])
+    }
+    public var failurePolicy: ProjectionFailurePolicy? { nil }
+
+    public init() {}
+
+    private struct CustomerName: Codable, Sendable {
+        var name: String
+    }
+
+    public func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
+        let orders = try context.documents("orders", as: OrderDetails.self)
+        let key = event.stream.rawValue
+        switch try codec.decode(event) {
+        case let registered as CustomerRegistered:
+            try await context.documents("customers", as: CustomerName.self).put(CustomerName(name: registered.name), key: registered.customerId)
+        case let placed as OrderPlaced:
+            let customer = try await context.documents("customers", as: CustomerName.self).get(placed.customerId)
+            try await orders.put(
+                OrderDetails(
+                    id: placed.orderId,
+                    customerId: placed.customerId,
+                    customerName: customer?.name ?? "",
+                    lines: [],
+                    totalCents: 0,
+                    status: .open,
+                    shippingAddress: nil
+                ),
+                key: key
+            )
+        case let added as OrderLineAdded:
+            try await orders.updateIfPresent(key) { order in
+                let state = Order().evolve(Order.State(status: .open, lines: order.lines), event: added)
+                order.lines = state.lines
+                order.totalCents = state.totalCents
+            }
+        case let removed as OrderLineRemoved:
+            try await orders.updateIfPresent(key) { order in
+                order.lines.removeAll { $0.sku == removed.sku }
+                order.totalCents = order.lines.reduce(0) { $0 + $1.quantity * $1.unitPriceCents }
+            }
+        case let changed as ShippingAddressChanged:
+            try await orders.updateIfPresent(key) { $0.shippingAddress = changed.address }
+        case is OrderConfirmed:
+            try await orders.updateIfPresent(key) { $0.status = .confirmed }
+        case is OrderCancelled:
+            try await orders.updateIfPresent(key) { $0.status = .cancelled }
+        case is OrderPaid:
+            var total = 0
+            try await orders.updateIfPresent(key) { order in
+                order.status = .paid
+                total = order.totalCents
+            }
+            let date = Self.day(of: event.recordedAt)
+            try await context.documents("daily_sales", as: DailySales.self).update(date, default: DailySales(date: date, orders: 0, totalCents: 0)) {
+                $0.orders += 1
+                $0.totalCents += total
+            }
+        default:
+            break
+        }
+    }
+
+    /// `yyyy-MM-dd` in UTC.
+    static func day(of date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+}
+
+/// One order's details; `nil` for an unknown order.
+public struct OrderDetailsQuery: Query {
+    public var orderId: String
+    public var projections: [String] { ["shop-views"] }
+
+    public init(orderId: String) { self.orderId = orderId }
+
+    public func run(on reader: ReadModelReader) async throws -> OrderDetails? {
+        try await reader.documents("orders", of: "shop-views", as: OrderDetails.self).get("order-\(orderId)")
+    }
+}
+
+/// A customer's orders, oldest id first.
+public struct CustomerOrdersQuery: Query {
+    public var customerId: String
+    public var projections: [String] { ["shop-views"] }
+
+    public init(customerId: String) { self.customerId = customerId }
+
+    public func run(on reader: ReadModelReader) async throws -> [CustomerOrder] {
+        try await reader.documents("orders", of: "shop-views", as: OrderDetails.self)
+            .find(.where("customerId", .equal, .text(customerId)))
+            .map { CustomerOrder(id: $0.id, status: $0.status, totalCents: $0.totalCents) }
+            .sorted { $0.id < $1.id }
+    }
+}
+
+/// Sales of paid orders per day, oldest first.
+public struct DailySalesQuery: Query {
+    public var projections: [String] { ["shop-views"] }
+
+    public init() {}
+
+    public func run(on reader: ReadModelReader) async throws -> [DailySales] {
+        try await reader.documents("daily_sales", of: "shop-views", as: DailySales.self).find(DocumentQuery.all.sorted(by: "date"))
+    }
+}
