@@ -4,7 +4,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
-import Crypto
 import Foundation
 import Strata
 
@@ -54,14 +53,6 @@ public struct Shop: Sendable {
     /// A new id: derived from the idempotency key when there is one, so that a retried creation creates the same thing.
     static func newID(idempotencyKey: String?) -> String {
         guard let idempotencyKey else { return UUID().uuidString.lowercased() }
-        var bytes = Array(SHA256.hash(data: Data("shop-id\u{0}\(idempotencyKey)".utf8)).prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x80
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(
-            uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-            )
-        ).uuidString.lowercased()
+        return DerivedID.uuid(from: "shop-id\u{0}\(idempotencyKey)").uuidString.lowercased()
     }
 }
