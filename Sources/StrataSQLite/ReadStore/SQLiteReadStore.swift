@@ -77,7 +77,7 @@ public final class SQLiteReadStore: ReadStore {
                 try await access.run { db in try db.execute(sql: "COMMIT") }
                 return result
             } catch {
-                rollBack()
+                await rollBack()
                 throw error
             }
         }
@@ -87,10 +87,15 @@ public final class SQLiteReadStore: ReadStore {
         try await body(SQLiteReadStoreAccess(store: self, writing: false))
     }
 
-    /// Rolls back whatever is open, synchronously, so that even a cancelled task leaves no transaction behind.
-    private func rollBack() {
-        try? pool.writeWithoutTransaction { db in
-            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+    /// Rolls back whatever is open. GRDB's callback API is used on purpose: it cannot be cancelled, so even a
+    /// cancelled task leaves no transaction behind, and unlike a synchronous write it does not hold a Swift
+    /// concurrency thread while it waits for the writer.
+    private func rollBack() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            pool.asyncWriteWithoutTransaction { db in
+                if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                continuation.resume()
+            }
         }
     }
 
