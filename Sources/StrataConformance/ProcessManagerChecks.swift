@@ -12,6 +12,7 @@ enum ProcessManagerChecks {
     static let all: [ConformanceCheck] = [
         ConformanceCheck("a process manager issues its commands once, with correlation and causation flowing through", issuesCommands),
         ConformanceCheck("a process manager replayed after a crash rebuilds its state and issues nothing twice", crashReplay),
+        ConformanceCheck("a restarted runner folds a process's state from its journal", stateFromJournal),
         ConformanceCheck("a deadline that fell due while no runner was up fires once after restart; a cancelled one never", deadlines),
     ]
 
@@ -54,6 +55,27 @@ enum ProcessManagerChecks {
             }
             #expect(try await store.readStream(stream).count == eventsBefore, "a replay issued a command again")
             #expect(try await crashing.accounts.load(stream).state.balance == 1111)
+        }
+    }
+
+    static func stateFromJournal(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let stream = uniqueStream("account")
+            let first = try BonusFixture(store)
+            try await first.running {
+                _ = try await first.accounts.handle(.open(owner: "Ada"), on: stream)
+                try await first.waitForBalance(100, of: stream)
+                _ = try await first.accounts.handle(.deposit(amount: 5), on: stream)
+                try await first.waitUntilJournalled(stream, entries: 3)
+            }
+            // A new runner has nothing in memory: only a state folded from the journal (two deposits so far)
+            // knows that the next deposit is the third, which earns the loyalty bonus.
+            let restarted = try BonusFixture(store)
+            try await restarted.running {
+                _ = try await restarted.accounts.handle(.deposit(amount: 6), on: stream)
+                try await restarted.waitForBalance(1111, of: stream)
+            }
+            #expect(try await store.readStream(stream).count == 5)
         }
     }
 

@@ -56,8 +56,8 @@ public struct OrderPaymentProcess: ProcessManager {
         switch event {
         case is OrderConfirmed:
             guard let orderId = Shop.orderID(of: recorded.stream) else { return [] }
-            let seconds = Double(paymentTimeout.components.seconds) + Double(paymentTimeout.components.attoseconds) / 1e18
-            return [.schedule(.cancelIfUnpaid(orderId: orderId), named: "payment-timeout", at: recorded.recordedAt.addingTimeInterval(seconds))]
+            let due = recorded.recordedAt.addingTimeInterval(paymentTimeout.timeInterval)
+            return [.schedule(.cancelIfUnpaid(orderId: orderId), named: "payment-timeout", at: due)]
         case let payment as PaymentSucceeded:
             return [.cancel(named: "payment-timeout"), .send(.markPaid(orderId: payment.orderId, paymentId: payment.paymentId))]
         default:

@@ -26,7 +26,7 @@ struct IdempotentCommand: Sendable {
     let retention: Duration
 
     private var cutoff: Date {
-        Date(timeIntervalSinceNow: -(Double(retention.components.seconds) + Double(retention.components.attoseconds) / 1e18))
+        Date(timeIntervalSinceNow: -retention.timeInterval)
     }
 
     /// The unexpired outcome under the key, checked against this command.
