@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "StrataPostgres", targets: ["StrataPostgres"]),
         .library(name: "StrataConformance", targets: ["StrataConformance"]),
         .library(name: "StrataShop", targets: ["StrataShop"]),
+        .library(name: "StrataHTTP", targets: ["StrataHTTP"]),
+        .library(name: "StrataCommandLine", targets: ["StrataCommandLine"]),
+        .library(name: "StrataShopService", targets: ["StrataShopService"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
     ],
@@ -29,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
     targets: [
         // The core: value types, protocols and runtimes. No I/O dependencies.
@@ -77,17 +84,59 @@ let package = Package(
             dependencies: ["Strata", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
-        // The `strata` command-line tool. Named StrataCLI so that its folder does not collide with `Strata`
-        // on case-insensitive file systems.
-        .executableTarget(
-            name: "StrataCLI",
+        // The generic HTTP layer any Strata application serves through: problem+json errors, conditional and
+        // idempotent commands, read-your-writes queries, streams, live events, projections, health, metrics, auth.
+        .target(
+            name: "StrataHTTP",
+            dependencies: [
+                "Strata",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The example shop as a service: its HTTP routes and the application description `strata` serves.
+        .target(
+            name: "StrataShopService",
+            dependencies: [
+                "Strata",
+                "StrataShop",
+                "StrataHTTP",
+                "StrataCommandLine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The reusable `strata` tool: serve, migrate, events, streams, projections, stats, subjects, for any
+        // application that describes itself as a StrataApplication. The only module that opens both backends.
+        .target(
+            name: "StrataCommandLine",
             dependencies: [
                 "Strata",
                 "StrataSQLite",
                 "StrataPostgres",
+                "StrataHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The `strata` executable: the tool for the example shop. Named StrataCLI so that its folder does not
+        // collide with `Strata` on case-insensitive file systems.
+        .executableTarget(
+            name: "StrataCLI",
+            dependencies: ["StrataCommandLine", "StrataShopService"],
             swiftSettings: strictSettings
         ),
         // Release-built benchmarks that print figures next to raw-driver baselines measured in the same run.
@@ -136,8 +185,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "StrataHTTPTests",
+            dependencies: [
+                "Strata",
+                "StrataHTTP",
+                "StrataShop",
+                "StrataShopService",
+                "StrataCommandLine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "StrataCLITests",
-            dependencies: ["StrataCLI", "Strata", "StrataSQLite", "StrataPostgres"],
+            dependencies: ["StrataCLI", "StrataCommandLine", "StrataHTTP", "Strata", "StrataSQLite", "StrataPostgres"],
             swiftSettings: strictSettings
         ),
     ]

@@ -6,9 +6,10 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Strata
+import StrataHTTP
 import Testing
 
-@testable import StrataCLI
+@testable import StrataCommandLine
 
 @Suite("CLI building blocks")
 struct BuildingBlockTests {

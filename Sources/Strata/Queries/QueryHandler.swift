@@ -24,6 +24,9 @@ public struct QueryHandler: Sendable {
     public let progress: ProjectionProgress?
     /// How long a read-your-writes query waits by default.
     public var timeout: Duration
+    /// How often a waiting read-your-writes query asks the read store's registry again, for projections that
+    /// other processes run.
+    public var registryPollInterval: Duration = .milliseconds(50)
 
     public init(readStore: any ReadStore, progress: ProjectionProgress?, timeout: Duration = .seconds(5)) {
         self.readStore = readStore
@@ -54,18 +57,33 @@ public struct QueryHandler: Sendable {
     }
 
     private func waitFor(_ projections: [String], through position: GlobalPosition, timeout: Duration) async throws {
-        // The registry is the durable truth (and covers runners in other processes); the in-process progress
-        // only adds the wake-up.
-        let persisted = try await readStore.withReader { reader in
+        // The registry is the durable truth and covers runners in other processes; the in-process progress only
+        // adds a prompt wake-up. A projection that runs in another process (this one holds no lease on it) never
+        // advances the local progress, so the registry is asked again at every poll interval.
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while true {
+            let persisted = try await persistedPositions(projections)
+            guard let lagging = projections.first(where: { persisted[$0]! < position }) else { return }
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard let progress, remaining > .zero else {
+                throw StaleReadModel(
+                    projection: lagging, required: position, reached: persisted[lagging]!, timeout: progress == nil ? .zero : timeout)
+            }
+            do {
+                try await progress.wait(for: projections, through: position, timeout: min(remaining, registryPollInterval))
+                return
+            } catch is StaleReadModel {
+                continue
+            }
+        }
+    }
+
+    private func persistedPositions(_ projections: [String]) async throws -> [String: GlobalPosition] {
+        try await readStore.withReader { reader in
             var positions: [String: GlobalPosition] = [:]
             for name in projections { positions[name] = try await reader.projectionRecord(named: name)?.active.position ?? .start }
             return positions
         }
-        guard let lagging = projections.first(where: { persisted[$0]! < position }) else { return }
-        guard let progress else {
-            throw StaleReadModel(projection: lagging, required: position, reached: persisted[lagging]!, timeout: .zero)
-        }
-        try await progress.wait(for: projections, through: position, timeout: timeout)
     }
 
     private func activeGenerations(_ projections: [String]) async throws -> [Int?] {

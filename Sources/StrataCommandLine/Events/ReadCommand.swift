@@ -7,6 +7,7 @@
 import ArgumentParser
 import Foundation
 import Strata
+import StrataHTTP
 
 /// `strata events read`: prints a stream or the whole log as JSON lines.
 struct ReadCommand: AsyncParsableCommand {

@@ -7,6 +7,7 @@
 import ArgumentParser
 import Foundation
 import Strata
+import StrataHTTP
 
 /// `strata events tail`: prints the log from a position, then every new event as it commits, until stopped.
 struct TailCommand: AsyncParsableCommand {

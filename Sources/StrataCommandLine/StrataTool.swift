@@ -7,19 +7,34 @@
 import ArgumentParser
 import Foundation
 
-/// The `strata` tool: the root of every command group.
+/// The `strata` tool for an application: the root of every command group.
 ///
-/// It replaces ArgumentParser's `main()` so that exit statuses follow the CLI's contract (0 success, 1 bad
+/// A team's executable runs it with its own StrataApplication and gets `serve`, `migrate`, `events`,
+/// `streams`, `projections`, `stats` and `subjects` for its domain.
+///
+/// Its `main()` replaces ArgumentParser's so that exit statuses follow the CLI's contract (0 success, 1 bad
 /// input or failure, 2 version conflict) instead of ArgumentParser's `EX_USAGE`.
-@main
-struct StrataCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "strata",
-        abstract: "Inspect and write a Strata event store and its read models.",
-        subcommands: [EventsCommand.self, ProjectionsCommand.self, SubjectsCommand.self, MigrateCommand.self]
-    )
+public struct StrataTool<App: StrataApplication>: AsyncParsableCommand {
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "strata",
+            abstract: "Serve \(App.summary), and inspect and write its event store and read models.",
+            subcommands: [
+                ServeCommand<App>.self,
+                EventsCommand.self,
+                StreamsCommand.self,
+                ProjectionsCommand<App>.self,
+                StatsCommand.self,
+                SubjectsCommand.self,
+                MigrateCommand.self,
+            ]
+        )
+    }
 
-    static func main() async {
+    public init() {}
+
+    /// Parses the command line, runs the command and exits with the CLI's status.
+    public static func main() async {
         var command: any ParsableCommand
         do {
             command = try await asyncParseAsRoot()

@@ -65,3 +65,23 @@ struct ReadStoreLocation: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension ReadStoreLocation {
+    /// The read store `serve` uses when none is named: a SQLite file `read.sqlite` beside a SQLite event store,
+    /// or a schema of its own (the event store's schema plus `_read`) in a PostgreSQL event store's database.
+    static func beside(_ events: StoreLocation) -> ReadStoreLocation {
+        switch events.kind {
+        case .sqlite(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            return ReadStoreLocation(kind: .sqlite(path: "\(folder.isEmpty ? "." : folder)/read.sqlite"))
+        case .postgres(let url):
+            guard var components = URLComponents(string: url) else { return ReadStoreLocation(kind: .postgres(url: url)) }
+            var items = components.queryItems ?? []
+            let eventSchema = items.first { $0.name == "schema" }?.value.flatMap { $0.isEmpty ? nil : $0 } ?? "strata"
+            items.removeAll { $0.name == "schema" }
+            items.append(URLQueryItem(name: "schema", value: "\(eventSchema)_read"))
+            components.queryItems = items
+            return ReadStoreLocation(kind: .postgres(url: components.string ?? url))
+        }
+    }
+}

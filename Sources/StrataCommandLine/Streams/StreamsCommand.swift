@@ -6,11 +6,10 @@
 //===----------------------------------------------------------------------===//
 import ArgumentParser
 
-/// `strata projections …`: look at the read side without the service that runs it.
-struct ProjectionsCommand: AsyncParsableCommand {
+/// `strata streams …`: the streams of an event store.
+struct StreamsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "projections",
-        abstract: "Inspect the projections recorded in a read store.",
-        subcommands: [ProjectionsStatusCommand.self]
+        commandName: "streams",
+        abstract: "List the streams of an event store."
     )
 }

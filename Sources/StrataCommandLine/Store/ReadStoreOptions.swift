@@ -24,12 +24,17 @@ struct ReadStoreOptions: ParsableArguments {
 
     /// The read store named by `--read-store`, else by `STRATA_READ_STORE`, else the default.
     func location(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError) -> ReadStoreLocation {
+        try namedLocation(environment: environment) ?? .default
+    }
+
+    /// The read store named by `--read-store`, else by `STRATA_READ_STORE`; `nil` when neither names one.
+    func namedLocation(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError) -> ReadStoreLocation? {
         if let readStore {
             return try ReadStoreLocation(parsing: readStore)
         }
         if let fromEnvironment = environment[Self.environmentVariable], !fromEnvironment.isEmpty {
             return try ReadStoreLocation(parsing: fromEnvironment)
         }
-        return .default
+        return nil
     }
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Strata
+import StrataHTTP
 
 /// How `strata projections status` prints statuses: an aligned table for people, JSON for scripts.
 enum ProjectionStatusOutput {
@@ -19,23 +20,7 @@ enum ProjectionStatusOutput {
     ///   "state":"live","version":1}]
     /// ```
     static func json(_ statuses: [ProjectionStatus]) throws -> Data {
-        let objects: [[String: Any]] = statuses.map { status in
-            [
-                "name": status.name,
-                "version": status.version,
-                "state": status.state.description,
-                "checkpoint": status.checkpoint.value,
-                "head": status.head.value,
-                "lagEvents": status.lagEvents,
-                "lagSeconds": (status.lagSeconds * 1000).rounded() / 1000,
-                "generation": status.generation,
-                "rebuildCheckpoint": status.rebuildCheckpoint.map { $0.value as Any } ?? NSNull(),
-                "parkedCount": status.parkedCount,
-                "lastError": status.lastError ?? NSNull(),
-                "node": status.node ?? NSNull(),
-                "reportedAt": status.reportedAt.map { timestampStyle.format($0) as Any } ?? NSNull(),
-            ]
-        }
+        let objects = statuses.map(ProjectionStatusJSON.object(for:))
         var data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
         data.append(UInt8(ascii: "\n"))
         return data

@@ -7,7 +7,7 @@
 import Foundation
 import Strata
 
-/// The JSON shape of a recorded event in CLI output (and later in HTTP responses).
+/// The JSON shape of a recorded event, the same in HTTP responses, `/events` and `strata events` output.
 ///
 /// ```json
 /// {"data":{"owner":"Ada"},"eventId":"…","metadata":{"correlationId":"…"},"position":7,
@@ -15,11 +15,11 @@ import Strata
 /// ```
 /// `data` is the event's JSON embedded as JSON. Data that is not JSON (written by some other client) is
 /// reported as `"data": null` plus `dataBase64`, so that nothing is lost and every line stays valid JSON.
-enum EventJSON {
+public enum EventJSON {
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
 
     /// The event as a JSON object.
-    static func object(for event: RecordedEvent) -> [String: Any] {
+    public static func object(for event: RecordedEvent) -> [String: Any] {
         var object: [String: Any] = [
             "position": event.position.value,
             "stream": event.stream.rawValue,
@@ -38,8 +38,13 @@ enum EventJSON {
         return object
     }
 
-    /// The event as one line of JSON, newline included.
-    static func line(for event: RecordedEvent) throws -> Data {
-        try JSONLine.encode(object(for: event))
+    /// The event as compact JSON text with sorted keys.
+    public static func data(for event: RecordedEvent) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object(for: event), options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// Events as a JSON array.
+    public static func data(for events: [RecordedEvent]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: events.map(object(for:)), options: [.sortedKeys, .withoutEscapingSlashes])
     }
 }

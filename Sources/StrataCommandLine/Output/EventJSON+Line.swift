@@ -1,0 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+import StrataHTTP
+
+extension EventJSON {
+    /// The event as one line of JSON, newline included.
+    static func line(for event: RecordedEvent) throws -> Data {
+        try JSONLine.encode(object(for: event))
+    }
+}

@@ -1,0 +1,101 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import Strata
+import StrataHTTP
+
+/// `strata serve`: runs the application as an HTTP service until SIGTERM or SIGINT.
+///
+/// Startup opens (and migrates) the stores, starts the projections and the application's background
+/// services, then the HTTP server. Shutdown runs in reverse: the server stops accepting and drains in-flight
+/// requests and event streams, projections finish their batch and checkpoint, and the databases close.
+struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "serve",
+            abstract: "Serve \(App.summary) over HTTP.",
+            discussion: """
+                Every option can also come from the environment: STRATA_STORE (or STRATA_POSTGRES_URL), \
+                STRATA_READ_STORE, STRATA_HOST, STRATA_PORT, STRATA_AUTH_SECRET, STRATA_MAX_BODY_SIZE, \
+                STRATA_READ_TIMEOUT and STRATA_LOG_LEVEL. Options win over the environment.
+                """
+        )
+    }
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var readStoreOptions: ReadStoreOptions
+
+    @Option(help: ArgumentHelp("The address to bind. Default: 127.0.0.1.", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("The port to bind; 0 picks a free one. Default: 8080.", valueName: "port"))
+    var port: Int?
+
+    @Option(
+        name: .customLong("auth-secret"),
+        help: ArgumentHelp("Require HS256 bearer tokens signed with this secret (better: STRATA_AUTH_SECRET).", valueName: "secret")
+    )
+    var authSecret: String?
+
+    @Option(name: .customLong("max-body-size"), help: ArgumentHelp("The largest request body, in bytes. Default: 1048576.", valueName: "bytes"))
+    var maxBodySize: Int?
+
+    @Option(
+        name: .customLong("read-timeout"),
+        help: ArgumentHelp("Seconds a read-your-writes query waits for the views before 503. Default: 5.", valueName: "seconds")
+    )
+    var readTimeout: Double?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error. Default: info.", valueName: "level"))
+    var logLevel: String?
+
+    @OptionGroup var application: App
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try ServeSettings(command: self, environment: environment)
+        let logger = ServeBootstrap.logging(level: settings.logLevel)
+        let metrics = ServeBootstrap.metrics()
+        try await ServingStores.with(settings.store, settings.readStore, rules: application.personalDataRules, logger: logger) { stores in
+            try await serve(stores, settings: settings, metrics: metrics, logger: logger)
+        }
+        logger.info("stopped")
+    }
+
+    private func serve(_ stores: ServingStores, settings: ServeSettings, metrics: PrometheusCollectorRegistry, logger: Logger) async throws {
+        let service = await StrataService.make(
+            application,
+            stores: stores,
+            http: settings.http,
+            readTimeout: settings.readTimeout,
+            metrics: metrics,
+            logger: logger
+        ) { port in
+            let url = "http://\(settings.http.host):\(port)"
+            logger.info("serving \(App.summary)", metadata: ["url": "\(url)"])
+            // One line on stdout that scripts can wait for; the log goes to stderr.
+            try? StandardOutput.write(Data("strata serving on \(url)\n".utf8))
+            logger.info("try: curl \(url)/health")
+        }
+        logger.info(
+            "starting",
+            metadata: [
+                "events": "\(settings.store)",
+                "read-models": "\(settings.readStore)",
+                "authentication": "\(settings.http.authSecret == nil ? "off" : "bearer JWT (HS256)")",
+                "projections": "\(service.environment.projections.projectionNames.joined(separator: ","))",
+            ]
+        )
+        try await service.application.runService()
+    }
+}

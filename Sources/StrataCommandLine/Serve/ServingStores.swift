@@ -1,0 +1,106 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Logging
+import PostgresNIO
+import Strata
+import StrataPostgres
+import StrataSQLite
+
+/// The opened databases of a running service, with personal data protected.
+struct ServingStores: Sendable {
+    var store: any EventStore
+    var processManagerStore: any ProcessManagerStore
+    var forgetSubject: @Sendable (String) async throws -> Bool
+    var readStore: any ReadStore
+    /// Leases that let several `serve` processes on one PostgreSQL read store run each projection once.
+    var leases: (any ProjectionLeases)?
+
+    /// Opens (creating and migrating) the event store and the read store, runs `body` and closes them.
+    static func with(
+        _ events: StoreLocation,
+        _ readModels: ReadStoreLocation,
+        rules: [PersonalDataRule],
+        logger: Logger,
+        _ body: (ServingStores) async throws -> Void
+    ) async throws {
+        switch events.kind {
+        case .sqlite(let path):
+            try createFolder(of: path)
+            let base = try SQLiteEventStore(path: path)
+            defer { try? base.close() }
+            let store = ProtectedEventStore(base, rules: rules)
+            try await withReadStore(readModels, logger: logger) { readStore, leases in
+                try await body(
+                    ServingStores(
+                        store: store,
+                        processManagerStore: store,
+                        forgetSubject: { try await store.forget($0) },
+                        readStore: readStore,
+                        leases: leases
+                    )
+                )
+            }
+        case .postgres(let url):
+            let base = try PostgresEventStore(url: url)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await base.run() }
+                defer { group.cancelAll() }
+                try await base.migrate()
+                let store = ProtectedEventStore(base, rules: rules)
+                try await withReadStore(readModels, logger: logger) { readStore, leases in
+                    try await body(
+                        ServingStores(
+                            store: store,
+                            processManagerStore: store,
+                            forgetSubject: { try await store.forget($0) },
+                            readStore: readStore,
+                            leases: leases
+                        )
+                    )
+                }
+            }
+        }
+    }
+
+    private static func withReadStore(
+        _ location: ReadStoreLocation,
+        logger: Logger,
+        _ body: (any ReadStore, (any ProjectionLeases)?) async throws -> Void
+    ) async throws {
+        switch location.kind {
+        case .sqlite(let path):
+            try createFolder(of: path)
+            let readStore = try SQLiteReadStore(path: path)
+            defer { try? readStore.close() }
+            try await body(readStore, nil)
+        case .postgres(let url):
+            let readStore = try PostgresReadStore(url: url)
+            let settings = try PostgresConnectionSettings(url: url)
+            let leaseClient = PostgresClient(configuration: settings.client, backgroundLogger: logger)
+            var leaseConfiguration = PostgresProjectionLeases.Configuration(namespace: "strata:\(readStore.configuration.schema)")
+            leaseConfiguration.logger = logger
+            let leases = PostgresProjectionLeases(client: leaseClient, configuration: leaseConfiguration)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await readStore.run() }
+                group.addTask { await leaseClient.run() }
+                defer { group.cancelAll() }
+                try await readStore.migrate()
+                try await body(readStore, leases)
+            }
+        }
+    }
+
+    private static func createFolder(of path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError.badInput("cannot create the folder \(folder.path): \(error.localizedDescription)")
+        }
+    }
+}

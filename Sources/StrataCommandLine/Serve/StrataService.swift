@@ -1,0 +1,102 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import Strata
+import StrataHTTP
+
+/// A StrataApplication wired into a runnable HTTP service over opened stores: what `strata serve` runs, and
+/// what tests and custom executables can build over stores of their own.
+public struct StrataService: Sendable {
+    /// The Hummingbird application: run it with `runService()`, or in a ServiceGroup of your own.
+    public let application: Application<RouterResponder<StrataRequestContext>>
+    /// The pieces routes use.
+    public let environment: StrataEnvironment
+
+    /// Wires `app` into a service.
+    ///
+    /// The service group runs the projection runner, then the application's services, then the HTTP server;
+    /// graceful shutdown stops them in reverse.
+    ///
+    /// - Parameters:
+    ///   - app: The application.
+    ///   - store: The event store, with personal data protected.
+    ///   - processManagerStore: Where process managers keep checkpoints and deadlines.
+    ///   - readStore: The read store.
+    ///   - forgetSubject: Crypto-shredding of a data subject, when the store supports it.
+    ///   - leases: Projection leases, when several processes share the read store.
+    ///   - http: Address, limits and authentication.
+    ///   - readTimeout: How long read-your-writes queries wait.
+    ///   - metrics: The registry `/metrics` exposes.
+    ///   - logger: The service's logger.
+    ///   - onListening: Called with the bound port once the server accepts connections.
+    public static func make<App: StrataApplication>(
+        _ app: App,
+        store: any EventStore,
+        processManagerStore: any ProcessManagerStore,
+        readStore: any ReadStore,
+        forgetSubject: (@Sendable (String) async throws -> Bool)? = nil,
+        leases: (any ProjectionLeases)? = nil,
+        http: StrataHTTPConfiguration = StrataHTTPConfiguration(),
+        readTimeout: Duration = .seconds(5),
+        metrics: PrometheusCollectorRegistry? = nil,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async -> StrataService {
+        var runnerConfiguration = ProjectionRunner.Configuration()
+        runnerConfiguration.logger = logger
+        runnerConfiguration.leases = leases
+        if let metrics { runnerConfiguration.metricsFactory = PrometheusMetricsFactory(registry: metrics) }
+        let runner = ProjectionRunner(store: store, readStore: readStore, projections: app.projections, configuration: runnerConfiguration)
+        let environment = StrataEnvironment(
+            store: store,
+            processManagerStore: processManagerStore,
+            readStore: readStore,
+            projections: runner,
+            queries: QueryHandler(readStore: readStore, progress: runner.progress, timeout: readTimeout),
+            logger: logger,
+            forgetSubject: forgetSubject
+        )
+        let router = await StrataRouter.make(environment: environment, configuration: http, metrics: metrics, problems: app.problems) { router in
+            app.addRoutes(to: router, environment: environment)
+        }
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(http.host, port: http.port), serverName: "Strata"),
+            services: [runner] + app.services(in: environment),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? http.port) },
+            logger: logger
+        )
+        return StrataService(application: application, environment: environment)
+    }
+
+    static func make<App: StrataApplication>(
+        _ app: App,
+        stores: ServingStores,
+        http: StrataHTTPConfiguration,
+        readTimeout: Duration,
+        metrics: PrometheusCollectorRegistry,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) -> Void
+    ) async -> StrataService {
+        await make(
+            app,
+            store: stores.store,
+            processManagerStore: stores.processManagerStore,
+            readStore: stores.readStore,
+            forgetSubject: stores.forgetSubject,
+            leases: stores.leases,
+            http: http,
+            readTimeout: readTimeout,
+            metrics: metrics,
+            logger: logger,
+            onListening: onListening
+        )
+    }
+}

@@ -1,0 +1,53 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Hummingbird
+import ServiceLifecycle
+import Strata
+import StrataHTTP
+
+/// What a team hands Strata to get the `strata` tool for its own domain: `serve`, `migrate`, `events`,
+/// `streams`, `projections`, `stats` and `subjects`.
+///
+/// The application is also the parsed set of its own `serve` options (ArgumentParser's `ParsableArguments`),
+/// so that settings such as the shop's `--payment-timeout` sit beside Strata's.
+///
+/// ```swift
+/// @main
+/// enum Tool {
+///     static func main() async { await StrataTool<MyApplication>.main() }
+/// }
+/// ```
+public protocol StrataApplication: ParsableArguments, Sendable {
+    /// A one-line description of the application, shown in `serve --help` and in the startup log.
+    static var summary: String { get }
+
+    /// Which fields of which events are personal data; the service encrypts them and can forget their subjects.
+    var personalDataRules: [PersonalDataRule] { get }
+
+    /// The projections `serve` runs and the `projections` commands rebuild, reset and replay.
+    var projections: [any Projection] { get }
+
+    /// Background services that run beside the projections, such as process-manager runners.
+    ///
+    /// They start after the databases and before the HTTP server, and stop in the reverse order.
+    func services(in environment: StrataEnvironment) -> [any Service]
+
+    /// Adds the application's command and query routes.
+    func addRoutes(to router: Router<StrataRequestContext>, environment: StrataEnvironment)
+
+    /// Maps the application's own error types to HTTP problems (Strata maps its own).
+    var problems: ProblemMapping { get }
+}
+
+extension StrataApplication {
+    public var personalDataRules: [PersonalDataRule] { [] }
+
+    public func services(in environment: StrataEnvironment) -> [any Service] { [] }
+
+    public var problems: ProblemMapping { ProblemMapping() }
+}

@@ -1,0 +1,135 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import AsyncAlgorithms
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+import Strata
+
+/// `GET /streams/{id}` (a stream's events, paged) and `GET /events` (the log as Server-Sent Events).
+struct EventStreamRoutes: Sendable {
+    let store: any EventStore
+    let configuration: StrataHTTPConfiguration
+
+    func add(to router: Router<StrataRequestContext>) {
+        router.get("/streams/{id}") { request, context in try await readStream(request, context: context) }
+        router.get("/events") { request, context in try await events(request, context: context) }
+    }
+
+    /// `{"stream", "version", "events": […], "next"}`: up to `limit` events from version `from`; `next` is the
+    /// version to ask for next, or `null` at the end.
+    private func readStream(_ request: Request, context: StrataRequestContext) async throws -> Response {
+        let stream = try StreamID(context.parameters.require("id"))
+        let from = try request.integerParameter("from") ?? 0
+        let limit = min(try request.integerParameter("limit") ?? UInt64(configuration.maximumPageSize), UInt64(configuration.maximumPageSize))
+        guard limit > 0 else { throw HTTPProblem(.badRequest, code: "invalid-limit", detail: "limit must be positive") }
+        guard let version = try await store.currentVersion(of: stream) else {
+            throw HTTPProblem(.notFound, code: "not-found", detail: "there is no stream '\(stream)'")
+        }
+        let events = try await store.readStream(stream, from: StreamVersion(from), direction: .forwards, limit: Int(limit))
+        let next: Any = events.last.map { $0.version < version ? $0.version.next.value as Any : NSNull() } ?? NSNull()
+        let body: [String: Any] = [
+            "stream": stream.rawValue,
+            "version": version.value,
+            "events": events.map(EventJSON.object(for:)),
+            "next": next,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json", .eTag: "\"\(version.value)\""],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    private enum Frame: Sendable {
+        case event(RecordedEvent)
+        case heartbeat
+    }
+
+    /// The log as Server-Sent Events: history from the starting position, then live events as they commit.
+    ///
+    /// The start is `Last-Event-ID` + 1 when a client reconnects, else the `from` parameter (a position, or `end`
+    /// for live events only), else the beginning. `category` and `type` (comma-separated) filter; `limit` ends
+    /// the stream after that many events. Each event is `id:` its position, `event:` its type and `data:` its
+    /// JSON; an idle stream gets a comment line every heartbeat. The stream ends when the service shuts down.
+    private func events(_ request: Request, context: StrataRequestContext) async throws -> Response {
+        let start = try await startPosition(request)
+        var filter = EventFilter.all
+        if let category = request.uri.queryParameters["category"], !category.isEmpty { filter.category = String(category) }
+        if let types = request.uri.queryParameters["type"], !types.isEmpty {
+            filter.eventTypes = Set(types.split(separator: ",").map(String.init))
+        }
+        let limit = try request.integerParameter("limit")
+        let subscription = store.subscribeToAll(from: start, filter: filter).map { Frame.event($0) }
+        let heartbeats = AsyncTimerSequence.repeating(every: configuration.eventStreamHeartbeat).map { _ in Frame.heartbeat }
+        let frames = merge(subscription, heartbeats)
+        let logger = context.logger
+        let body = ResponseBody { writer in
+            var sent: UInt64 = 0
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            do {
+                for try await frame in frames.cancelOnGracefulShutdown() {
+                    switch frame {
+                    case .event(let event):
+                        var text = "id: \(event.position.value)\nevent: \(event.type)\ndata: "
+                        text += String(decoding: try EventJSON.data(for: event), as: UTF8.self)
+                        text += "\n\n"
+                        try await writer.write(ByteBuffer(string: text))
+                        sent += 1
+                    case .heartbeat:
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    }
+                    if let limit, sent >= limit { break }
+                }
+            } catch is CancellationError {
+                // The client went away or the service is stopping: end the stream cleanly.
+            } catch {
+                // Headers are sent: the best a failing stream can do is say so and end; the client resumes from
+                // its Last-Event-ID.
+                logger.warning("event stream failed", metadata: ["error": "\(error)"])
+                try? await writer.write(ByteBuffer(string: "event: error\ndata: \(Self.quoted("\(error)"))\n\n"))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
+            body: body
+        )
+    }
+
+    private func startPosition(_ request: Request) async throws -> GlobalPosition {
+        if let lastEventID = request.headers[.lastEventID] {
+            guard let last = UInt64(lastEventID.trimmingCharacters(in: .whitespaces)) else {
+                throw HTTPProblem(.badRequest, code: "invalid-last-event-id", detail: "Last-Event-ID must be a global position")
+            }
+            return GlobalPosition(last).next
+        }
+        guard let from = request.uri.queryParameters["from"] else { return .start }
+        if from == "end" { return try await store.headPosition().next }
+        guard let value = UInt64(from) else {
+            throw HTTPProblem(.badRequest, code: "invalid-parameter", detail: "from must be a global position or 'end'")
+        }
+        return GlobalPosition(value)
+    }
+
+    private static func quoted(_ text: String) -> String {
+        (try? JSONValue.string(text).encoded()).map { String(decoding: $0, as: UTF8.self) } ?? "\"error\""
+    }
+}
+
+extension Request {
+    /// A non-negative integer query parameter; `nil` when absent.
+    func integerParameter(_ name: String) throws -> UInt64? {
+        guard let text = uri.queryParameters[Substring(name)] else { return nil }
+        guard let value = UInt64(text) else {
+            throw HTTPProblem(.badRequest, code: "invalid-parameter", detail: "\(name) must be a non-negative integer")
+        }
+        return value
+    }
+}

@@ -1,0 +1,34 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Hummingbird
+import Logging
+
+/// Answers every failure as `application/problem+json`, so that clients handle one error shape.
+///
+/// Unexpected errors become a 500 problem without internals; the log keeps the error with the request id.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = StrataRequestContext
+
+    let mapping: ProblemMapping
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = mapping.problem(for: error, request: request)
+            if problem.status.code >= 500 {
+                context.logger.error(
+                    "request failed",
+                    metadata: ["error": "\(String(reflecting: error))", "http.status": "\(problem.status.code)", "http.path": "\(request.uri.path)"]
+                )
+            } else {
+                context.logger.debug("request rejected", metadata: ["problem": "\(problem)"])
+            }
+            return try problem.response(from: request, context: context)
+        }
+    }
+}

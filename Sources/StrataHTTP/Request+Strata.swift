@@ -1,0 +1,72 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Hummingbird
+import Strata
+
+extension Request {
+    /// Decodes the JSON body as `T`.
+    ///
+    /// - Throws: HTTPProblem 400 for an empty body, text that is not JSON, or a missing or mistyped field; 413
+    ///   for a body beyond the service's limit.
+    public func decodeJSON<T: Decodable>(as type: T.Type, context: StrataRequestContext) async throws -> T {
+        var request = self
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else {
+            throw HTTPProblem(.badRequest, code: "malformed-body", title: "Malformed request body", detail: "a JSON body is required")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw HTTPProblem(.badRequest, code: "malformed-body", title: "Malformed request body", detail: ProblemMapping.describe(error))
+        }
+    }
+
+    /// The stream version `If-Match` requires (`"3"`, also `W/"3"` or `3`); `nil` without the header or for `*`.
+    ///
+    /// - Throws: HTTPProblem 400 for any other value.
+    public func expectedVersion() throws -> StreamVersion? {
+        guard var value = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), value != "*" else { return nil }
+        if value.hasPrefix("W/") { value.removeFirst(2) }
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+        guard let version = UInt64(value), version <= StreamVersion.max.value else {
+            throw HTTPProblem(.badRequest, code: "invalid-if-match", detail: "If-Match must be a stream version in quotes, such as \"3\"")
+        }
+        return StreamVersion(version)
+    }
+
+    /// The request's `Idempotency-Key`; `nil` without one.
+    ///
+    /// - Throws: HTTPProblem 400 for an empty key, one longer than 200 characters, or one with control characters.
+    public func idempotencyKey() throws -> String? {
+        guard let key = headers[.idempotencyKey] else { return nil }
+        guard !key.isEmpty, key.count <= 200, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw HTTPProblem(.badRequest, code: "invalid-idempotency-key", detail: "Idempotency-Key must be 1 to 200 printable characters")
+        }
+        return key
+    }
+
+    /// The position a read-your-writes query must wait for: the `Strata-Min-Position` header, else the
+    /// `minPosition` query parameter; `nil` without either.
+    ///
+    /// - Throws: HTTPProblem 400 when it is not a non-negative integer.
+    public func minimumPosition() throws -> GlobalPosition? {
+        guard let text = headers[.strataMinPosition] ?? uri.queryParameters["minPosition"].map(String.init) else { return nil }
+        guard let value = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+            throw HTTPProblem(.badRequest, code: "invalid-min-position", detail: "Strata-Min-Position must be a global position, such as 42")
+        }
+        return GlobalPosition(value)
+    }
+
+    /// Metadata for the events a command appends: the caller's `Strata-Correlation-ID` (else the request id) and
+    /// the authenticated subject.
+    public func commandMetadata(context: StrataRequestContext) -> CommandMetadata {
+        var custom: [String: String] = [:]
+        if let subject = context.subject { custom["subject"] = subject }
+        return CommandMetadata(correlationID: headers[.correlationID] ?? context.id, custom: custom)
+    }
+}

@@ -1,0 +1,29 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Hummingbird
+
+/// The request context of a Strata service: Hummingbird's core context plus what authentication granted.
+public struct StrataRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The scopes the request's bearer token grants; `nil` when the service runs without authentication, in
+    /// which case every scope is granted.
+    public var grantedScopes: Set<AccessScope>?
+    /// The subject (`sub` claim) of the request's bearer token, when there is one.
+    public var subject: String?
+    /// The largest request body the service reads; larger ones are answered 413.
+    public var maxUploadSize = StrataHTTPConfiguration.defaultMaxBodySize
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// Whether the request may do what `scope` covers.
+    public func isGranted(_ scope: AccessScope) -> Bool {
+        guard let grantedScopes else { return true }
+        return grantedScopes.contains(scope) || grantedScopes.contains(.admin)
+    }
+}

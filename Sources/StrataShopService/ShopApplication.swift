@@ -1,0 +1,62 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Hummingbird
+import ServiceLifecycle
+import Strata
+import StrataCommandLine
+import StrataHTTP
+import StrataShop
+
+/// The example shop as a Strata application: what `strata serve` runs.
+public struct ShopApplication: StrataApplication {
+    public static let summary = "the example shop (customers, orders, payments)"
+
+    @Option(
+        name: .customLong("payment-timeout"),
+        help: ArgumentHelp("Seconds a confirmed order may stay unpaid before it is cancelled.", valueName: "seconds")
+    )
+    public var paymentTimeoutSeconds: Int = 1800
+
+    public init() {}
+
+    public var personalDataRules: [PersonalDataRule] { Shop.personalDataRules }
+
+    public var projections: [any Projection] { [ShopViews()] }
+
+    public func services(in environment: StrataEnvironment) -> [any Service] {
+        let shop = Shop(store: environment.store)
+        var configuration = ProcessManagerRunner<OrderPaymentProcess>.Configuration()
+        configuration.logger = environment.logger
+        return [
+            ProcessManagerRunner(
+                OrderPaymentProcess(paymentTimeout: .seconds(paymentTimeoutSeconds)),
+                store: environment.store,
+                storage: environment.processManagerStore,
+                configuration: configuration,
+                dispatch: shop.dispatch
+            )
+        ]
+    }
+
+    public func addRoutes(to router: Router<StrataRequestContext>, environment: StrataEnvironment) {
+        ShopRoutes(shop: Shop(store: environment.store), environment: environment).add(to: router)
+    }
+
+    public var problems: ProblemMapping {
+        ProblemMapping { error in
+            guard let invalid = error as? InvalidField else { return nil }
+            return HTTPProblem(
+                .badRequest,
+                code: "invalid-field",
+                title: "Invalid field",
+                detail: invalid.description,
+                members: ["field": .string(invalid.field)]
+            )
+        }
+    }
+}

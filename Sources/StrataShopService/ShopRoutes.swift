@@ -1,0 +1,185 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Hummingbird
+import Strata
+import StrataHTTP
+import StrataShop
+
+/// The shop's commands and queries over HTTP.
+///
+/// Commands answer CommandReply (201 with the new id when they create something, else 200); queries answer
+/// JSON and honour `Strata-Min-Position`. Errors are problems: InvalidField 400, an unknown id in the path 404,
+/// business rules 422, a declined payment 402 (recorded all the same, with its position).
+struct ShopRoutes: Sendable {
+    let shop: Shop
+    let environment: StrataEnvironment
+
+    func add(to router: Router<StrataRequestContext>) {
+        addCustomerRoutes(to: router)
+        addOrderRoutes(to: router)
+        addQueryRoutes(to: router)
+    }
+
+    private struct Registration: Decodable {
+        var name: String
+        var email: String
+    }
+    private struct EmailChange: Decodable { var email: String }
+    private struct Placement: Decodable { var customerId: String }
+    private struct Line: Decodable {
+        var sku: String
+        var quantity: Int
+        var unitPriceCents: Int
+    }
+    private struct Address: Decodable {
+        var street: String
+        var city: String
+        var postalCode: String
+        var country: String
+    }
+    private struct Cancellation: Decodable { var reason: String? }
+    private struct PaymentRequest: Decodable { var amountCents: Int }
+
+    private func addCustomerRoutes(to router: Router<StrataRequestContext>) {
+        router.post("/customers") { request, context in
+            let body = try await request.decodeJSON(as: Registration.self, context: context)
+            let (id, result) = try await shop.registerCustomer(
+                name: body.name,
+                email: body.email,
+                metadata: request.commandMetadata(context: context),
+                idempotencyKey: try request.idempotencyKey()
+            )
+            return CommandReply(result, createdID: id)
+        }
+        router.post("/customers/{id}/email") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await request.decodeJSON(as: EmailChange.self, context: context)
+            return try await Self.pathID(kind: "customer") {
+                CommandReply(
+                    try await shop.changeEmail(
+                        customerId: id,
+                        to: body.email,
+                        expectedVersion: try request.expectedVersion(),
+                        metadata: request.commandMetadata(context: context),
+                        idempotencyKey: try request.idempotencyKey()
+                    )
+                )
+            }
+        }
+        router.post("/customers/{id}/forget") { _, context in
+            let id = try context.parameters.require("id")
+            guard let forget = environment.forgetSubject else {
+                throw HTTPProblem(.notImplemented, code: "no-personal-data", detail: "this service keeps no personal data keys")
+            }
+            guard try await forget(try Shop.customerStream(id).rawValue) else {
+                throw HTTPProblem(.notFound, code: "not-found", detail: "there is no customer '\(id)' with personal data")
+            }
+            // The views were built from the decrypted data: rebuilding them from the now redacted log drops it.
+            try await environment.projections.rebuild(ShopViews().name)
+            return Response(status: .noContent)
+        }
+    }
+
+    private func addOrderRoutes(to router: Router<StrataRequestContext>) {
+        router.post("/orders") { request, context in
+            let body = try await request.decodeJSON(as: Placement.self, context: context)
+            let (id, result) = try await shop.placeOrder(
+                customerId: body.customerId,
+                metadata: request.commandMetadata(context: context),
+                idempotencyKey: try request.idempotencyKey()
+            )
+            return CommandReply(result, createdID: id)
+        }
+        router.post("/orders/{id}/lines") { request, context in
+            let body = try await request.decodeJSON(as: Line.self, context: context)
+            let line = try OrderLine(sku: body.sku, quantity: body.quantity, unitPriceCents: body.unitPriceCents)
+            return try await orderCommand(.addLine(line), request, context)
+        }
+        router.delete("/orders/{id}/lines/{sku}") { request, context in
+            try await orderCommand(.removeLine(sku: try context.parameters.require("sku")), request, context)
+        }
+        router.post("/orders/{id}/shipping-address") { request, context in
+            let body = try await request.decodeJSON(as: Address.self, context: context)
+            let address = try ShippingAddress(street: body.street, city: body.city, postalCode: body.postalCode, country: body.country)
+            return try await orderCommand(.changeShippingAddress(address), request, context)
+        }
+        router.post("/orders/{id}/confirm") { request, context in
+            try await orderCommand(.confirm, request, context)
+        }
+        router.post("/orders/{id}/cancel") { request, context in
+            try await orderCommand(.cancel(reason: "cancelled by the customer"), request, context)
+        }
+        router.post("/orders/{id}/payments") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await request.decodeJSON(as: PaymentRequest.self, context: context)
+            let outcome = try await Self.pathID(kind: "order") {
+                try await shop.pay(
+                    orderId: id,
+                    amountCents: body.amountCents,
+                    metadata: request.commandMetadata(context: context),
+                    idempotencyKey: try request.idempotencyKey()
+                )
+            }
+            guard !outcome.isDeclined else {
+                throw HTTPProblem(
+                    HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"),
+                    code: "payment-declined",
+                    title: "Payment declined",
+                    detail: "the payment of \(body.amountCents) cents was declined; the order stays unpaid",
+                    members: ["id": .string(outcome.paymentId), "position": .int(Int64(outcome.result.position.value))],
+                    headers: [.strataPosition: "\(outcome.result.position.value)"]
+                )
+            }
+            return CommandReply(outcome.result, createdID: outcome.paymentId)
+        }
+    }
+
+    private func addQueryRoutes(to router: Router<StrataRequestContext>) {
+        router.get("/orders/{id}") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try Shop.orderStream(id)
+            guard let order = try await environment.ask(OrderDetailsQuery(orderId: id), for: request) else {
+                throw HTTPProblem(.notFound, code: "not-found", detail: "there is no order '\(id)'")
+            }
+            return JSONReply(order)
+        }
+        router.get("/customers/{id}/orders") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try Shop.customerStream(id)
+            return JSONReply(try await environment.ask(CustomerOrdersQuery(customerId: id), for: request))
+        }
+        router.get("/reports/daily-sales") { request, _ in
+            JSONReply(try await environment.ask(DailySalesQuery(), for: request))
+        }
+    }
+
+    /// Runs an order command on the order named in the path.
+    private func orderCommand(_ command: Order.Command, _ request: Request, _ context: StrataRequestContext) async throws -> CommandReply {
+        let id = try context.parameters.require("id")
+        return try await Self.pathID(kind: "order") {
+            CommandReply(
+                try await shop.order(
+                    id,
+                    command,
+                    expectedVersion: try request.expectedVersion(),
+                    metadata: request.commandMetadata(context: context),
+                    idempotencyKey: try request.idempotencyKey()
+                )
+            )
+        }
+    }
+
+    /// Turns "there is no such customer/order" into 404 for a command on an id taken from the path: the
+    /// resource the URL names does not exist. (Naming an unknown customer in a body stays a 422.)
+    private static func pathID<T>(kind: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DomainError where error.code == "unknown-\(kind)" {
+            throw HTTPProblem(.notFound, code: "not-found", detail: error.message)
+        }
+    }
+}
