@@ -45,6 +45,12 @@ public protocol StrataApplication: ParsableArguments, Sendable {
 }
 
 extension StrataApplication {
+    /// The application with its options at their defaults.
+    ///
+    /// ArgumentParser's property wrappers can be read only once parsed, so an application made with `init()`
+    /// must not be used; this parses an empty command line instead.
+    public static func withDefaultOptions() throws -> Self { try parse([]) }
+
     public var personalDataRules: [PersonalDataRule] { [] }
 
     public func services(in environment: StrataEnvironment) -> [any Service] { [] }

@@ -23,7 +23,8 @@ struct EventStreamRoutes: Sendable {
     /// `{"stream", "version", "events": […], "next"}`: up to `limit` events from version `from`; `next` is the
     /// version to ask for next, or `null` at the end.
     private func readStream(_ request: Request, context: StrataRequestContext) async throws -> Response {
-        let stream = try StreamID(context.parameters.require("id"))
+        let raw = try context.parameters.require("id")
+        let stream = try StreamID(raw.removingPercentEncoding ?? raw)
         let from = try request.integerParameter("from") ?? 0
         let limit = min(try request.integerParameter("limit") ?? UInt64(configuration.maximumPageSize), UInt64(configuration.maximumPageSize))
         guard limit > 0 else { throw HTTPProblem(.badRequest, code: "invalid-limit", detail: "limit must be positive") }

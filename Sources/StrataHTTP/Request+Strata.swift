@@ -67,6 +67,7 @@ extension Request {
     public func commandMetadata(context: StrataRequestContext) -> CommandMetadata {
         var custom: [String: String] = [:]
         if let subject = context.subject { custom["subject"] = subject }
-        return CommandMetadata(correlationID: headers[.correlationID] ?? context.id, custom: custom)
+        let requestID = context.logger[metadataKey: "hb.request.id"]?.description
+        return CommandMetadata(correlationID: headers[.correlationID] ?? requestID, custom: custom)
     }
 }

@@ -15,7 +15,7 @@ public struct StrataHTTPConfiguration: Sendable {
     public var port = 8080
     /// The largest request body read; larger ones are answered 413.
     public var maxBodySize = Self.defaultMaxBodySize
-    /// The HS256 secret bearer tokens are signed with; `nil` serves without authentication.
+    /// The HS256 secret bearer tokens are signed with, at least 32 bytes; `nil` serves without authentication.
     public var authSecret: String?
     /// How often an idle `/events` stream sends a keep-alive comment, so that proxies keep it open.
     public var eventStreamHeartbeat: Duration = .seconds(15)

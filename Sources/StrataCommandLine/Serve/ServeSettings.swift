@@ -28,8 +28,9 @@ struct ServeSettings {
             http.port = port
         }
         http.authSecret = command.authSecret ?? named("STRATA_AUTH_SECRET")
-        if let secret = http.authSecret, secret.utf8.count < 16 {
-            throw .badInput("the auth secret must have at least 16 bytes, so that tokens cannot be forged by guessing it")
+        if let secret = http.authSecret, secret.utf8.count < 32 {
+            // HS256 keys shorter than the hash output weaken the signature.
+            throw .badInput("the auth secret must have at least 32 bytes")
         }
         let environmentSize = try Self.integer(named("STRATA_MAX_BODY_SIZE"), "STRATA_MAX_BODY_SIZE")
         if let size = command.maxBodySize ?? environmentSize {

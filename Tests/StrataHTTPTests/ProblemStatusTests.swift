@@ -1,0 +1,161 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Hummingbird
+import StrataHTTP
+import Testing
+
+@Suite("Every failure is an RFC 9457 problem with the right status, and nothing is half-written")
+struct ProblemStatusTests {
+    @Test("400: malformed JSON, a missing field, invalid fields")
+    func badRequests() async throws {
+        try await ShopHarness().run { shop in
+            let customer = try await shop.registerCustomer()
+            let order = try await shop.placeOrder(for: customer)
+            let head = try await shop.events.base.headPosition()
+
+            let malformed = try await shop.post("/customers", #"{"name":"Ada","#)
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.headers[.contentType] == "application/problem+json")
+            #expect(malformed.problemCode == "malformed-body")
+            #expect(malformed["status"] as? Int == 400)
+            #expect(malformed.string("type") == "urn:strata:problem:malformed-body")
+
+            let missing = try await shop.post("/orders", "{}")
+            #expect(missing.status == .badRequest)
+            #expect(missing.string("detail")?.contains("customerId") == true)
+
+            let empty = try await shop.post("/orders")
+            #expect(empty.status == .badRequest)
+
+            let wrongType = try await shop.post("/orders/\(order)/lines", #"{"sku":"a","quantity":"two","unitPriceCents":1}"#)
+            #expect(wrongType.status == .badRequest)
+            #expect(wrongType.string("detail")?.contains("quantity") == true)
+
+            let zero = try await shop.post("/orders/\(order)/lines", #"{"sku":"a","quantity":0,"unitPriceCents":1}"#)
+            #expect(zero.status == .badRequest)
+            #expect(zero.problemCode == "invalid-field")
+            #expect(zero.string("field") == "quantity")
+
+            let badEmail = try await shop.post("/customers", #"{"name":"Ada","email":"not-an-email"}"#)
+            #expect(badEmail.status == .badRequest)
+            #expect(badEmail.string("field") == "email")
+
+            let badAddress = try await shop.post("/orders/\(order)/shipping-address", #"{"street":"","city":"x","postalCode":"1","country":"x"}"#)
+            #expect(badAddress.status == .badRequest)
+
+            #expect(try await shop.events.base.headPosition() == head)
+        }
+    }
+
+    @Test("404: unknown ids in the path, unknown routes")
+    func notFound() async throws {
+        try await ShopHarness().run { shop in
+            for reply in [
+                try await shop.get("/orders/nope"),
+                try await shop.post("/orders/nope/confirm"),
+                try await shop.post("/orders/nope/lines", #"{"sku":"a","quantity":1,"unitPriceCents":1}"#),
+                try await shop.post("/orders/nope/payments", #"{"amountCents":1}"#),
+                try await shop.post("/customers/nope/email", #"{"email":"a@example.com"}"#),
+                try await shop.get("/streams/customer-nope"),
+                try await shop.get("/no/such/route"),
+            ] {
+                #expect(reply.status == .notFound, "\(reply.text)")
+                #expect(reply.headers[.contentType] == "application/problem+json")
+            }
+            #expect(try await shop.events.base.headPosition() == .start)
+        }
+    }
+
+    @Test("422: the shop's business rules")
+    func businessRules() async throws {
+        try await ShopHarness().run { shop in
+            let customer = try await shop.registerCustomer(email: "ada@example.com")
+            let duplicate = try await shop.post("/customers", #"{"name":"Other","email":"ADA@example.com"}"#)
+            #expect(duplicate.status == .unprocessableContent)
+            #expect(duplicate.problemCode == "duplicate-email")
+
+            let unknownCustomer = try await shop.post("/orders", #"{"customerId":"nobody"}"#)
+            #expect(unknownCustomer.status == .unprocessableContent)
+            #expect(unknownCustomer.problemCode == "unknown-customer")
+
+            let empty = try await shop.placeOrder(for: customer)
+            let confirmEmpty = try await shop.post("/orders/\(empty)/confirm")
+            #expect(confirmEmpty.status == .unprocessableContent)
+            #expect(confirmEmpty.problemCode == "empty-order")
+
+            let order = try await shop.confirmedOrder()
+            let wrongAmount = try await shop.post("/orders/\(order)/payments", #"{"amountCents":1}"#)
+            #expect(wrongAmount.status == .unprocessableContent)
+            #expect(wrongAmount.problemCode == "wrong-amount")
+
+            #expect(try await shop.post("/orders/\(order)/payments", #"{"amountCents":2500}"#).status == .created)
+            let twice = try await shop.post("/orders/\(order)/payments", #"{"amountCents":2500}"#)
+            #expect(twice.status == .unprocessableContent)
+            #expect(twice.problemCode == "already-paid")
+
+            _ = try await shop.eventually("/orders/\(order)") { $0.string("status") == "paid" }
+            let cancelPaid = try await shop.post("/orders/\(order)/cancel")
+            #expect(cancelPaid.status == .unprocessableContent)
+            #expect(cancelPaid.problemCode == "order-paid")
+        }
+    }
+
+    @Test("409: a concurrency conflict that outlasts the retries; nothing is appended")
+    func conflict() async throws {
+        try await ShopHarness().run { shop in
+            let order = try await shop.placeOrder(for: try await shop.registerCustomer())
+            let head = try await shop.events.base.headPosition()
+            shop.events.inject(.conflictOnAppend)
+            let reply = try await shop.post("/orders/\(order)/lines", #"{"sku":"a","quantity":1,"unitPriceCents":1}"#)
+            #expect(reply.status == .conflict)
+            #expect(reply.problemCode == "concurrency-conflict")
+            #expect(try await shop.events.base.headPosition() == head)
+        }
+    }
+
+    @Test("413: a body over the limit, announced or not")
+    func tooLarge() async throws {
+        try await ShopHarness(maxBodySize: 1024).run { shop in
+            let name = String(repeating: "a", count: 4096)
+            let reply = try await shop.post("/customers", #"{"name":"\#(name)","email":"a@example.com"}"#)
+            #expect(reply.status == .contentTooLarge)
+            #expect(reply.problemCode == "body-too-large")
+            #expect(try await shop.events.base.headPosition() == .start)
+        }
+    }
+
+    @Test("503: a view that does not reach the requested position in time")
+    func staleView() async throws {
+        try await ShopHarness(readTimeout: .milliseconds(200)).run { shop in
+            let order = try await shop.placeOrder(for: try await shop.registerCustomer())
+            let reply = try await shop.get("/orders/\(order)", headers: [.strataMinPosition: "1000"])
+            #expect(reply.status == .serviceUnavailable)
+            #expect(reply.problemCode == "stale-read-model")
+            #expect(reply["requiredPosition"] as? Int == 1000)
+            #expect(reply.headers[.retryAfter] == "1")
+            let malformed = try await shop.get("/orders/\(order)", headers: [.strataMinPosition: "soon"])
+            #expect(malformed.status == .badRequest)
+        }
+    }
+
+    @Test("503: the database is unavailable; health says so too")
+    func databaseUnavailable() async throws {
+        try await ShopHarness().run { shop in
+            let customer = try await shop.registerCustomer()
+            shop.events.inject(.unavailable)
+            let reply = try await shop.post("/orders", #"{"customerId":"\#(customer)"}"#)
+            #expect(reply.status == .serviceUnavailable)
+            #expect(reply.problemCode == "database-unavailable")
+            let health = try await shop.get("/health")
+            #expect(health.status == .serviceUnavailable)
+            #expect((health["eventStore"] as? [String: Any])?["status"] as? String == "down")
+            shop.events.inject(.none)
+            #expect(try await shop.get("/health").status == .ok)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+import Synchronization
+
+/// An in-memory event store that can be told to fail: every append conflicts, or the database is "down".
+final class FaultyEventStore: EventStore {
+    enum Fault: Sendable {
+        case none
+        /// Every append reports a concurrent writer, so that command retries run out.
+        case conflictOnAppend
+        /// Every call fails as a lost database connection does.
+        case unavailable
+    }
+
+    let base = InMemoryEventStore()
+    private let fault = Mutex(Fault.none)
+
+    func inject(_ fault: Fault) { self.fault.withLock { $0 = fault } }
+
+    fileprivate func check() throws {
+        if fault.withLock({ $0 }) == .unavailable {
+            throw EventStoreError(.unavailable, "the database connection was lost")
+        }
+    }
+
+    func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
+        try check()
+        if fault.withLock({ $0 }) == .conflictOnAppend {
+            throw WrongExpectedVersion(stream: stream, expected: expected, actual: try await base.currentVersion(of: stream))
+        }
+        return try await base.append(events, to: stream, expecting: expected)
+    }
+
+    func readStream(_ stream: StreamID, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
+        try check()
+        return try await base.readStream(stream, from: version, direction: direction, limit: limit)
+    }
+
+    func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
+        try check()
+        return try await base.readAll(from: position, limit: limit, filter: filter)
+    }
+
+    func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
+        try check()
+        return try await base.currentVersion(of: stream)
+    }
+
+    func headPosition() async throws -> GlobalPosition {
+        try check()
+        return try await base.headPosition()
+    }
+
+    func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
+        base.subscribeToAll(from: position, filter: filter)
+    }
+
+    func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
+        try check()
+        return try await base.deleteStream(stream, expecting: expected)
+    }
+
+    func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws {
+        try check()
+        try await base.truncateStream(stream, before: version)
+    }
+}
+
+extension FaultyEventStore: CommandOutcomeStore {
+    func commandOutcome(forKey key: String, recordedSince cutoff: Date) async throws -> CommandOutcomeRecord? {
+        try check()
+        return try await base.commandOutcome(forKey: key, recordedSince: cutoff)
+    }
+
+    func recordCommandOutcome(
+        _ record: CommandOutcomeRecord,
+        appending append: PendingAppend?,
+        replacingOutcomesBefore cutoff: Date
+    ) async throws -> CommandOutcomeRecording {
+        try check()
+        return try await base.recordCommandOutcome(record, appending: append, replacingOutcomesBefore: cutoff)
+    }
+
+    func purgeCommandOutcomes(recordedBefore cutoff: Date) async throws -> Int {
+        try await base.purgeCommandOutcomes(recordedBefore: cutoff)
+    }
+}
