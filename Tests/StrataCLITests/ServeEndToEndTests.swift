@@ -1,0 +1,207 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Synchronization
+import Testing
+
+private let postgresURL = ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]
+
+/// The commands a load run got a 2xx for, by order: the skus of the lines they added.
+private final class Acknowledged: Sendable {
+    private let skus = Mutex<[String: [String]]>([:])
+    private let conflicts = Mutex(0)
+
+    func record(order: String, sku: String) { skus.withLock { $0[order, default: []].append(sku) } }
+    func recordConflict() { conflicts.withLock { $0 += 1 } }
+    var byOrder: [String: [String]] { skus.withLock { $0 } }
+    var total: Int { skus.withLock { $0.values.map(\.count).reduce(0, +) } }
+}
+
+@Suite("strata serve, the real binary over HTTP", .serialized)
+struct ServeEndToEndTests {
+    @Test("SQLite: killed mid-load and restarted, every acknowledged command is in the log once and the views match a rebuild")
+    func sqliteCrashAndRestart() async throws {
+        try await TestStore.with { store in
+            let arguments = ["--store", store.url, "--read-store", "sqlite:\(store.folder.path)/read.sqlite"]
+            try await Self.crashAndRestart(arguments, in: store.folder)
+        }
+    }
+
+    @Test(
+        "PostgreSQL: killed mid-load and restarted, every acknowledged command is in the log once and the views match a rebuild",
+        .enabled(if: postgresURL != nil)
+    )
+    func postgresCrashAndRestart() async throws {
+        try await TestStore.with { store in
+            try await Self.crashAndRestart(["--store", "\(postgresURL!)&schema=\(Self.uniqueSchema())"], in: store.folder)
+        }
+    }
+
+    @Test(
+        "PostgreSQL: two serve processes take commands for the same orders at once without lost updates and serve the same views",
+        .enabled(if: postgresURL != nil)
+    )
+    func twoProcessesShareOneDatabase() async throws {
+        try await TestStore.with { store in
+            let arguments = ["--store", "\(postgresURL!)&schema=\(Self.uniqueSchema())"]
+            let first = try await ServeProcess.start(arguments, in: store.folder)
+            let second = try await ServeProcess.start(arguments, in: store.folder)
+            let customer = try Self.created(try await first.request("POST", "/customers", json: #"{"name":"Ada","email":"ada@example.com"}"#))
+            var orders: [String] = []
+            for _ in 0..<3 {
+                orders.append(try Self.created(try await second.request("POST", "/orders", json: #"{"customerId":"\#(customer)"}"#)))
+            }
+            let acknowledged = Acknowledged()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<6 {
+                    let service = task.isMultiple(of: 2) ? first : second
+                    let order = orders[task % orders.count]
+                    group.addTask {
+                        for command in 0..<12 {
+                            let sku = "t\(task)-\(command)"
+                            let reply = try await service.request("POST", "/orders/\(order)/lines", json: Self.line(sku))
+                            if reply.status == 200 {
+                                acknowledged.record(order: order, sku: sku)
+                            } else {
+                                #expect(reply.status == 409, "\(reply.text)")
+                                acknowledged.recordConflict()
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(acknowledged.total > 60)
+            let head = try #require((try await first.request("GET", "/health").json["eventStore"] as? [String: Any])?["head"] as? Int)
+            for order in orders {
+                let logged = try await Self.loggedSkus(order, on: first)
+                #expect(logged.sorted() == (acknowledged.byOrder[order] ?? []).sorted(), "no lost or duplicated update")
+                let fromFirst = try await first.request("GET", "/orders/\(order)", headers: ["Strata-Min-Position": "\(head)"])
+                let fromSecond = try await second.request("GET", "/orders/\(order)", headers: ["Strata-Min-Position": "\(head)"])
+                #expect(fromFirst.status == 200, "\(fromFirst.text)")
+                #expect(fromSecond.status == 200, "\(fromSecond.text)")
+                #expect(NSDictionary(dictionary: fromFirst.json) == NSDictionary(dictionary: fromSecond.json))
+                #expect(Self.skus(inView: fromFirst.json).sorted() == logged.sorted())
+            }
+            #expect(await first.stop() == 0)
+            #expect(await second.stop() == 0)
+        }
+    }
+
+    // MARK: The crash scenario
+
+    static func crashAndRestart(_ arguments: [String], in folder: URL) async throws {
+        var service = try await ServeProcess.start(arguments, in: folder)
+        let customer = try created(try await service.request("POST", "/customers", json: #"{"name":"Ada","email":"ada@example.com"}"#))
+        var orders: [String] = []
+        for _ in 0..<4 {
+            orders.append(try created(try await service.request("POST", "/orders", json: #"{"customerId":"\#(customer)"}"#)))
+        }
+
+        // Load from four clients, each adding lines with an idempotency key per command, until the process is killed.
+        let acknowledged = Acknowledged()
+        let running = service
+        let loadedOrders = orders
+        let load = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for task in 0..<4 {
+                    group.addTask {
+                        for command in 0..<10_000 {
+                            let sku = "t\(task)-\(command)"
+                            guard
+                                let reply = try? await running.request(
+                                    "POST",
+                                    "/orders/\(loadedOrders[task])/lines",
+                                    json: line(sku),
+                                    headers: ["Idempotency-Key": sku]
+                                ), reply.status == 200
+                            else { return }
+                            acknowledged.record(order: loadedOrders[task], sku: sku)
+                        }
+                    }
+                }
+            }
+        }
+        while acknowledged.total < 40 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(await service.stop(with: SIGKILL) == SIGKILL)
+        await load.value
+
+        service = try await ServeProcess.start(arguments, in: folder)
+        for (task, order) in orders.enumerated() {
+            let acked = acknowledged.byOrder[order] ?? []
+            // The command that was in flight at the kill, retried with its key: it takes effect exactly once.
+            let inFlight = "t\(task)-\(acked.count)"
+            let retry = try await service.request("POST", "/orders/\(order)/lines", json: line(inFlight), headers: ["Idempotency-Key": inFlight])
+            #expect(retry.status == 200, "\(retry.text)")
+            let logged = try await loggedSkus(order, on: service)
+            #expect(logged.sorted() == (acked + [inFlight]).sorted(), "each acknowledged command exactly once, nothing else")
+        }
+
+        let head = try #require((try await service.request("GET", "/health").json["eventStore"] as? [String: Any])?["head"] as? Int)
+        var views: [String: NSDictionary] = [:]
+        for order in orders {
+            let view = try await service.request("GET", "/orders/\(order)", headers: ["Strata-Min-Position": "\(head)"])
+            #expect(view.status == 200, "\(view.text)")
+            views[order] = NSDictionary(dictionary: view.json)
+            #expect(skus(inView: view.json).sorted() == (try await loggedSkus(order, on: service)).sorted())
+        }
+        let generation = try #require(try await service.request("GET", "/projections/shop-views").json["generation"] as? Int)
+        #expect(try await service.request("POST", "/projections/shop-views/rebuild").status == 202)
+        for _ in 0..<400 {
+            let status = try await service.request("GET", "/projections/shop-views").json
+            if status["generation"] as? Int == generation + 1, status["rebuildCheckpoint"] is NSNull { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let rebuiltStatus = try await service.request("GET", "/projections/shop-views").json
+        #expect(rebuiltStatus["generation"] as? Int == generation + 1, "the rebuild finished and replaced the view")
+        for order in orders {
+            let rebuilt = try await service.request("GET", "/orders/\(order)")
+            #expect(NSDictionary(dictionary: rebuilt.json) == views[order], "the live view equals a rebuild")
+        }
+
+        // Graceful shutdown ends open event streams and exits 0.
+        let restarted = service
+        let stream = Task { try await restarted.request("GET", "/events") }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await restarted.stop(with: SIGTERM) == 0, "\(restarted.log)")
+        let events = try await stream.value
+        #expect(events.status == 200)
+        #expect(events.text.contains("event: OrderLineAdded"))
+    }
+
+    // MARK: Helpers
+
+    static func uniqueSchema() -> String {
+        "e2e_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+    }
+
+    static func line(_ sku: String) -> String { #"{"sku":"\#(sku)","quantity":1,"unitPriceCents":100}"# }
+
+    /// The id a 201 reply carries.
+    static func created(_ reply: HTTPReply, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try #require(reply.status == 201, "\(reply.text)", sourceLocation: sourceLocation)
+        return try #require(reply.json["id"] as? String, sourceLocation: sourceLocation)
+    }
+
+    /// The skus of the lines an order's stream records as added, duplicates included.
+    static func loggedSkus(_ order: String, on service: ServeProcess) async throws -> [String] {
+        var skus: [String] = []
+        var from = 0
+        while true {
+            let page = try await service.request("GET", "/streams/order-\(order)?from=\(from)").json
+            for event in page["events"] as? [[String: Any]] ?? [] where event["type"] as? String == "OrderLineAdded" {
+                skus.append(((event["data"] as? [String: Any])?["line"] as? [String: Any])?["sku"] as? String ?? "?")
+            }
+            guard let next = page["next"] as? Int else { return skus }
+            from = next
+        }
+    }
+
+    static func skus(inView view: [String: Any]) -> [String] {
+        (view["lines"] as? [[String: Any]] ?? []).compactMap { $0["sku"] as? String }
+    }
+}

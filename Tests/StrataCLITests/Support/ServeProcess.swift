@@ -1,0 +1,96 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A running `strata serve`, on a free port, with its output in files of the test's folder.
+final class ServeProcess: Sendable {
+    let process: Process
+    let baseURL: URL
+    let stderrURL: URL
+    private let exit: ExitWatch
+
+    /// Starts `strata serve` with `arguments` (stores, auth, …) and waits until it accepts requests.
+    static func start(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) async throws -> ServeProcess {
+        let id = UUID().uuidString
+        let stdoutURL = folder.appendingPathComponent("serve-stdout-\(id)")
+        let stderrURL = folder.appendingPathComponent("serve-stderr-\(id)")
+        try Data().write(to: stdoutURL)
+        try Data().write(to: stderrURL)
+        let process = try StrataProcess.make(["serve", "--port", "0"] + arguments, in: folder, environment: environment)
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        process.standardInput = FileHandle.nullDevice
+        let exit = ExitWatch(process)
+        try process.run()
+        for _ in 0..<600 {
+            let output = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
+            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("strata serving on ") }),
+                let url = URL(string: String(line.dropFirst("strata serving on ".count)))
+            {
+                return ServeProcess(process: process, baseURL: url, stderrURL: stderrURL, exit: exit)
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let log = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+        process.terminate()
+        Issue.record("strata serve did not start: \(log)")
+        throw CancellationError()
+    }
+
+    private init(process: Process, baseURL: URL, stderrURL: URL, exit: ExitWatch) {
+        self.process = process
+        self.baseURL = baseURL
+        self.stderrURL = stderrURL
+        self.exit = exit
+    }
+
+    /// The service's log so far.
+    var log: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    /// Sends `signal` and waits for the process to exit; returns its status, or `nil` when it did not exit in time.
+    @discardableResult
+    func stop(with signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async -> Int32? {
+        kill(process.processIdentifier, signal)
+        guard await exit.wait(timeout: timeout) else {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// One HTTP exchange; the body parsed as JSON when it is JSON.
+    func request(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> HTTPReply {
+        var request = URLRequest(url: URL(string: path, relativeTo: baseURL)!)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return HTTPReply(status: http.statusCode, body: data, headers: http.allHeaderFields as? [String: String] ?? [:])
+    }
+}
+
+/// An HTTP response of the real service.
+struct HTTPReply: Sendable {
+    var status: Int
+    var body: Data
+    var headers: [String: String]
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var array: [[String: Any]] { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? [] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
