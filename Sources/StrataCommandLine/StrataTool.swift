@@ -27,6 +27,7 @@ public struct StrataTool<App: StrataApplication>: AsyncParsableCommand {
                 StatsCommand.self,
                 SubjectsCommand.self,
                 MigrateCommand.self,
+                TokenCommand.self,
             ]
         )
     }

@@ -92,6 +92,33 @@ struct ServeEndToEndTests {
         }
     }
 
+    @Test("with STRATA_AUTH_SECRET, requests need a bearer token from `strata token` with the right scope")
+    func authentication() async throws {
+        try await TestStore.with { store in
+            let secret = ["STRATA_AUTH_SECRET": "an-end-to-end-secret-of-32-bytes-or-more"]
+            let service = try await ServeProcess.start(["--store", store.url], in: store.folder, environment: secret)
+            let writer = try await StrataProcess.run(["token", "--scope", "read write", "--subject", "ada"], in: store.folder, environment: secret)
+            #expect(writer.status == 0, "\(writer.stderr)")
+            let token = writer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let reader = try await StrataProcess.run(["token", "--scope", "read"], in: store.folder, environment: secret)
+            let readToken = reader.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let body = #"{"name":"Ada","email":"ada@example.com"}"#
+
+            #expect(try await service.request("POST", "/customers", json: body).status == 401)
+            #expect(try await service.request("POST", "/customers", json: body, headers: ["Authorization": "Bearer \(readToken)"]).status == 403)
+            let created = try await service.request("POST", "/customers", json: body, headers: ["Authorization": "Bearer \(token)"])
+            #expect(created.status == 201, "\(created.text)")
+            let customer = try #require(created.json["id"] as? String)
+            let stream = try await service.request("GET", "/streams/customer-\(customer)", headers: ["Authorization": "Bearer \(readToken)"])
+            #expect(stream.text.contains(#""subject":"ada""#), "the token's subject is in the events' metadata")
+            #expect(try await service.request("GET", "/health").status == 200)
+
+            let weak = try await StrataProcess.run(["token", "--scope", "read", "--auth-secret", "short"], in: store.folder)
+            #expect(weak.status == 1)
+            #expect(await service.stop() == 0)
+        }
+    }
+
     // MARK: The crash scenario
 
     static func crashAndRestart(_ arguments: [String], in folder: URL) async throws {

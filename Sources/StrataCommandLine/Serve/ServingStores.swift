@@ -6,7 +6,6 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Logging
-import PostgresNIO
 import Strata
 import StrataPostgres
 import StrataSQLite
@@ -80,14 +79,12 @@ struct ServingStores: Sendable {
             try await body(readStore, nil)
         case .postgres(let url):
             let readStore = try PostgresReadStore(url: url)
-            let settings = try PostgresConnectionSettings(url: url)
-            let leaseClient = PostgresClient(configuration: settings.client, backgroundLogger: logger)
             var leaseConfiguration = PostgresProjectionLeases.Configuration(namespace: "strata:\(readStore.configuration.schema)")
             leaseConfiguration.logger = logger
-            let leases = PostgresProjectionLeases(client: leaseClient, configuration: leaseConfiguration)
+            let leases = try PostgresProjectionLeases(url: url, configuration: leaseConfiguration)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await readStore.run() }
-                group.addTask { await leaseClient.run() }
+                group.addTask { await leases.run() }
                 defer { group.cancelAll() }
                 try await readStore.migrate()
                 try await body(readStore, leases)

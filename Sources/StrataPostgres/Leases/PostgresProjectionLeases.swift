@@ -59,9 +59,28 @@ public final class PostgresProjectionLeases: ProjectionLeases {
     /// The settings the leases were created with.
     public let configuration: Configuration
 
+    let ownsClient: Bool
+
     public init(client: PostgresClient, configuration: Configuration) {
         self.client = client
         self.configuration = configuration
+        ownsClient = false
+    }
+
+    /// Leases over a client of their own, made from a URL of the form PostgresConnectionSettings reads; run() runs it.
+    ///
+    /// - Throws: EventStoreError with code `invalidArgument` when the URL is not valid.
+    public init(url: String, configuration: Configuration) throws {
+        let settings = try PostgresConnectionSettings(url: url)
+        client = PostgresClient(configuration: settings.client, backgroundLogger: configuration.logger)
+        self.configuration = configuration
+        ownsClient = true
+    }
+
+    /// Runs the leases' own client (when they made it from a URL) until cancelled.
+    public func run() async {
+        guard ownsClient else { return }
+        await client.run()
     }
 
     /// Leases in `namespace` with the default intervals.

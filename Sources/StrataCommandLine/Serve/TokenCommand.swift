@@ -1,0 +1,61 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import JWTKit
+
+/// `strata token`: signs a bearer token for a service started with an auth secret, for operators and scripts.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Print a bearer token (HS256 JWT) for a service that requires authentication.",
+        discussion: "The secret is --auth-secret, else STRATA_AUTH_SECRET: the one `strata serve` was started with."
+    )
+
+    @Option(help: ArgumentHelp("Space-separated scopes: read, write, admin.", valueName: "scopes"))
+    var scope: String
+
+    @Option(help: ArgumentHelp("The token's subject (`sub`), recorded in the metadata of the events it writes.", valueName: "name"))
+    var subject = "operator"
+
+    @Option(name: .customLong("expires-in"), help: ArgumentHelp("Seconds until the token expires.", valueName: "seconds"))
+    var expiresIn = 3600
+
+    @Option(name: .customLong("auth-secret"), help: ArgumentHelp("The service's secret (better: STRATA_AUTH_SECRET).", valueName: "secret"))
+    var authSecret: String?
+
+    func run() async throws {
+        guard let secret = authSecret ?? ProcessInfo.processInfo.environment["STRATA_AUTH_SECRET"], !secret.isEmpty else {
+            throw CLIError.badInput("no secret: pass --auth-secret or set STRATA_AUTH_SECRET")
+        }
+        guard secret.utf8.count >= 32 else { throw CLIError.badInput("the auth secret must have at least 32 bytes") }
+        let scopes = scope.split(separator: " ").map(String.init)
+        guard !scopes.isEmpty, scopes.allSatisfy(["read", "write", "admin"].contains) else {
+            throw CLIError.badInput("scopes are read, write and admin, separated by spaces")
+        }
+        guard expiresIn > 0 else { throw CLIError.badInput("--expires-in must be positive") }
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        let claims = IssuedClaims(
+            sub: SubjectClaim(value: subject),
+            exp: ExpirationClaim(value: Date().addingTimeInterval(TimeInterval(expiresIn))),
+            scope: scopes.joined(separator: " ")
+        )
+        try StandardOutput.write(Data((try await keys.sign(claims) + "\n").utf8))
+    }
+}
+
+/// The claims `strata token` signs: the ones the service reads.
+private struct IssuedClaims: JWTPayload {
+    var sub: SubjectClaim
+    var exp: ExpirationClaim
+    var scope: String
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+}
