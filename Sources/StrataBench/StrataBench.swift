@@ -17,7 +17,9 @@ struct StrataBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata-bench",
         abstract: "Measure Strata against the bare database on this machine.",
-        subcommands: [AppendCommand.self, PostgresCommand.self, ProjectionsCommand.self, AggregateLoadCommand.self]
+        subcommands: [
+            WorkloadsCommand.self, AppendCommand.self, PostgresCommand.self, ProjectionsCommand.self, AggregateLoadCommand.self,
+        ]
     )
 }
 
