@@ -18,7 +18,8 @@ struct StrataBench: AsyncParsableCommand {
         commandName: "strata-bench",
         abstract: "Measure Strata against the bare database on this machine.",
         subcommands: [
-            WorkloadsCommand.self, AppendCommand.self, PostgresCommand.self, ProjectionsCommand.self, AggregateLoadCommand.self,
+            WorkloadsCommand.self, HTTPBaselineCommand.self, AppendCommand.self, PostgresCommand.self, ProjectionsCommand.self,
+            AggregateLoadCommand.self,
         ]
     )
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+#===----------------------------------------------------------------------===//
+#
+# This source file is part of the Strata open source project.
+# SPDX-License-Identifier: Apache-2.0
+#
+#===----------------------------------------------------------------------===//
+#
+# The HTTP workload: `strata serve` on SQLite (and on PostgreSQL when a URL is given) driven by wrk at 64
+# connections, next to a Hummingbird server with no database (`strata-bench http-baseline`) in the same run.
+#
+# Usage: scripts/bench/http.sh STRATA_BINARY BENCH_BINARY [POSTGRES_URL]
+# STRATA_BENCH_HTTP_SECONDS sets each wrk run's length (default 10), STRATA_BENCH_RUNS the runs (default 5).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+STRATA="$1"
+BENCH="$2"
+POSTGRES_URL="${3:-}"
+SECONDS_PER_RUN="${STRATA_BENCH_HTTP_SECONDS:-10}"
+RUNS="${STRATA_BENCH_RUNS:-5}"
+CONNECTIONS=64
+
+if ! command -v wrk >/dev/null; then
+    echo "==> installing wrk (Debian's package)"
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Starts a server command in the background and sets BASE to the URL it prints on stdout.
+start_server() {
+    local out="$WORK/server-$RANDOM.out"
+    "$@" >"$out" 2>"$WORK/server.err" &
+    SERVER_PID=$!
+    for _ in $(seq 1 600); do
+        BASE="$(grep -o 'http://[0-9.]*:[0-9]*' "$out" | head -n1 || true)"
+        [ -n "$BASE" ] && return 0
+        sleep 0.05
+    done
+    echo "server did not start:" >&2
+    cat "$WORK/server.err" >&2
+    exit 1
+}
+
+stop_server() {
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID" || true
+    SERVER_PID=""
+}
+
+# One wrk run; prints "requests/s p50-ms p99-ms non-2xx".
+run_wrk() {
+    local script="$1" url="$2"
+    local out="$WORK/wrk.out"
+    wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$script" "$url" >"$out"
+    local rps p50 p99 errors
+    rps="$(awk '/^Requests\/sec:/ {print $2}' "$out")"
+    p50="$(awk '$1 == "50%" {print $2}' "$out")"
+    p99="$(awk '$1 == "99%" {print $2}' "$out")"
+    errors="$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$out")"
+    echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${errors:-0}"
+}
+
+# wrk prints latencies as 1.23ms, 456.00us or 1.02s.
+to_ms() {
+    case "$1" in
+        *us) awk -v v="${1%us}" 'BEGIN {printf "%.2f", v / 1000}' ;;
+        *ms) awk -v v="${1%ms}" 'BEGIN {printf "%.2f", v}' ;;
+        *s) awk -v v="${1%s}" 'BEGIN {printf "%.2f", v * 1000}' ;;
+        *) echo "n/a" ;;
+    esac
+}
+
+# Runs one workload RUNS times and prints its median line.
+measure() {
+    local label="$1" script="$2" url="$3"
+    local lines=()
+    for _ in $(seq 1 "$RUNS"); do lines+=("$(run_wrk "$script" "$url")"); done
+    printf '%s\n' "${lines[@]}" | sort -n -k1 | awk -v label="$label" -v runs="$RUNS" '
+        { rps[NR] = $1; p50[NR] = $2; p99[NR] = $3; errors += $4 }
+        END {
+            m = int((runs + 1) / 2)
+            printf "%-44s %10.0f %10.0f %10.0f %9s %9s %8d\n", label, rps[m], rps[1], rps[runs], p50[m], p99[m], errors
+        }'
+}
+
+write_scripts() {
+    local orders_file="$1"
+    {
+        printf 'orders = {'
+        sed 's/.*/"&",/' "$orders_file" | tr -d '\n'
+        printf '}\n'
+        cat <<'LUA'
+counter = 0
+request = function()
+    counter = counter + 1
+    local id = orders[math.random(#orders)]
+    local body = '{"sku":"s' .. counter .. '-' .. math.random(1000000000) .. '","quantity":1,"unitPriceCents":100}'
+    return wrk.format("POST", "/orders/" .. id .. "/lines", {["Content-Type"] = "application/json"}, body)
+end
+LUA
+    } >"$WORK/commands.lua"
+    {
+        printf 'orders = {'
+        sed 's/.*/"&",/' "$orders_file" | tr -d '\n'
+        printf '}\n'
+        cat <<'LUA'
+request = function()
+    return wrk.format("GET", "/orders/" .. orders[math.random(#orders)])
+end
+LUA
+    } >"$WORK/queries.lua"
+}
+
+# Registers a customer and places 1,000 orders, so that commands spread over many aggregates.
+seed_shop() {
+    local customer
+    customer="$(curl -sf -X POST "$BASE/customers" -d '{"name":"Bench","email":"bench-'$RANDOM'@example.com"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')"
+    : >"$WORK/orders.txt"
+    for _ in $(seq 1 1000); do
+        curl -sf -X POST "$BASE/orders" -d '{"customerId":"'"$customer"'"}' | sed 's/.*"id":"\([^"]*\)".*/\1/' >>"$WORK/orders.txt"
+        echo >>"$WORK/orders.txt"
+    done
+    write_scripts "$WORK/orders.txt"
+}
+
+cat >"$WORK/baseline-post.lua" <<'LUA'
+request = function()
+    return wrk.format("POST", "/ping", {["Content-Type"] = "application/json"}, '{"sku":"s","quantity":1,"unitPriceCents":100}')
+end
+LUA
+
+echo "HTTP: wrk, 2 threads, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, $RUNS runs; medians (p50/p99 of the median run)"
+printf "%-44s %10s %10s %10s %9s %9s %8s\n" "workload" "median/s" "min/s" "max/s" "p50 ms" "p99 ms" "non-2xx"
+
+start_server "$BENCH" http-baseline --port 0
+measure "hummingbird baseline, POST (JSON in and out)" "$WORK/baseline-post.lua" "$BASE"
+measure "hummingbird baseline, GET" /dev/null "$BASE/ping"
+stop_server
+
+start_server "$STRATA" serve --port 0 --store "sqlite:$WORK/sqlite/events.sqlite" --log-level warning
+seed_shop
+measure "strata serve, SQLite, commands (add a line)" "$WORK/commands.lua" "$BASE"
+measure "strata serve, SQLite, queries (an order)" "$WORK/queries.lua" "$BASE"
+stop_server
+
+if [ -n "$POSTGRES_URL" ]; then
+    schema="bench_http_$RANDOM$RANDOM"
+    start_server "$STRATA" serve --port 0 --store "$POSTGRES_URL&schema=$schema" --log-level warning
+    seed_shop
+    measure "strata serve, PostgreSQL, commands (add a line)" "$WORK/commands.lua" "$BASE"
+    measure "strata serve, PostgreSQL, queries (an order)" "$WORK/queries.lua" "$BASE"
+    stop_server
+    psql -q "$POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; DROP SCHEMA IF EXISTS ${schema}_read CASCADE" >/dev/null 2>&1 || true
+fi
