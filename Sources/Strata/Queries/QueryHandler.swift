@@ -24,8 +24,8 @@ public struct QueryHandler: Sendable {
     public let progress: ProjectionProgress?
     /// How long a read-your-writes query waits by default.
     public var timeout: Duration
-    /// How often a waiting read-your-writes query asks the read store's registry again, for projections that
-    /// other processes run.
+    /// How soon a waiting read-your-writes query first asks the read store's registry again, for projections that
+    /// other processes run; the interval then doubles, up to half a second.
     public var registryPollInterval: Duration = .milliseconds(50)
 
     public init(readStore: any ReadStore, progress: ProjectionProgress?, timeout: Duration = .seconds(5)) {
@@ -61,6 +61,7 @@ public struct QueryHandler: Sendable {
         // adds a prompt wake-up. A projection that runs in another process (this one holds no lease on it) never
         // advances the local progress, so the registry is asked again at every poll interval.
         let deadline = ContinuousClock.now.advanced(by: timeout)
+        var pollInterval = registryPollInterval
         while true {
             let persisted = try await persistedPositions(projections)
             guard let lagging = projections.first(where: { persisted[$0]! < position }) else { return }
@@ -70,9 +71,11 @@ public struct QueryHandler: Sendable {
                     projection: lagging, required: position, reached: persisted[lagging]!, timeout: progress == nil ? .zero : timeout)
             }
             do {
-                try await progress.wait(for: projections, through: position, timeout: min(remaining, registryPollInterval))
+                try await progress.wait(for: projections, through: position, timeout: min(remaining, pollInterval))
                 return
             } catch is StaleReadModel {
+                // Backing off keeps a long wait from loading the read store.
+                pollInterval = min(pollInterval * 2, .milliseconds(500))
                 continue
             }
         }
