@@ -37,5 +37,5 @@ public struct ConformanceCheck: Sendable, CustomTestStringConvertible {
         AppendChecks.all + ReadChecks.all + ConcurrencyChecks.all + SubscriptionChecks.all + DurabilityChecks.all + CommandChecks.all
         + LifecycleChecks.all + CommandStorageChecks.all + SnapshotChecks.all + IdempotencyChecks.all
         + ProcessManagerChecks.all + UpcastingChecks.all
-        + PersonalDataChecks.all
+        + PersonalDataChecks.all + StreamCatalogChecks.all
 }

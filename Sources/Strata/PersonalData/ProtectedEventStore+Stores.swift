@@ -81,3 +81,11 @@ extension ProtectedEventStore: SubjectKeyStore where Base: SubjectKeyStore {
     @discardableResult
     public func forgetSubject(_ subject: String) async throws -> Bool { try await forget(subject) }
 }
+
+extension ProtectedEventStore: StreamCatalog where Base: StreamCatalog {
+    public func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+        try await base.listStreams(category: category, after: after, limit: limit)
+    }
+
+    public func statistics() async throws -> EventStoreStatistics { try await base.statistics() }
+}

@@ -1,0 +1,63 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+
+/// One stream as an operator sees it: how far it has got and when it last changed.
+public struct StreamSummary: Hashable, Sendable {
+    public var stream: StreamID
+    /// The version of its last event (a deleted stream's is its deletion event).
+    public var version: StreamVersion
+    /// How many of its events the store holds.
+    public var eventCount: Int
+    /// The global position of its last event.
+    public var lastPosition: GlobalPosition
+    /// When its last event was recorded.
+    public var lastRecordedAt: Date
+    /// Whether the stream is deleted.
+    public var isDeleted: Bool
+
+    public init(stream: StreamID, version: StreamVersion, eventCount: Int, lastPosition: GlobalPosition, lastRecordedAt: Date, isDeleted: Bool) {
+        self.stream = stream
+        self.version = version
+        self.eventCount = eventCount
+        self.lastPosition = lastPosition
+        self.lastRecordedAt = lastRecordedAt
+        self.isDeleted = isDeleted
+    }
+}
+
+/// Counts and sizes of an event store.
+public struct EventStoreStatistics: Hashable, Sendable {
+    /// Events in the log.
+    public var eventCount: Int
+    /// Streams with at least one event, deleted ones included.
+    public var streamCount: Int
+    /// The last event's position.
+    public var head: GlobalPosition
+    /// When the last event was recorded; `nil` for an empty log.
+    public var headRecordedAt: Date?
+    /// Bytes the store takes on disk, when the backend can tell.
+    public var sizeBytes: Int64?
+
+    public init(eventCount: Int, streamCount: Int, head: GlobalPosition, headRecordedAt: Date?, sizeBytes: Int64?) {
+        self.eventCount = eventCount
+        self.streamCount = streamCount
+        self.head = head
+        self.headRecordedAt = headRecordedAt
+        self.sizeBytes = sizeBytes
+    }
+}
+
+/// What operators ask an event store about its contents: its streams, and its counts and size. Every Strata
+/// backend is one; the conformance suite checks them alike.
+public protocol StreamCatalog: Sendable {
+    /// Up to `limit` streams in stream-id order, after `after` (exclusive), optionally of one category.
+    func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary]
+
+    /// The store's counts, head and size.
+    func statistics() async throws -> EventStoreStatistics
+}

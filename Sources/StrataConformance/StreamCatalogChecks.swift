@@ -1,0 +1,59 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Strata
+import Testing
+
+enum StreamCatalogChecks {
+    static let all: [ConformanceCheck] = [
+        ConformanceCheck("streams list in id order, by category, in pages, with their versions and deletions", listStreams),
+        ConformanceCheck("statistics count events and streams and report the head", statistics),
+    ]
+
+    static func listStreams(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let catalog = try #require(store as? any StreamCatalog, "every Strata backend is a StreamCatalog")
+            let category = "cat\(UUID().uuidString.prefix(8).lowercased())"
+            let streams = (0..<5).map { StreamID(category: category, id: "s\($0)") }
+            for (index, stream) in streams.enumerated() {
+                _ = try await store.append((0...index).map { event(n: $0) }, to: stream, expecting: .noStream)
+            }
+            _ = try await store.append([event()], to: uniqueStream("elsewhere"), expecting: .noStream)
+            let deletion = try await store.deleteStream(streams[1], expecting: .any)
+
+            let listed = try await catalog.listStreams(category: category, after: nil, limit: 100)
+            #expect(listed.map(\.stream) == streams)
+            #expect(listed.map(\.eventCount) == [1, 3, 3, 4, 5], "a deletion is an event of its stream")
+            #expect(listed.map(\.version.value) == [0, 2, 2, 3, 4])
+            #expect(listed.map(\.isDeleted) == [false, true, false, false, false])
+            #expect(listed[1].lastPosition == deletion.position)
+            let head = try await store.headPosition()
+            #expect(listed.allSatisfy { $0.lastPosition <= head })
+
+            let firstPage = try await catalog.listStreams(category: category, after: nil, limit: 2)
+            let secondPage = try await catalog.listStreams(category: category, after: firstPage.last?.stream, limit: 2)
+            #expect(firstPage.map(\.stream) == Array(streams[0..<2]))
+            #expect(secondPage.map(\.stream) == Array(streams[2..<4]))
+            #expect(try await catalog.listStreams(category: "\(category)none", after: nil, limit: 10).isEmpty)
+        }
+    }
+
+    static func statistics(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let catalog = try #require(store as? any StreamCatalog, "every Strata backend is a StreamCatalog")
+            let before = try await catalog.statistics()
+            _ = try await store.append([event(n: 1), event(n: 2)], to: uniqueStream(), expecting: .noStream)
+            let appended = try await store.append([event(n: 3)], to: uniqueStream(), expecting: .noStream)
+            let after = try await catalog.statistics()
+            #expect(after.eventCount == before.eventCount + 3)
+            #expect(after.streamCount == before.streamCount + 2)
+            #expect(after.head == appended.position)
+            let recordedAt = try #require(after.headRecordedAt)
+            #expect(abs(recordedAt.timeIntervalSinceNow) < 60)
+        }
+    }
+}

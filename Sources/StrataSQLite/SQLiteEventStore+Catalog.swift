@@ -1,0 +1,71 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import GRDB
+import Strata
+
+extension SQLiteEventStore: StreamCatalog {
+    public func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let category {
+            conditions.append("e.category = ?")
+            _ = arguments.append(contentsOf: [category])
+        }
+        if let after {
+            conditions.append("e.stream_id > ?")
+            _ = arguments.append(contentsOf: [after.rawValue])
+        }
+        _ = arguments.append(contentsOf: [max(0, limit)])
+        // Grouping walks the (stream_id, stream_version) index in order, so a page costs its own streams only.
+        let sql = """
+            SELECT e.stream_id, MAX(e.stream_version), COUNT(*), MAX(e.position), MAX(e.recorded_at),
+                   COALESCE((SELECT s.deleted FROM strata_streams s WHERE s.stream_id = e.stream_id), 0)
+            FROM strata_events e \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            GROUP BY e.stream_id ORDER BY e.stream_id LIMIT ?
+            """
+        let bound = arguments
+        return try await storageAccess {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: bound).map { row in
+                    StreamSummary(
+                        stream: try StreamID(row[0] as String),
+                        version: StreamVersion(UInt64(row[1] as Int64)),
+                        eventCount: row[2],
+                        lastPosition: GlobalPosition(UInt64(row[3] as Int64)),
+                        lastRecordedAt: Date(timeIntervalSince1970: row[4]),
+                        isDeleted: (row[5] as Int64) != 0
+                    )
+                }
+            }
+        }
+    }
+
+    public func statistics() async throws -> EventStoreStatistics {
+        let (events, streams, head, recordedAt) = try await storageAccess {
+            try await pool.read { db in
+                let counts = try Row.fetchOne(db, sql: "SELECT COUNT(*), COUNT(DISTINCT stream_id), MAX(position) FROM strata_events")
+                let recordedAt = try Double.fetchOne(db, sql: "SELECT recorded_at FROM strata_events ORDER BY position DESC LIMIT 1")
+                let events: Int = counts?[0] ?? 0
+                let streams: Int = counts?[1] ?? 0
+                let head: Int64 = counts?[2] ?? 0
+                return (events, streams, head, recordedAt)
+            }
+        }
+        let files = [path, path + "-wal", path + "-shm"]
+        let size = files.compactMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? NSNumber }.reduce(Int64(0)) {
+            $0 + $1.int64Value
+        }
+        return EventStoreStatistics(
+            eventCount: events,
+            streamCount: streams,
+            head: GlobalPosition(UInt64(head)),
+            headRecordedAt: recordedAt.map { Date(timeIntervalSince1970: $0) },
+            sizeBytes: size
+        )
+    }
+}
