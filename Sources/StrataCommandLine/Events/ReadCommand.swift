@@ -39,15 +39,29 @@ struct ReadCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Filters (--all only)") var filter: FilterOptions
 
+    /// Reads of more events than this report progress on stderr.
+    static let progressThreshold = 10_000
+
     func run() async throws {
         let read = try pagedRead()
         let location = try storeOptions.location()
         try await location.withStore { store in
+            // A large read of the log into a file or pipe reports its progress; on a terminal the events are the progress.
+            var total: Int?
+            if case .all(let start, _) = read.source, isatty(STDOUT_FILENO) == 0 {
+                let head = Int(try await store.headPosition().value)
+                total = min(read.limit ?? Int.max, max(0, head - Int(max(start.value, 1)) + 1))
+            }
+            var progress = ProgressReporter("reading the log")
+            var done = 0
             try await read.forEachPage(of: store) { page in
                 var lines = Data()
                 for event in page { lines.append(try EventJSON.line(for: event)) }
                 try StandardOutput.write(lines)
+                done += page.count
+                if let total, total > Self.progressThreshold { progress.update(done: done, total: total) }
             }
+            if let total, total > Self.progressThreshold { progress.finish(done: done, total: done) }
         }
     }
 

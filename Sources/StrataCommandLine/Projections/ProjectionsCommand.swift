@@ -12,7 +12,22 @@ struct ProjectionsCommand<App: StrataApplication>: AsyncParsableCommand {
         CommandConfiguration(
             commandName: "projections",
             abstract: "Inspect and steer the projections recorded in a read store.",
-            subcommands: [ProjectionsStatusCommand.self]
+            subcommands: [
+                ProjectionsStatusCommand.self,
+                ProjectionsRebuildCommand<App>.self,
+                ProjectionsResetCommand<App>.self,
+                ProjectionsParkedCommand<App>.self,
+                ProjectionsReplayParkedCommand<App>.self,
+            ]
         )
     }
+}
+
+/// The stores and the application's projection a projection command works on.
+struct ProjectionTarget: ParsableArguments {
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var readStoreOptions: ReadStoreOptions
+
+    @Argument(help: ArgumentHelp("The projection's name.", valueName: "name"))
+    var name: String
 }

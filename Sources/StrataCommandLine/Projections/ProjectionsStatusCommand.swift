@@ -27,8 +27,8 @@ struct ProjectionsStatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let readLocation = try readStoreOptions.location()
         let eventLocation = try storeOptions.location()
+        let readLocation = try readStoreOptions.location(besides: eventLocation)
         let statuses = try await readLocation.withReadStore { readStore in
             try await eventLocation.withStore { store in
                 try await ProjectionStatus.all(in: readStore, readingFrom: store)

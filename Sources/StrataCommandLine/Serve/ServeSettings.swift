@@ -20,7 +20,7 @@ struct ServeSettings {
         func named(_ variable: String) -> String? { environment[variable].flatMap { $0.isEmpty ? nil : $0 } }
 
         store = try command.storeOptions.location(environment: environment)
-        readStore = try command.readStoreOptions.namedLocation(environment: environment) ?? .beside(store)
+        readStore = try command.readStoreOptions.location(besides: store, environment: environment)
         http.host = command.host ?? named("STRATA_HOST") ?? http.host
         let environmentPort = try Self.integer(named("STRATA_PORT"), "STRATA_PORT")
         if let port = command.port ?? environmentPort {

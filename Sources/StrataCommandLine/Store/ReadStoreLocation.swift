@@ -11,10 +11,6 @@ import StrataSQLite
 
 /// Where a read store lives, parsed from a URL of the same forms as a StoreLocation.
 struct ReadStoreLocation: Hashable, Sendable, CustomStringConvertible {
-    /// The read store used when neither `--read-store` nor `STRATA_READ_STORE` names one: beside the default
-    /// event store, in a file of its own.
-    static let `default` = ReadStoreLocation(kind: .sqlite(path: "./strata-data/read.sqlite"))
-
     let kind: StoreLocation.Kind
 
     init(kind: StoreLocation.Kind) { self.kind = kind }

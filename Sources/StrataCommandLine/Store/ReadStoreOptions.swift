@@ -16,15 +16,19 @@ struct ReadStoreOptions: ParsableArguments {
         name: .customLong("read-store"),
         help: ArgumentHelp(
             "The read store: sqlite:PATH or postgres://…?schema=NAME.",
-            discussion: "Default: $STRATA_READ_STORE, else \(ReadStoreLocation.default).",
+            discussion:
+                "Default: $STRATA_READ_STORE, else read.sqlite beside a SQLite event store, or schema <event schema>_read of a PostgreSQL one.",
             valueName: "url"
         )
     )
     var readStore: String?
 
-    /// The read store named by `--read-store`, else by `STRATA_READ_STORE`, else the default.
-    func location(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError) -> ReadStoreLocation {
-        try namedLocation(environment: environment) ?? .default
+    /// The read store named by `--read-store`, else by `STRATA_READ_STORE`, else the one beside `events`.
+    func location(
+        besides events: StoreLocation,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(CLIError) -> ReadStoreLocation {
+        try namedLocation(environment: environment) ?? .beside(events)
     }
 
     /// The read store named by `--read-store`, else by `STRATA_READ_STORE`; `nil` when neither names one.

@@ -5,11 +5,84 @@
 //
 //===----------------------------------------------------------------------===//
 import ArgumentParser
+import Foundation
+import Strata
 
 /// `strata streams …`: the streams of an event store.
 struct StreamsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streams",
-        abstract: "List the streams of an event store."
+        abstract: "List the streams of an event store.",
+        subcommands: [StreamsListCommand.self]
     )
+}
+
+/// `strata streams list`: every stream (or a category's) with its version, event count and last event.
+struct StreamsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List streams in id order: version, events, last position and time, whether deleted."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("Only streams of this category (the part of the id before the first '-').", valueName: "category"))
+    var category: String?
+
+    @Option(help: ArgumentHelp("The most streams to list; default: all of them.", valueName: "n"))
+    var limit: Int?
+
+    @Flag(help: "Print one JSON object per stream and line instead of a table.")
+    var json = false
+
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
+
+    func run() async throws {
+        if let limit, limit < 1 { throw CLIError.badInput("--limit must be at least 1") }
+        let location = try storeOptions.location()
+        try await location.withStore { store in
+            guard let catalog = store as? any StreamCatalog else { throw CLIError.badInput("this store cannot list its streams") }
+            var rows: [[String]] = []
+            var after: StreamID?
+            var remaining = limit ?? Int.max
+            while remaining > 0 {
+                let page = try await catalog.listStreams(category: category, after: after, limit: min(1000, remaining))
+                if json {
+                    var lines = Data()
+                    for summary in page { lines.append(try JSONLine.encode(Self.object(summary))) }
+                    try StandardOutput.write(lines)
+                } else {
+                    rows += page.map(Self.row)
+                }
+                remaining -= page.count
+                guard page.count == 1000, let last = page.last else { break }
+                after = last.stream
+            }
+            if !json {
+                let text =
+                    rows.isEmpty
+                    ? "no streams\(category.map { " in category \($0)" } ?? "")\n"
+                    : TextTable.render(["STREAM", "VERSION", "EVENTS", "LAST POSITION", "LAST EVENT", "DELETED"], rows)
+                try StandardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+
+    static func object(_ summary: StreamSummary) -> [String: Any] {
+        [
+            "stream": summary.stream.rawValue,
+            "version": summary.version.value,
+            "eventCount": summary.eventCount,
+            "lastPosition": summary.lastPosition.value,
+            "lastRecordedAt": timestampStyle.format(summary.lastRecordedAt),
+            "deleted": summary.isDeleted,
+        ]
+    }
+
+    static func row(_ summary: StreamSummary) -> [String] {
+        [
+            summary.stream.rawValue, "\(summary.version.value)", "\(summary.eventCount)", "\(summary.lastPosition.value)",
+            timestampStyle.format(summary.lastRecordedAt), summary.isDeleted ? "yes" : "-",
+        ]
+    }
 }

@@ -19,4 +19,9 @@ enum StandardError {
         // Nothing useful is left to do when stderr itself is gone.
         try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }
+
+    /// Writes `text` as it is, for a progress bar redrawn in place.
+    static func write(_ text: String) {
+        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+    }
 }

@@ -1,0 +1,73 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import Strata
+import StrataHTTP
+
+/// `strata projections parked NAME`: the events a projection set aside after its handler failed on them.
+struct ProjectionsParkedCommand<App: StrataApplication>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "parked", abstract: "List the events a projection parked, with their errors.")
+    }
+
+    @OptionGroup var target: ProjectionTarget
+
+    @Flag(help: "Print one JSON object per parked event and line instead of a table.")
+    var json = false
+
+    private static var timestampStyle: Date.ISO8601FormatStyle {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
+    }
+
+    func run() async throws {
+        let name = target.name
+        let parked = try await withProjectionRunner(App.self, target) { runner in try await runner.parkedEvents(of: name) }
+        if json {
+            var lines = Data()
+            for entry in parked {
+                lines.append(
+                    try JSONLine.encode([
+                        "event": EventJSON.object(for: entry.event), "error": entry.error, "attempts": entry.attempts,
+                        "parkedAt": Self.timestampStyle.format(entry.parkedAt),
+                    ])
+                )
+            }
+            try StandardOutput.write(lines)
+            return
+        }
+        guard !parked.isEmpty else {
+            try StandardOutput.write(Data("no parked events in \(name)\n".utf8))
+            return
+        }
+        let rows = parked.map { entry in
+            [
+                "\(entry.event.position.value)", entry.event.stream.rawValue, entry.event.type, "\(entry.attempts)",
+                Self.timestampStyle.format(entry.parkedAt), entry.error.replacingOccurrences(of: "\n", with: " "),
+            ]
+        }
+        try StandardOutput.write(Data(TextTable.render(["POSITION", "STREAM", "TYPE", "ATTEMPTS", "PARKED", "ERROR"], rows).utf8))
+    }
+}
+
+/// `strata projections replay-parked NAME`: applies a projection's parked events again.
+struct ProjectionsReplayParkedCommand<App: StrataApplication>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "replay-parked",
+            abstract: "Apply a projection's parked events again, in order; those that fail again stay parked."
+        )
+    }
+
+    @OptionGroup var target: ProjectionTarget
+
+    func run() async throws {
+        let name = target.name
+        let (replayed, stillParked) = try await withProjectionRunner(App.self, target) { runner in try await runner.replayParked(name) }
+        try StandardOutput.write(Data("replayed \(replayed) parked event\(replayed == 1 ? "" : "s") of \(name); \(stillParked) still parked\n".utf8))
+    }
+}
