@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The core: value types, protocols and runtimes. No I/O dependencies.
@@ -201,7 +202,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StrataCLITests",
-            dependencies: ["StrataCLI", "StrataCommandLine", "StrataHTTP", "Strata", "StrataSQLite", "StrataPostgres"],
+            dependencies: [
+                "StrataCLI", "StrataCommandLine", "StrataHTTP", "Strata", "StrataSQLite", "StrataPostgres",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

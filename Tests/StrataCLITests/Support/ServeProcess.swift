@@ -4,12 +4,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import AsyncHTTPClient
 import Foundation
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// A running `strata serve`, on a free port, with its output in files of the test's folder.
 final class ServeProcess: Sendable {
@@ -69,18 +66,22 @@ final class ServeProcess: Sendable {
     }
 
     /// One HTTP exchange; the body parsed as JSON when it is JSON.
+    ///
+    /// AsyncHTTPClient, not URLSession: its requests never hold a Swift concurrency thread while they wait, so a
+    /// service that hangs or dies mid-request cannot stall the other tests of the process.
     func request(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> HTTPReply {
-        var request = URLRequest(url: URL(string: path, relativeTo: baseURL)!)
-        request.httpMethod = method
-        request.timeoutInterval = 30
+        var request = HTTPClientRequest(url: baseURL.absoluteString + path)
+        request.method = .init(rawValue: method)
         if let json {
-            request.httpBody = Data(json.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(Array(json.utf8))
+            request.headers.add(name: "Content-Type", value: "application/json")
         }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
-        return HTTPReply(status: http.statusCode, body: data, headers: http.allHeaderFields as? [String: String] ?? [:])
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name] = header.value }
+        return HTTPReply(status: Int(response.status.code), body: Data(body.readableBytesView), headers: fields)
     }
 }
 
