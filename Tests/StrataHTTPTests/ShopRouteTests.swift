@@ -66,6 +66,21 @@ struct ShopRouteTests {
         }
     }
 
+    @Test("an open order is cancelled; the views show it")
+    func cancel() async throws {
+        try await ShopHarness().run { shop in
+            let order = try await shop.placeOrder(for: try await shop.registerCustomer())
+            let cancelled = try await shop.post("/orders/\(order)/cancel")
+            #expect(cancelled.status == .ok)
+            let position = try #require(cancelled.position)
+            let details = try await shop.get("/orders/\(order)", headers: [.strataMinPosition: "\(position)"])
+            #expect(details.string("status") == "cancelled")
+            let again = try await shop.post("/orders/\(order)/cancel")
+            #expect(again.status == .ok, "cancelling twice changes nothing")
+            #expect(again.position == position)
+        }
+    }
+
     @Test("a customer changes email; the old address is free again")
     func changeEmail() async throws {
         try await ShopHarness().run { shop in
