@@ -103,6 +103,12 @@ extension ProjectionRunner {
         /// Leases that let exactly one of several processes sharing the read store run each projection, or
         /// `nil` when this runner is the only one.
         public var leases: (any ProjectionLeases)?
+        /// How often an idle projection reads its registry entry again, to take up rebuild and reset requests
+        /// that other processes (such as `strata projections rebuild --no-wait`) recorded in the read store.
+        ///
+        /// Requests made through this runner, and new events, wake a projection at once; `nil` waits for those
+        /// only.
+        public var registryPollInterval: Duration? = .seconds(1)
         /// How this process names itself in the projections' reports (ProjectionReport/node); by default the
         /// host name and process id.
         public var nodeName = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"

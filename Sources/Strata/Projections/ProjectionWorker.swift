@@ -143,16 +143,20 @@ final class ProjectionWorker: Sendable {
             if record.report?.state != runtime.state || record.report?.lastError != runtime.lastError {
                 record = try await retrying { try await self.saveReport(in: record) }
             }
-            guard await waitForChange(after: through, controlGeneration: controlGeneration) else { return }
+            guard await waitForChange(after: through, controlGeneration: controlGeneration, record: record) else { return }
             // A control request or another process may have changed the registry while the loop was idle.
             record = try await retrying { try await self.readStore.withTransaction { try await self.start($0) } }
         }
     }
 
-    /// Waits for a commit after `position` or a control request; `false` on shutdown or cancellation.
-    private func waitForChange(after position: GlobalPosition, controlGeneration: UInt64) async -> Bool {
+    /// Waits for a commit after `position`, a control request, or a registry entry that no longer has `record`'s
+    /// progress; `false` on shutdown or cancellation.
+    private func waitForChange(after position: GlobalPosition, controlGeneration: UInt64, record: ProjectionRecord) async -> Bool {
         let store = self.store
         let control = self.control
+        let readStore = self.readStore
+        let name = self.name
+        let pollInterval = configuration.registryPollInterval
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 var events = store.subscribeToAll(from: position.next, filter: .all).cancelOnGracefulShutdown().makeAsyncIterator()
@@ -166,6 +170,26 @@ final class ProjectionWorker: Sendable {
             group.addTask {
                 await control.wait(after: controlGeneration)
                 return !Task.isCancelled
+            }
+            if let pollInterval {
+                // Another process's request raises no signal here: only the registry shows it.
+                group.addTask {
+                    while true {
+                        do {
+                            try await Task.sleep(for: pollInterval)
+                        } catch {
+                            return false
+                        }
+                        let latest: ProjectionRecord?
+                        do {
+                            latest = try await readStore.withReader { try await $0.projectionRecord(named: name) }
+                        } catch {
+                            // A read store that is restarting is no reason to wake: the next poll or event is.
+                            continue
+                        }
+                        if latest.map({ !$0.hasSameProgress(as: record) }) ?? true { return true }
+                    }
+                }
             }
             let woke = await group.next() ?? false
             group.cancelAll()

@@ -31,11 +31,15 @@ struct StatsCommand: AsyncParsableCommand {
         let (statistics, statuses) = try await eventLocation.withStore { store in
             guard let catalog = store as? any StreamCatalog else { throw CLIError.badInput("this store keeps no statistics") }
             let statistics = try await catalog.statistics()
-            // Only a read store that exists is opened: stats must not create one.
-            let statuses = try? await readLocation.withReadStore { readStore in
-                try await ProjectionStatus.all(in: readStore, readingFrom: store)
+            // Only a read store that exists is opened: stats must not create one. Any other failure is an error.
+            do {
+                let statuses = try await readLocation.withReadStore { readStore in
+                    try await ProjectionStatus.all(in: readStore, readingFrom: store)
+                }
+                return (statistics, Optional(statuses))
+            } catch is ReadStoreNotFound {
+                return (statistics, nil)
             }
-            return (statistics, statuses)
         }
         if json {
             var object: [String: Any] = [

@@ -26,12 +26,12 @@ struct ReadStoreLocation: Hashable, Sendable, CustomStringConvertible {
     ///
     /// Unlike an event store, a read store is never created here: an operator command pointed at the wrong
     /// place should say so rather than report an empty registry.
+    ///
+    /// - Throws: ReadStoreNotFound when there is no read store at the location.
     func withReadStore<Result>(_ body: (any ReadStore) async throws -> Result) async throws -> Result {
         switch kind {
         case .sqlite(let path):
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw CLIError.badInput("no read store at \(path): name one with --read-store or STRATA_READ_STORE")
-            }
+            guard FileManager.default.fileExists(atPath: path) else { throw ReadStoreNotFound(location: "at \(path)") }
             let readStore = try SQLiteReadStore(path: path)
             let result: Result
             do {
@@ -48,9 +48,7 @@ struct ReadStoreLocation: Hashable, Sendable, CustomStringConvertible {
                 group.addTask { await readStore.run() }
                 defer { group.cancelAll() }
                 guard try await readStore.exists() else {
-                    throw CLIError.badInput(
-                        "no read store in schema \(readStore.configuration.schema) at \(description): name one with --read-store or STRATA_READ_STORE"
-                    )
+                    throw ReadStoreNotFound(location: "in schema \(readStore.configuration.schema) at \(description)")
                 }
                 // Brings a read store written by an older Strata up to the registry columns this one reads.
                 try await readStore.migrate()
@@ -60,6 +58,14 @@ struct ReadStoreLocation: Hashable, Sendable, CustomStringConvertible {
             }
         }
     }
+}
+
+/// No read store exists where one was named: a command that only reads never creates one.
+struct ReadStoreNotFound: Error, CustomStringConvertible {
+    /// Where it was looked for, such as `at ./strata-data/read.sqlite`.
+    var location: String
+
+    var description: String { "no read store \(location): name one with --read-store or STRATA_READ_STORE" }
 }
 
 extension ReadStoreLocation {
