@@ -38,15 +38,16 @@ struct OrderPaymentProcessTests {
         let shop = Shop(store: store)
         var configuration = ProcessManagerRunner<OrderPaymentProcess>.Configuration()
         configuration.deadlinePollInterval = .milliseconds(50)
-        let runner = ProcessManagerRunner(OrderPaymentProcess(paymentTimeout: .milliseconds(300)), store: store, configuration: configuration) {
+        let runner = ProcessManagerRunner(OrderPaymentProcess(paymentTimeout: .seconds(1)), store: store, configuration: configuration) {
             command, context in try await shop.dispatch(command, context)
         }
         let task = Task { try await runner.run() }
         defer { task.cancel() }
 
+        // Paid right after confirming, well inside the timeout even on a loaded machine, before the other order exists.
         let paid = try await confirmedOrder(shop, cents: 500, email: "paid@example.com")
-        let unpaid = try await confirmedOrder(shop, cents: 700, email: "unpaid@example.com")
         let payment = try await shop.pay(orderId: paid, amountCents: 500, metadata: CommandMetadata(correlationID: "checkout-1"))
+        let unpaid = try await confirmedOrder(shop, cents: 700, email: "unpaid@example.com")
         try await waitFor("the order to be paid") { try await status(shop, paid) == .paid }
         try await waitFor("the unpaid order to be cancelled") { try await status(shop, unpaid) == .cancelled }
         try await Task.sleep(for: .milliseconds(500))
