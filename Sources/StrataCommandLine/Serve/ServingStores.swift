@@ -32,37 +32,37 @@ struct ServingStores: Sendable {
             try createFolder(of: path)
             let base = try SQLiteEventStore(path: path)
             defer { try? base.close() }
-            let store = ProtectedEventStore(base, rules: rules)
-            try await withReadStore(readModels, logger: logger) { readStore, leases in
-                try await body(
-                    ServingStores(
-                        store: store,
-                        processManagerStore: store,
-                        forgetSubject: { try await store.forget($0) },
-                        readStore: readStore,
-                        leases: leases
-                    )
-                )
-            }
+            try await serve(base, rules: rules, readModels: readModels, logger: logger, body)
         case .postgres(let url):
             let base = try PostgresEventStore(url: url)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await base.run() }
                 defer { group.cancelAll() }
                 try await base.migrate()
-                let store = ProtectedEventStore(base, rules: rules)
-                try await withReadStore(readModels, logger: logger) { readStore, leases in
-                    try await body(
-                        ServingStores(
-                            store: store,
-                            processManagerStore: store,
-                            forgetSubject: { try await store.forget($0) },
-                            readStore: readStore,
-                            leases: leases
-                        )
-                    )
-                }
+                try await serve(base, rules: rules, readModels: readModels, logger: logger, body)
             }
+        }
+    }
+
+    /// Protects an opened event store's personal data, opens the read store and runs `body` with both.
+    private static func serve<Base: EventStore & ProcessManagerStore & SubjectKeyStore>(
+        _ base: Base,
+        rules: [PersonalDataRule],
+        readModels: ReadStoreLocation,
+        logger: Logger,
+        _ body: (ServingStores) async throws -> Void
+    ) async throws {
+        let store = ProtectedEventStore(base, rules: rules)
+        try await withReadStore(readModels, logger: logger) { readStore, leases in
+            try await body(
+                ServingStores(
+                    store: store,
+                    processManagerStore: store,
+                    forgetSubject: { try await store.forget($0) },
+                    readStore: readStore,
+                    leases: leases
+                )
+            )
         }
     }
 
