@@ -46,11 +46,6 @@ enum ProjectionStatusOutput {
                 status.lastError.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? "-",
             ]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.enumerated().map { column, value in
-                column == row.count - 1 ? value : value.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return TextTable.render(header, rows)
     }
 }
