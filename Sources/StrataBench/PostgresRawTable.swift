@@ -14,7 +14,7 @@ struct PostgresRawTable: RawEventTable {
 
     func append(_ events: [(type: String, data: Data)], to stream: String, firstVersion: Int64) async throws {
         let versions = (0..<events.count).map { firstVersion + Int64($0) }
-        let ids = events.map { _ in UUID() }
+        let ids = events.map { _ in UUID.timeOrdered() }
         let types = events.map(\.type)
         let payloads = events.map { ByteBuffer(bytes: $0.data) }
         try await client.query(

@@ -12,9 +12,10 @@ struct SQLiteRawTable: RawEventTable {
     let pool: DatabasePool
 
     init(path: String) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        pool = try DatabasePool(path: path)
+        // GRDB turns synchronous to NORMAL when it switches to WAL, after any prepareDatabase hook; only the
+        // writer commits, so setting it on the writer afterwards is what makes commits durable.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try pool.write { db in
             try db.execute(
                 sql: """
@@ -38,7 +39,9 @@ struct SQLiteRawTable: RawEventTable {
             )
             let now = Date().timeIntervalSince1970
             for (offset, event) in events.enumerated() {
-                try statement.execute(arguments: [stream, firstVersion + Int64(offset), UUID().uuidString, event.type, "account", event.data, now])
+                try statement.execute(arguments: [
+                    stream, firstVersion + Int64(offset), UUID.timeOrdered().uuidString, event.type, "account", event.data, now,
+                ])
             }
         }
     }

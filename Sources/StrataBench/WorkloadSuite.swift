@@ -26,8 +26,14 @@ struct WorkloadSuite: Sendable {
     let raw: any RawEventTable
     let sizes: Sizes
 
+    init(store: any EventStore, raw: any RawEventTable, sizes: Sizes) {
+        self.store = store
+        self.raw = raw
+        self.sizes = sizes
+    }
+
     private var handler: CommandHandler<BenchAccount> { CommandHandler(store: store, decider: BenchAccount()) }
-    private var codec: EventRegistry<any DomainEvent> { BenchAccount().codec }
+    private let codec = BenchAccount().codec
 
     private static func stream(_ id: String) -> StreamID { StreamID(category: "account", id: id) }
 

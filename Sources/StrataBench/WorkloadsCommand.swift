@@ -48,6 +48,9 @@ struct WorkloadsCommand: AsyncParsableCommand {
     @Option(help: "Folder for the throwaway SQLite files.")
     var folder = ".benchmarks"
 
+    @Option(help: "Run only the workloads whose names start with one of these, comma-separated (e.g. batch10,command).")
+    var only: String?
+
     func run() async throws {
         guard ["sqlite", "postgres", "all"].contains(backend) else { throw ValidationError("--backend must be sqlite, postgres or all") }
         var sizes = WorkloadSuite.Sizes()
@@ -61,6 +64,11 @@ struct WorkloadsCommand: AsyncParsableCommand {
             return count
         }
         let runs = runs
+        let prefixes = only?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let selected: @Sendable ([Comparison]) -> [Comparison] = { comparisons in
+            guard let prefixes else { return comparisons }
+            return comparisons.filter { comparison in prefixes.contains { comparison.name.hasPrefix($0) } }
+        }
         if backend != "postgres" {
             let root = URL(fileURLWithPath: folder).appendingPathComponent("workloads-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -70,7 +78,7 @@ struct WorkloadsCommand: AsyncParsableCommand {
             let raw = try SQLiteRawTable(path: root.appendingPathComponent("raw.sqlite").path)
             let suite = WorkloadSuite(store: store, raw: raw, sizes: sizes)
             let (tens, thousands) = try await suite.prepare()
-            let results = try await runComparisons(suite.comparisons(tens: tens, thousands: thousands), runs: runs, progress: progress)
+            let results = try await runComparisons(selected(suite.comparisons(tens: tens, thousands: thousands)), runs: runs, progress: progress)
             printComparisonTable(results, baseline: "raw GRDB")
             try store.close()
             try raw.pool.close()
@@ -87,7 +95,7 @@ struct WorkloadsCommand: AsyncParsableCommand {
                 try await server.withRawTable("rawworkloads", connections: connections) { client, table in
                     let suite = WorkloadSuite(store: store, raw: PostgresRawTable(client: client, table: table), sizes: sizes)
                     let (tens, thousands) = try await suite.prepare()
-                    return try await runComparisons(suite.comparisons(tens: tens, thousands: thousands), runs: runs, progress: progress)
+                    return try await runComparisons(selected(suite.comparisons(tens: tens, thousands: thousands)), runs: runs, progress: progress)
                 }
             }
             printComparisonTable(results, baseline: "raw postgres-nio")

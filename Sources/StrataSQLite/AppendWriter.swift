@@ -181,7 +181,7 @@ struct AppendWriter: Sendable {
             arguments: StatementArguments(request.events.map(\.id.uuidString))
         )
         let stored = try rows.map { row in
-            guard let id = UUID(uuidString: row[0]), let stream = try? StreamID(row[1] as String) else {
+            guard let id = UUID(canonical: row[0]), let stream = try? StreamID(row[1] as String) else {
                 throw EventStoreError(.corruptEvent, "stored event \(row[0] as String) has a malformed id or stream")
             }
             return IdempotentAppend.StoredEvent(

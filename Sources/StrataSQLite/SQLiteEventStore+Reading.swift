@@ -83,7 +83,7 @@ extension SQLiteEventStore {
         let position: Int64 = row[0]
         let streamText: String = row[1]
         let eventIDText: String = row[3]
-        guard let eventID = UUID(uuidString: eventIDText) else {
+        guard let eventID = UUID(canonical: eventIDText) else {
             throw EventStoreError(.corruptEvent, "the event at position \(position) has a malformed event id '\(eventIDText)'")
         }
         let stream: StreamID

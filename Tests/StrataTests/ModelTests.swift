@@ -13,7 +13,7 @@ struct ModelTests {
     @Test("valid stream ids are accepted and know their category")
     func validStreamIDs() throws {
         // Through a variable: \`StreamID("literal")\` would take the literal initializer, which traps instead of throwing.
-        for (text, category) in [("order-42", "order"), ("order-42-extra", "order"), ("settings", "settings")] {
+        for (text, category) in [("order-42", "order"), ("order-42-extra", "order"), ("settings", "settings"), ("commande-é42", "commande")] {
             #expect(try StreamID(text).category == category)
         }
         #expect(StreamID(category: "customer", id: "7").rawValue == "customer-7")
@@ -22,7 +22,10 @@ struct ModelTests {
 
     @Test(
         "invalid stream ids are rejected with a reason",
-        arguments: ["", " ", "order 42", "order-42\n", "\torder", String(repeating: "x", count: 201), String(repeating: "é", count: 101)]
+        arguments: [
+            "", " ", "order 42", "order-42\n", "\torder", "order\u{7F}", "order\u{1}", String(repeating: "x", count: 201),
+            String(repeating: "é", count: 101), "é-\u{A0}", "order-\u{2028}", "é\u{85}",
+        ]
     )
     func invalidStreamIDs(_ text: String) {
         let error = #expect(throws: InvalidStreamID.self) { try StreamID(text) }

@@ -41,7 +41,7 @@ extension EventCodec {
     public func schemaVersion(ofType name: String) -> Int { 1 }
 
     /// Encodes `event` as a NewEvent ready to append, stamped with its type's schema version.
-    public func newEvent(_ event: Event, id: UUID = UUID(), metadata: EventMetadata = EventMetadata()) throws -> NewEvent {
+    public func newEvent(_ event: Event, id: UUID = .timeOrdered(), metadata: EventMetadata = EventMetadata()) throws -> NewEvent {
         let (type, data) = try encode(event)
         return NewEvent(id: id, type: type, data: data, metadata: metadata, schemaVersion: schemaVersion(ofType: type))
     }

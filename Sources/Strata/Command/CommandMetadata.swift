@@ -22,7 +22,7 @@ public struct CommandMetadata: Hashable, Sendable {
     /// Annotations copied into every event, such as the user who sent the command.
     public var custom: [String: String]
 
-    public init(commandID: UUID = UUID(), correlationID: String? = nil, causationID: String? = nil, custom: [String: String] = [:]) {
+    public init(commandID: UUID = .timeOrdered(), correlationID: String? = nil, causationID: String? = nil, custom: [String: String] = [:]) {
         self.commandID = commandID
         self.correlationID = correlationID
         self.causationID = causationID
@@ -30,7 +30,7 @@ public struct CommandMetadata: Hashable, Sendable {
     }
 
     /// Metadata for a command caused by `event`: same correlation, caused by the event.
-    public init(causedBy event: RecordedEvent, commandID: UUID = UUID(), custom: [String: String] = [:]) {
+    public init(causedBy event: RecordedEvent, commandID: UUID = .timeOrdered(), custom: [String: String] = [:]) {
         self.init(
             commandID: commandID,
             correlationID: event.metadata.correlationID ?? event.id.uuidString,

@@ -11,7 +11,8 @@ import Foundation
 /// The store assigns the stream version, global position and recording time. Reusing an event id makes an
 /// append idempotent: see EventStore/append(_:to:expecting:).
 public struct NewEvent: Hashable, Sendable {
-    /// The event's unique id. Appending the same id again at the same place in the same stream is a no-op.
+    /// The event's unique id; by default a time-ordered one (UUID/timeOrdered(at:)). Appending the same id again
+    /// at the same place in the same stream is a no-op.
     public var id: UUID
     /// The stable type name, such as `OrderPlaced`. Never a Swift type name, so that renaming code keeps
     /// old events readable.
@@ -24,7 +25,7 @@ public struct NewEvent: Hashable, Sendable {
     /// the current shape when they are read; see EventRegistry.
     public var schemaVersion: Int
 
-    public init(id: UUID = UUID(), type: String, data: Data, metadata: EventMetadata = EventMetadata(), schemaVersion: Int = 1) {
+    public init(id: UUID = .timeOrdered(), type: String, data: Data, metadata: EventMetadata = EventMetadata(), schemaVersion: Int = 1) {
         self.id = id
         self.type = type
         self.data = data

@@ -64,11 +64,24 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
     private static func problem(with value: String) -> String? {
         if value.isEmpty { return "a stream id must not be empty" }
         if value.utf8.count > maximumLength { return "a stream id must be at most \(maximumLength) bytes, this one has \(value.utf8.count)" }
-        if value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
-            return "a stream id must not contain whitespace or control characters"
+        // Stream ids are nearly always ASCII, and every id read back from a store is checked again: a byte scan
+        // decides those without looking up Unicode properties, which would cost more than the rest of a read.
+        var asciiOnly = true
+        for byte in value.utf8 {
+            if byte >= 0x80 {
+                asciiOnly = false
+                break
+            }
+            // ASCII whitespace and control characters are exactly 0x00–0x20 and 0x7F.
+            if byte <= 0x20 || byte == 0x7F { return whitespaceOrControl }
+        }
+        if !asciiOnly, value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            return whitespaceOrControl
         }
         return nil
     }
+
+    private static var whitespaceOrControl: String { "a stream id must not contain whitespace or control characters" }
 }
 
 extension StreamID: ExpressibleByStringLiteral {

@@ -45,13 +45,19 @@ public struct QueryHandler: Sendable {
         if let minimumPosition, minimumPosition > .start {
             try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout)
         }
-        let generations = try await activeGenerations(query.projections)
+        // The generations are read in the same reader as the query, so that a query costs one read access.
+        var generations: [Int?]? = nil
         do {
-            return try await readStore.withReader { reader in try await query.run(on: ReadModelReader(store: reader)) }
+            return try await readStore.withReader { reader in
+                generations = try await Self.activeGenerations(query.projections, in: reader)
+                return try await query.run(on: ReadModelReader(store: reader))
+            }
         } catch {
             // A rebuild that switched generations under the query drops the tables it was reading; the new
             // generation holds the same data (or newer), so asking again is safe.
-            guard try await activeGenerations(query.projections) != generations else { throw error }
+            guard let generations else { throw error }
+            let current = try await readStore.withReader { reader in try await Self.activeGenerations(query.projections, in: reader) }
+            guard current != generations else { throw error }
             return try await readStore.withReader { reader in try await query.run(on: ReadModelReader(store: reader)) }
         }
     }
@@ -89,11 +95,9 @@ public struct QueryHandler: Sendable {
         }
     }
 
-    private func activeGenerations(_ projections: [String]) async throws -> [Int?] {
-        try await readStore.withReader { reader in
-            var generations: [Int?] = []
-            for name in projections { generations.append(try await reader.projectionRecord(named: name)?.active.number) }
-            return generations
-        }
+    private static func activeGenerations(_ projections: [String], in reader: any ReadStoreReader) async throws -> [Int?] {
+        var generations: [Int?] = []
+        for name in projections { generations.append(try await reader.projectionRecord(named: name)?.active.number) }
+        return generations
     }
 }

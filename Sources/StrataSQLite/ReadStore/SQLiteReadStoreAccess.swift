@@ -125,7 +125,7 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
         } else {
             metadata = EventMetadata()
         }
-        guard let id = UUID(uuidString: row[5]) else {
+        guard let id = UUID(canonical: row[5]) else {
             throw ReadStoreError(.corruptData, "parked event at position \(row[2] as Int64) has an invalid event id")
         }
         let event = RecordedEvent(
