@@ -85,17 +85,21 @@ struct WorkloadSuite: Sendable {
                 }),
             Comparison(name: "batch10", unit: "events/s", strata: strataBatch10, raw: rawBatch10),
         ]
-        for workers in sizes.workers {
-            comparisons.append(
-                Comparison(
-                    name: "command, \(workers) worker\(workers == 1 ? "" : "s")", unit: "commands/s",
-                    strata: {
-                        try await strataCommands(workers: workers)
-                    },
-                    raw: {
-                        try await rawCommands(workers: workers)
-                    })
-            )
+        // Then the same commands with an AggregateCache: only the first command on each account reads it. The bare
+        // driver has no such cache, so its figure is the uncached one.
+        for cached in [false, true] {
+            for workers in sizes.workers {
+                comparisons.append(
+                    Comparison(
+                        name: "command, \(cached ? "cached, " : "")\(workers) worker\(workers == 1 ? "" : "s")", unit: "commands/s",
+                        strata: {
+                            try await strataCommands(workers: workers, cached: cached)
+                        },
+                        raw: {
+                            try await rawCommands(workers: workers)
+                        })
+                )
+            }
         }
         return comparisons
     }
@@ -141,14 +145,16 @@ struct WorkloadSuite: Sendable {
         }
     }
 
-    private func strataCommands(workers: Int) async throws -> Double {
+    private func strataCommands(workers: Int, cached: Bool) async throws -> Double {
         let ids = try await openAccounts(workers: workers) { id in
             _ = try await store.append([try codec.newEvent(BenchAccount.Opened(owner: "bench"))], to: Self.stream(id), expecting: .noStream)
         }
-        let handler = handler
+        var handler = handler
+        handler.cache = cached ? AggregateCache(capacity: ids.count) : nil
+        let commandHandler = handler
         return try await rate(operations: ids.count * 10) {
             try await concurrently(ids, workers: workers) { id in
-                for amount in 1...10 { _ = try await handler.handle(amount, on: Self.stream(id)) }
+                for amount in 1...10 { _ = try await commandHandler.handle(amount, on: Self.stream(id)) }
             }
         }
     }

@@ -13,6 +13,7 @@ enum CommandChecks {
         ConformanceCheck("a command handler loads, decides and appends, carrying correlation and causation", handleCommands),
         ConformanceCheck("concurrent commands on one aggregate all succeed through conflict retries", concurrentCommands),
         ConformanceCheck("a conditional command with a stale version is rejected without retrying", conditionalCommand),
+        ConformanceCheck("a cached aggregate never decides an outcome when another writer has moved the stream on", cachedAggregates),
     ]
 
     static func handleCommands(_ backend: any ConformanceBackend) async throws {
@@ -77,6 +78,42 @@ enum CommandChecks {
             }
             #expect(error?.actual == 1)
             #expect(try await accounts.load(stream).state.balance == 5)
+        }
+    }
+
+    static func cachedAggregates(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let cache = AggregateCache<TestAccount.State>(capacity: 10)
+            let cached = CommandHandler(store: store, decider: TestAccount(), cache: cache)
+            let other = CommandHandler(store: store, decider: TestAccount())
+            let stream = uniqueStream("account")
+
+            // The cache remembers an account that is not open; another writer opens it.
+            await #expect(throws: DomainError.self) { try await cached.handle(.deposit(amount: 10), on: stream) }
+            _ = try await other.handle(.open(owner: "Ada"), on: stream)
+            // A rejection from the cache is checked against the stream, and the command decided again.
+            let first = try await cached.handle(.deposit(amount: 10), on: stream)
+            #expect(first.streamVersion == 1)
+            #expect(cache.aggregate(of: stream)?.version == 1)
+            #expect(cache.aggregate(of: stream)?.state.balance == 10)
+
+            // A stale cached version makes the append conflict, and the retry decides from the stream.
+            _ = try await other.handle(.deposit(amount: 5), on: stream)
+            let second = try await cached.handle(.deposit(amount: 1), on: stream)
+            #expect(second.streamVersion == 3)
+            #expect(second.attempts == 2)
+            #expect(cache.aggregate(of: stream)?.state.balance == 16)
+
+            // "No change" from a stale entry reports the stream's real version.
+            _ = try await other.handle(.deposit(amount: 7), on: stream)
+            #expect(try await cached.handle(.touch, on: stream).streamVersion == 4)
+
+            // A conditional command is judged by the stream, not by a stale entry.
+            _ = try await other.handle(.deposit(amount: 2), on: stream)
+            let conditional = try await cached.handle(.deposit(amount: 3), on: stream, expectedVersion: 5)
+            #expect(conditional.streamVersion == 6)
+            #expect(cache.aggregate(of: stream)?.state.balance == 28)
+            #expect(try await other.load(stream).state.balance == 28)
         }
     }
 }

@@ -24,11 +24,18 @@ public struct Shop: Sendable {
         PersonalDataRule(CustomerEmailChanged.self, fields: ["email"]),
     ]
 
-    public init(store: any EventStore) {
+    /// Creates the shop's command side.
+    ///
+    /// - Parameters:
+    ///   - store: The event store.
+    ///   - cachedAggregates: How many orders, and how many payments, are kept in memory between commands (see
+    ///     AggregateCache); 0 to load each from the store every time. Customers and email reservations, which
+    ///     hold personal data, are never cached, so that erasing a customer leaves no copy in memory.
+    public init(store: any EventStore, cachedAggregates: Int = 10_000) {
         customers = CommandHandler(store: store, decider: Customer())
         reservations = CommandHandler(store: store, decider: EmailReservation())
-        orders = CommandHandler(store: store, decider: Order())
-        payments = CommandHandler(store: store, decider: Payment())
+        orders = CommandHandler(store: store, decider: Order(), cache: cachedAggregates > 0 ? AggregateCache(capacity: cachedAggregates) : nil)
+        payments = CommandHandler(store: store, decider: Payment(), cache: cachedAggregates > 0 ? AggregateCache(capacity: cachedAggregates) : nil)
     }
 
     // MARK: Streams

@@ -22,6 +22,12 @@ public struct ShopApplication: StrataApplication {
     )
     public var paymentTimeoutSeconds: Int = 1800
 
+    @Option(
+        name: .customLong("cached-aggregates"),
+        help: ArgumentHelp("Orders (and payments) kept in memory between commands; 0 loads each from the store every time.", valueName: "count")
+    )
+    public var cachedAggregates: Int = 10_000
+
     public init() {}
 
     public var personalDataRules: [PersonalDataRule] { Shop.personalDataRules }
@@ -29,7 +35,7 @@ public struct ShopApplication: StrataApplication {
     public var projections: [any Projection] { [ShopViews()] }
 
     public func services(in environment: StrataEnvironment) -> [any Service] {
-        let shop = Shop(store: environment.store)
+        let shop = Shop(store: environment.store, cachedAggregates: cachedAggregates)
         var configuration = ProcessManagerRunner<OrderPaymentProcess>.Configuration()
         configuration.logger = environment.logger
         return [
@@ -44,7 +50,7 @@ public struct ShopApplication: StrataApplication {
     }
 
     public func addRoutes(to router: Router<StrataRequestContext>, environment: StrataEnvironment) {
-        ShopRoutes(shop: Shop(store: environment.store), environment: environment).add(to: router)
+        ShopRoutes(shop: Shop(store: environment.store, cachedAggregates: cachedAggregates), environment: environment).add(to: router)
     }
 
     public var problems: ProblemMapping {

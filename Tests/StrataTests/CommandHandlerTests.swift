@@ -21,19 +21,28 @@ private struct Counter: Decider {
     func evolve(_ state: Int, event: any DomainEvent) -> Int { state + 1 }
 }
 
-/// A store where another writer always gets in first: every append conflicts.
-private final class AlwaysConflictingStore: EventStore {
+/// An in-memory store that counts appends and stream reads, and can let another writer in before every append.
+private final class InstrumentedStore: EventStore {
     let base = InMemoryEventStore()
+    let conflictsOnEveryAppend: Bool
     let appends = Mutex(0)
+    let streamReads = Mutex(0)
+
+    init(conflictsOnEveryAppend: Bool = false) {
+        self.conflictsOnEveryAppend = conflictsOnEveryAppend
+    }
 
     func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
         appends.withLock { $0 += 1 }
-        _ = try await base.append([NewEvent(type: "Counted", data: Data("{}".utf8))], to: stream, expecting: .any)
+        if conflictsOnEveryAppend {
+            _ = try await base.append([NewEvent(type: "Counted", data: Data("{}".utf8))], to: stream, expecting: .any)
+        }
         return try await base.append(events, to: stream, expecting: expected)
     }
 
     func readStream(_ stream: StreamID, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
-        try await base.readStream(stream, from: version, direction: direction, limit: limit)
+        streamReads.withLock { $0 += 1 }
+        return try await base.readStream(stream, from: version, direction: direction, limit: limit)
     }
 
     func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
@@ -57,10 +66,45 @@ private final class AlwaysConflictingStore: EventStore {
 struct CommandHandlerTests {
     @Test("conflicts are retried up to the maximum number of attempts, then rethrown")
     func retriesAreBounded() async throws {
-        let store = AlwaysConflictingStore()
+        let store = InstrumentedStore(conflictsOnEveryAppend: true)
         let handler = CommandHandler(store: store, decider: Counter(), maximumAttempts: 3)
         await #expect(throws: WrongExpectedVersion.self) { try await handler.handle((), on: "counter-1") }
         #expect(store.appends.withLock { $0 } == 3)
+    }
+
+    @Test("with a cache, commands after the first decide from memory without reading the stream")
+    func cachedCommandsSkipReads() async throws {
+        let store = InstrumentedStore()
+        let cache = AggregateCache<Int>()
+        let handler = CommandHandler(store: store, decider: Counter(), cache: cache)
+        _ = try await handler.handle((), on: "counter-1")
+        let readsAfterFirst = store.streamReads.withLock { $0 }
+        #expect(readsAfterFirst > 0)
+        for _ in 0..<5 { _ = try await handler.handle((), on: "counter-1") }
+        #expect(store.streamReads.withLock { $0 } == readsAfterFirst)
+        #expect(cache.aggregate(of: "counter-1")?.state == 6)
+        #expect(cache.aggregate(of: "counter-1")?.version == 5)
+
+        cache.remove("counter-1")
+        _ = try await handler.handle((), on: "counter-1")
+        #expect(store.streamReads.withLock { $0 } > readsAfterFirst)
+        #expect(cache.aggregate(of: "counter-1")?.state == 7)
+    }
+
+    @Test("a full cache drops its least recently used aggregates")
+    func cacheCapacity() async throws {
+        let cache = AggregateCache<Int>(capacity: 10)
+        let handler = CommandHandler(store: InMemoryEventStore(), decider: Counter(), cache: cache)
+        _ = try await handler.handle((), on: "counter-kept")
+        for n in 0..<30 {
+            _ = try await handler.handle((), on: StreamID(category: "counter", id: "\(n)"))
+            // Using the first aggregate again keeps it among the most recently used.
+            _ = try await handler.handle((), on: "counter-kept")
+        }
+        #expect(cache.count <= 10)
+        #expect(cache.aggregate(of: "counter-kept")?.state == 31)
+        #expect(cache.aggregate(of: "counter-29")?.state == 1)
+        #expect(cache.aggregate(of: "counter-0") == nil)
     }
 
     @Test("loading fails on an unknown event type unless told to skip it")

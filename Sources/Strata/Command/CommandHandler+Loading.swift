@@ -108,15 +108,26 @@ extension CommandHandler {
             aggregate: loaded, snapshotVersion: snapshotVersion, snapshotUnusable: snapshotUnusable, duration: start.duration(to: clock.now))
     }
 
-    /// Saves a snapshot of the state after a command, when one is due. Failures are logged, never thrown: the
-    /// command has succeeded, and a snapshot is only a cache.
-    func snapshotAfterAppend(_ loaded: AggregateLoad<D.State>, appended events: [D.Event], result: CommandResult<D.Event>, on stream: StreamID) async
+    /// The aggregate after a command appended `events`, for the cache; saves a snapshot of it when one is due.
+    /// Snapshot failures are logged, never thrown: the command has succeeded, and a snapshot is only a cache.
+    ///
+    /// - Returns: The aggregate after the append; `nil` when neither a cache nor a due snapshot needs it.
+    func afterAppend(_ loaded: AggregateLoad<D.State>, appended events: [D.Event], result: CommandResult<D.Event>, on stream: StreamID) async
+        -> AggregateLoad<D.State>?
     {
-        guard let snapshotting, let version = result.streamVersion,
-            isSnapshotDue(loaded, appended: events.count, policy: snapshotting.policy)
-        else { return }
+        guard let version = result.streamVersion else { return nil }
+        let snapshotDue = snapshotting.map { isSnapshotDue(loaded, appended: events.count, policy: $0.policy) } ?? false
+        guard cache != nil || snapshotDue else { return nil }
         let state = events.reduce(loaded.aggregate.state) { decider.evolve($0, event: $1) }
-        await saveSnapshot(of: AggregateState(state: state, version: version, position: result.position), on: stream, using: snapshotting)
+        var after = loaded
+        after.aggregate = AggregateState(state: state, version: version, position: result.position)
+        if let snapshotting, snapshotDue, await saveSnapshot(of: after.aggregate, on: stream, using: snapshotting) {
+            after.snapshotVersion = version
+            after.snapshotUnusable = false
+            // The next load starts from this snapshot, so the slow load that made it due is history.
+            after.duration = .zero
+        }
+        return after
     }
 
     private func isSnapshotDue(_ loaded: AggregateLoad<D.State>, appended: Int, policy: SnapshotPolicy) -> Bool {
@@ -124,13 +135,16 @@ extension CommandHandler {
         return policy.isDue(eventsSinceSnapshot: loaded.eventsSinceSnapshot(appended: appended), loadTime: loaded.duration)
     }
 
-    private func saveSnapshot(of aggregate: AggregateState<D.State>, on stream: StreamID, using snapshotting: Snapshotting<D.State>) async {
+    /// Whether a snapshot was saved.
+    @discardableResult
+    private func saveSnapshot(of aggregate: AggregateState<D.State>, on stream: StreamID, using snapshotting: Snapshotting<D.State>) async -> Bool {
         do {
-            if let snapshot = try makeSnapshot(of: aggregate, on: stream, using: snapshotting) {
-                try await snapshotting.store.saveSnapshot(snapshot)
-            }
+            guard let snapshot = try makeSnapshot(of: aggregate, on: stream, using: snapshotting) else { return false }
+            try await snapshotting.store.saveSnapshot(snapshot)
+            return true
         } catch {
             logger.warning("could not save a snapshot", metadata: ["strata.stream": "\(stream)", "strata.error": "\(error)"])
+            return false
         }
     }
 

@@ -36,6 +36,8 @@ public struct CommandHandler<D: Decider>: Sendable {
     public var outcomes: (any CommandOutcomeStore)?
     /// How long an idempotency key is remembered: a retry after that is handled as a new command.
     public var idempotencyRetention: Duration
+    /// Where aggregates are kept between commands; `nil` to load every command's aggregate from the store.
+    public var cache: AggregateCache<D.State>?
     /// Where to log retries, replays and snapshot problems.
     public var logger: Logger
 
@@ -50,6 +52,7 @@ public struct CommandHandler<D: Decider>: Sendable {
     ///   - outcomes: Where to keep idempotent commands' outcomes; `nil` uses `store` when it is a
     ///     CommandOutcomeStore (every Strata backend is).
     ///   - idempotencyRetention: How long idempotency keys are remembered; 24 hours by default.
+    ///   - cache: Where to keep aggregates between commands; `nil` for no cache. See AggregateCache.
     ///   - logger: Where to log.
     public init(
         store: any EventStore,
@@ -59,6 +62,7 @@ public struct CommandHandler<D: Decider>: Sendable {
         snapshotting: Snapshotting<D.State>? = nil,
         outcomes: (any CommandOutcomeStore)? = nil,
         idempotencyRetention: Duration = .seconds(86_400),
+        cache: AggregateCache<D.State>? = nil,
         logger: Logger = Logger(label: "strata.command", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         precondition(maximumAttempts >= 1, "a command needs at least one attempt")
@@ -69,6 +73,7 @@ public struct CommandHandler<D: Decider>: Sendable {
         self.snapshotting = snapshotting
         self.outcomes = outcomes ?? (store as? any CommandOutcomeStore)
         self.idempotencyRetention = idempotencyRetention
+        self.cache = cache
         self.logger = logger
     }
 
@@ -109,24 +114,43 @@ public struct CommandHandler<D: Decider>: Sendable {
         }
         let eventMetadata = metadata.eventMetadata
         var attempt = 1
+        // A cached aggregate is used at most once per command: once it proves stale, the stream decides.
+        var mayUseCache = cache != nil
         while true {
             if let idempotency, let original = try await idempotency.recordedOutcome(on: stream) {
                 return try await replay(original)
             }
-            let loaded = try await loadReporting(stream)
+            let cached = mayUseCache ? cache?.cachedLoad(of: stream) : nil
+            let loaded: AggregateLoad<D.State>
+            if let cached {
+                loaded = cached
+            } else {
+                loaded = try await loadReporting(stream)
+                cache?.keep(loaded, for: stream)
+            }
+            // Outcomes that no append confirms are checked against the stream when they come from the cache.
+            func isStale() async throws -> Bool {
+                guard cached != nil, try await store.currentVersion(of: stream) != loaded.aggregate.version else { return false }
+                cache?.remove(stream)
+                mayUseCache = false
+                return true
+            }
             if let expectedVersion, loaded.aggregate.version != expectedVersion {
+                if try await isStale() { continue }
                 throw WrongExpectedVersion(stream: stream, expected: .exactly(expectedVersion), actual: loaded.aggregate.version)
             }
             let events: [D.Event]
             do {
                 events = try decider.decide(command, state: loaded.aggregate.state)
             } catch let rejection as DomainError {
+                if try await isStale() { continue }
                 if let idempotency {
                     try await idempotency.recordRejection(rejection, on: stream, loaded: loaded.aggregate, replay: replay)
                 }
                 throw rejection
             }
             guard !events.isEmpty else {
+                if try await isStale() { continue }
                 let unchanged = CommandResult(
                     events: [D.Event](),
                     streamVersion: loaded.aggregate.version,
@@ -146,6 +170,7 @@ public struct CommandHandler<D: Decider>: Sendable {
                     let append = PendingAppend(events: newEvents, stream: stream, expected: expected)
                     switch try await idempotency.recordAppend(append, firstVersion: loaded.aggregate.version?.next ?? .first) {
                     case .alreadyRecorded(let original):
+                        cache?.remove(stream)
                         return try await replay(original)
                     case .recorded(let record):
                         result = CommandResult(events: events, streamVersion: record.streamVersion, position: record.position, attempts: attempt)
@@ -154,9 +179,15 @@ public struct CommandHandler<D: Decider>: Sendable {
                     let appended = try await store.append(newEvents, to: stream, expecting: expected)
                     result = CommandResult(events: events, streamVersion: appended.streamVersion, position: appended.position, attempts: attempt)
                 }
-                await snapshotAfterAppend(loaded, appended: events, result: result, on: stream)
+                if let after = await afterAppend(loaded, appended: events, result: result, on: stream) {
+                    cache?.keep(after, for: stream)
+                }
                 return result
-            } catch let conflict as WrongExpectedVersion where expectedVersion == nil && attempt < maximumAttempts {
+            } catch {
+                // Whatever the append found (another writer, a deleted stream), the aggregate is not what was cached.
+                cache?.remove(stream)
+                mayUseCache = false
+                guard let conflict = error as? WrongExpectedVersion, expectedVersion == nil, attempt < maximumAttempts else { throw error }
                 logger.debug(
                     "command conflicted, retrying",
                     metadata: [

@@ -13,7 +13,9 @@ import Strata
 /// indexed field never scan. `strata_document_collections` records which field each column holds.
 extension SQLiteReadStoreAccess {
     private static func indexes(of collection: String, _ db: Database) throws -> [String] {
-        guard let json = try String.fetchOne(db, sql: "SELECT indexes FROM strata_document_collections WHERE name = ?", arguments: [collection])
+        guard
+            let json = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT indexes FROM strata_document_collections WHERE name = ?"), arguments: [collection])
         else {
             throw ReadStoreError(.unknownName, "no document collection '\(collection)'")
         }
@@ -59,24 +61,24 @@ extension SQLiteReadStoreAccess {
             let placeholders = String(repeating: ", ?", count: indexes.count)
             var arguments: [DatabaseValue] = [key.databaseValue, document.databaseValue]
             arguments += indexes.map { (indexValues[$0] ?? .null).databaseValue }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO \(SQLiteReadStore.quoted(collection)) (key, document\(columns)) VALUES (?, ?\(placeholders))",
-                arguments: StatementArguments(arguments)
-            )
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO \(SQLiteReadStore.quoted(collection)) (key, document\(columns)) VALUES (?, ?\(placeholders))"
+            ).execute(arguments: StatementArguments(arguments))
         }
     }
 
     func deleteDocument(key: String, in collection: String) async throws {
         try await write { db in
             _ = try Self.indexes(of: collection, db)
-            try db.execute(sql: "DELETE FROM \(SQLiteReadStore.quoted(collection)) WHERE key = ?", arguments: [key])
+            try db.cachedStatement(sql: "DELETE FROM \(SQLiteReadStore.quoted(collection)) WHERE key = ?").execute(arguments: [key])
         }
     }
 
     func document(key: String, in collection: String) async throws -> Data? {
         try await run { db in
             _ = try Self.indexes(of: collection, db)
-            return try Data.fetchOne(db, sql: "SELECT document FROM \(SQLiteReadStore.quoted(collection)) WHERE key = ?", arguments: [key])
+            return try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT document FROM \(SQLiteReadStore.quoted(collection)) WHERE key = ?"), arguments: [key])
         }
     }
 
@@ -100,7 +102,7 @@ extension SQLiteReadStoreAccess {
                 sql += " LIMIT ?"
                 arguments.append(max(0, limit).databaseValue)
             }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map { row in
                 StoredDocument(key: row[0], json: row[1])
             }
         }

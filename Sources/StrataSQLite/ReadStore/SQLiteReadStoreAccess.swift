@@ -77,7 +77,7 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
 
     func projectionRecord(named name: String) async throws -> ProjectionRecord? {
         try await run { db in
-            try Row.fetchOne(db, sql: "\(Self.recordColumns) WHERE name = ?", arguments: [name]).map(Self.record(from:))
+            try Row.fetchOne(db.cachedStatement(sql: "\(Self.recordColumns) WHERE name = ?"), arguments: [name]).map(Self.record(from:))
         }
     }
 
@@ -87,14 +87,15 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
 
     func saveProjectionRecord(_ record: ProjectionRecord) async throws {
         try await write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO strata_projections
                     (name, active_generation, active_version, active_position, active_schema_version,
                      rebuild_generation, rebuild_version, rebuild_position, rebuild_schema_version, updated_at,
                      report_state, report_error, report_node, reported_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     record.name, record.active.number, record.active.version, Int64(clamping: record.active.position.value),
                     record.active.schemaVersion, record.rebuilding?.number, record.rebuilding?.version,
