@@ -27,6 +27,7 @@ private final class InstrumentedStore: EventStore {
     let conflictsOnEveryAppend: Bool
     let appends = Mutex(0)
     let streamReads = Mutex(0)
+    let readsFrom = Mutex<[StreamVersion]>([])
 
     init(conflictsOnEveryAppend: Bool = false) {
         self.conflictsOnEveryAppend = conflictsOnEveryAppend
@@ -42,6 +43,7 @@ private final class InstrumentedStore: EventStore {
 
     func readStream(_ stream: StreamID, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
         streamReads.withLock { $0 += 1 }
+        readsFrom.withLock { $0.append(version) }
         return try await base.readStream(stream, from: version, direction: direction, limit: limit)
     }
 
@@ -70,6 +72,19 @@ struct CommandHandlerTests {
         let handler = CommandHandler(store: store, decider: Counter(), maximumAttempts: 3)
         await #expect(throws: WrongExpectedVersion.self) { try await handler.handle((), on: "counter-1") }
         #expect(store.appends.withLock { $0 } == 3)
+    }
+
+    @Test("a retry after a conflict reads only the events appended since the attempt it replaces")
+    func retriesCatchUp() async throws {
+        let store = InstrumentedStore(conflictsOnEveryAppend: true)
+        let handler = CommandHandler(store: store, decider: Counter(), maximumAttempts: 3)
+        _ = try? await handler.handle((), on: "counter-1")
+        // Attempt 1 finds no stream; each later attempt reads from the version after the last one the attempt
+        // before it had folded (none, then 0), never from the start again.
+        #expect(store.readsFrom.withLock { $0 } == [0, 0, 1])
+        let loaded = try await handler.load("counter-1")
+        #expect(loaded.state == 3)
+        #expect(loaded.version == 2)
     }
 
     @Test("with a cache, commands after the first decide from memory without reading the stream")

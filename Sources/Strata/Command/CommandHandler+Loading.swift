@@ -51,13 +51,18 @@ extension CommandHandler {
         return snapshot
     }
 
-    func loadReporting(_ stream: StreamID) async throws -> AggregateLoad<D.State> {
+    /// Loads the aggregate; with `base`, an earlier load of it, only the events after that are read and folded.
+    func loadReporting(_ stream: StreamID, after base: AggregateLoad<D.State>? = nil) async throws -> AggregateLoad<D.State> {
         let clock = ContinuousClock()
         let start = clock.now
         var loaded = AggregateState(state: decider.initialState, version: nil, position: .start)
         var snapshotVersion: StreamVersion? = nil
         var snapshotUnusable = false
-        if let snapshotting, let snapshot = try await snapshotting.store.snapshot(of: stream, kind: snapshotting.kind) {
+        if let base {
+            loaded = base.aggregate
+            snapshotVersion = base.snapshotVersion
+            snapshotUnusable = base.snapshotUnusable
+        } else if let snapshotting, let snapshot = try await snapshotting.store.snapshot(of: stream, kind: snapshotting.kind) {
             if snapshot.schemaVersion != snapshotting.schemaVersion {
                 snapshotUnusable = true
                 logger.debug(
@@ -85,6 +90,8 @@ extension CommandHandler {
         while true {
             let page = try await store.readStream(stream, from: version, direction: .forwards, limit: pageSize)
             if let first = page.first, first.version != version {
+                // Truncated past what the earlier load holds: only a load from scratch folds what is readable.
+                if base != nil { return try await loadReporting(stream) }
                 logger.warning(
                     "the stream is truncated past what the snapshot covers; folding from its first readable event",
                     metadata: ["strata.stream": "\(stream)", "strata.expected.version": "\(version)", "strata.first.version": "\(first.version)"]

@@ -15,9 +15,10 @@ import Logging
 /// ```
 ///
 /// Each attempt loads the aggregate (from its latest snapshot, when snapshotting is set, plus the events after
-/// it), decides, and appends expecting the version it loaded. When another writer appended in between, the
-/// append throws WrongExpectedVersion and the handler starts over, up to maximumAttempts times, then rethrows.
-/// DomainError from the decider is never retried.
+/// it; or from an AggregateCache), decides, and appends expecting the version it loaded. When another writer
+/// appended in between, the append throws WrongExpectedVersion and the handler reads the events appended since,
+/// folds them in and decides again, up to maximumAttempts times, then rethrows. DomainError from the decider is
+/// never retried.
 ///
 /// A command sent with an idempotency key is handled at most once per key: see
 /// handle(_:on:expectedVersion:metadata:idempotencyKey:).
@@ -116,6 +117,8 @@ public struct CommandHandler<D: Decider>: Sendable {
         var attempt = 1
         // A cached aggregate is used at most once per command: once it proves stale, the stream decides.
         var mayUseCache = cache != nil
+        // What an attempt that proved stale had loaded: the next attempt reads only the events after it.
+        var outdated: AggregateLoad<D.State>? = nil
         while true {
             if let idempotency, let original = try await idempotency.recordedOutcome(on: stream) {
                 return try await replay(original)
@@ -125,7 +128,7 @@ public struct CommandHandler<D: Decider>: Sendable {
             if let cached {
                 loaded = cached
             } else {
-                loaded = try await loadReporting(stream)
+                loaded = try await loadReporting(stream, after: outdated)
                 cache?.keep(loaded, for: stream)
             }
             // Outcomes that no append confirms are checked against the stream when they come from the cache.
@@ -133,6 +136,7 @@ public struct CommandHandler<D: Decider>: Sendable {
                 guard cached != nil, try await store.currentVersion(of: stream) != loaded.aggregate.version else { return false }
                 cache?.remove(stream)
                 mayUseCache = false
+                outdated = loaded
                 return true
             }
             if let expectedVersion, loaded.aggregate.version != expectedVersion {
@@ -188,6 +192,7 @@ public struct CommandHandler<D: Decider>: Sendable {
                 cache?.remove(stream)
                 mayUseCache = false
                 guard let conflict = error as? WrongExpectedVersion, expectedVersion == nil, attempt < maximumAttempts else { throw error }
+                outdated = loaded
                 logger.debug(
                     "command conflicted, retrying",
                     metadata: [
