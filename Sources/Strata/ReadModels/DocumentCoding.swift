@@ -29,16 +29,40 @@ enum DocumentCoding {
     /// array or object.
     static func indexValues(of json: Data, indexes: [String]) throws -> [String: SQLValue] {
         guard !indexes.isEmpty else { return [:] }
-        let root = try JSONDecoder().decode(JSONValue.self, from: json)
-        var values: [String: SQLValue] = [:]
+        let decoder = JSONDecoder()
+        decoder.userInfo[IndexedFields.indexesKey] = indexes
+        return try decoder.decode(IndexedFields.self, from: json).values
+    }
+}
+
+/// Decodes only a document's indexed fields: indexing a large document (an order with hundreds of lines) then
+/// costs a scan of its JSON, not a tree of every value in it.
+private struct IndexedFields: Decodable {
+    static let indexesKey = CodingUserInfoKey(rawValue: "strata.documentIndexes")!
+
+    struct FieldKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: some StringProtocol) { stringValue = String(name) }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    var values: [String: SQLValue] = [:]
+
+    init(from decoder: any Decoder) throws {
+        let indexes = decoder.userInfo[Self.indexesKey] as? [String] ?? []
+        // A document that is not an object has no fields: every index is null, as is a missing field.
+        let root = try? decoder.container(keyedBy: FieldKey.self)
         for index in indexes {
-            var node: JSONValue? = root
-            for component in index.split(separator: ".") {
-                if case .object(let object) = node { node = object[String(component)] } else { node = nil }
+            let path = index.split(separator: ".")
+            var container = root
+            for component in path.dropLast() {
+                container = try? container?.nestedContainer(keyedBy: FieldKey.self, forKey: FieldKey(component))
             }
-            values[index] = node?.sqlValue ?? .null
+            let value = path.last.flatMap { name in try? container?.decodeIfPresent(JSONValue.self, forKey: FieldKey(name)) }
+            values[index] = value?.sqlValue ?? .null
         }
-        return values
     }
 }
 
