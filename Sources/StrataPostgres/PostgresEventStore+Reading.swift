@@ -103,9 +103,24 @@ extension PostgresEventStore {
 
     /// Decodes one row of `selectColumns`; a row that does not decode is reported with its position.
     static func recordedEvent(from row: PostgresRow) throws -> RecordedEvent {
-        let (position, streamText, version, id, type, data, correlation, causation, metadata, recordedAt, schemaVersion) = try row.decode(
-            (Int64, String, Int64, UUID, String, ByteBuffer, String?, String?, ByteBuffer?, Date, Int32).self
-        )
+        // Cell by cell: decoding the row as one 11-element tuple instantiates generic metadata for the tuple on
+        // every row, which cost more than the rest of reading an event.
+        var cells = row.makeIterator()
+        func next<Value: PostgresDecodable>(_ type: Value.Type) throws -> Value {
+            guard let cell = cells.next() else { throw EventStoreError(.storage, "an event row has fewer columns than selected") }
+            return try cell.decode(Value.self)
+        }
+        let position = try next(Int64.self)
+        let streamText = try next(String.self)
+        let version = try next(Int64.self)
+        let id = try next(UUID.self)
+        let type = try next(String.self)
+        let data = try next(ByteBuffer.self)
+        let correlation = try next(String?.self)
+        let causation = try next(String?.self)
+        let metadata = try next(ByteBuffer?.self)
+        let recordedAt = try next(Date.self)
+        let schemaVersion = try next(Int32.self)
         let stream: StreamID
         do {
             stream = try StreamID(streamText)
