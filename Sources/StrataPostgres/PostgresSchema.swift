@@ -47,7 +47,21 @@ struct PostgresSchema: PostgresMigrationPlan {
             Migration(version: 1, name: "events", statements: eventsTable),
             Migration(version: 2, name: "append function", statements: [appendFunction]),
             Migration(version: 3, name: "command side", statements: commandSide),
+            Migration(version: 4, name: "append lookups by index", statements: [appendLookupsByIndex]),
         ]
+    }
+
+    /// PL/pgSQL keeps the plans of `strata_append`'s lookups for the life of a connection. Planned while the
+    /// events table was small (a new store, or stale statistics), the event-id check becomes a sequential scan,
+    /// and every append then reads the whole table: the cost of an append would grow with the log. Every lookup
+    /// the function makes has an index made for it, so sequential scans are ruled out inside it.
+    private var appendLookupsByIndex: String {
+        """
+        ALTER FUNCTION \(quoted).strata_append(
+            text[], text[], smallint[], bigint[], integer[], uuid[], text[], bytea[], integer[],
+            text[], boolean[], text[], boolean[], bytea[], boolean[]
+        ) SET enable_seqscan = off
+        """
     }
 
     private var eventsTable: [String] {
