@@ -54,13 +54,15 @@ struct PostgresSchema: PostgresMigrationPlan {
     /// PL/pgSQL keeps the plans of `strata_append`'s lookups for the life of a connection. Planned while the
     /// events table was small (a new store, or stale statistics), the event-id check becomes a sequential scan,
     /// and every append then reads the whole table: the cost of an append would grow with the log. Every lookup
-    /// the function makes has an index made for it, so sequential scans are ruled out inside it.
+    /// the function makes has an index made for it, so sequential scans are ruled out inside it. That makes the
+    /// one-row head table's scan look enormously costly, which would have every call JIT-compile its plans: JIT
+    /// is turned off inside the function too.
     private var appendLookupsByIndex: String {
         """
         ALTER FUNCTION \(quoted).strata_append(
             text[], text[], smallint[], bigint[], integer[], uuid[], text[], bytea[], integer[],
             text[], boolean[], text[], boolean[], bytea[], boolean[]
-        ) SET enable_seqscan = off
+        ) SET enable_seqscan = off SET jit = off
         """
     }
 
