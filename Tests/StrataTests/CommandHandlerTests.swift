@@ -21,16 +21,31 @@ private struct Counter: Decider {
     func evolve(_ state: Int, event: any DomainEvent) -> Int { state + 1 }
 }
 
-/// An in-memory store that counts appends and stream reads, and can let another writer in before every append.
+/// Accepts its first command only: a command decided on a state that misses an event is caught.
+private struct FirstOnly: Decider {
+    let initialState = 0
+    let codec = EventRegistry(Counted.self)
+
+    func decide(_ command: Void, state: Int) throws -> [any DomainEvent] {
+        guard state == 0 else { throw DomainError("already counted", code: "counted") }
+        return [Counted()]
+    }
+    func evolve(_ state: Int, event: any DomainEvent) -> Int { state + 1 }
+}
+
+/// An in-memory store that counts appends and stream reads, and can let another writer in before every append
+/// or right after the first read.
 private final class InstrumentedStore: EventStore {
     let base = InMemoryEventStore()
     let conflictsOnEveryAppend: Bool
+    let appendsAfterFirstRead: Bool
     let appends = Mutex(0)
     let streamReads = Mutex(0)
     let readsFrom = Mutex<[StreamVersion]>([])
 
-    init(conflictsOnEveryAppend: Bool = false) {
+    init(conflictsOnEveryAppend: Bool = false, appendsAfterFirstRead: Bool = false) {
         self.conflictsOnEveryAppend = conflictsOnEveryAppend
+        self.appendsAfterFirstRead = appendsAfterFirstRead
     }
 
     func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
@@ -42,9 +57,16 @@ private final class InstrumentedStore: EventStore {
     }
 
     func readStream(_ stream: StreamID, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
-        streamReads.withLock { $0 += 1 }
+        let first = streamReads.withLock { reads in
+            reads += 1
+            return reads == 1
+        }
         readsFrom.withLock { $0.append(version) }
-        return try await base.readStream(stream, from: version, direction: direction, limit: limit)
+        let events = try await base.readStream(stream, from: version, direction: direction, limit: limit)
+        if first, appendsAfterFirstRead {
+            _ = try await base.append([NewEvent(type: "Counted", data: Data("{}".utf8))], to: stream, expecting: .any)
+        }
+        return events
     }
 
     func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
@@ -72,6 +94,16 @@ struct CommandHandlerTests {
         let handler = CommandHandler(store: store, decider: Counter(), maximumAttempts: 3)
         await #expect(throws: WrongExpectedVersion.self) { try await handler.handle((), on: "counter-1") }
         #expect(store.appends.withLock { $0 } == 3)
+    }
+
+    @Test("events appended between reading a stream and asking its version are folded before deciding")
+    func appendAfterEmptyRead() async throws {
+        let store = InstrumentedStore(appendsAfterFirstRead: true)
+        let handler = CommandHandler(store: store, decider: FirstOnly())
+        // The first read finds no stream; another writer's event lands before the handler asks for the version.
+        let error = await #expect(throws: DomainError.self) { try await handler.handle((), on: "counter-1") }
+        #expect(error?.code == "counted")
+        #expect(try await store.readStream("counter-1").count == 1)
     }
 
     @Test("a retry after a conflict reads only the events appended since the attempt it replaces")

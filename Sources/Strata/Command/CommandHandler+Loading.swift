@@ -108,7 +108,12 @@ extension CommandHandler {
             version = last.version.next
         }
         if loaded.version == nil, let current = try await store.currentVersion(of: stream) {
-            // Every event is truncated away and no snapshot covers them: appends must still expect the real version.
+            // Either every event is truncated away (and no snapshot covers them), or events were appended after the
+            // read found none. Only a second read, after the version was taken, tells which: taking the version
+            // without the events would let a command decide on an empty state and append after them.
+            guard try await store.readStream(stream, from: .first, direction: .forwards, limit: 1).isEmpty else {
+                return try await loadReporting(stream, after: base)
+            }
             loaded.version = current
         }
         return AggregateLoad(
