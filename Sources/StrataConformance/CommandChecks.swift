@@ -114,6 +114,11 @@ enum CommandChecks {
             #expect(conditional.streamVersion == 6)
             #expect(cache.aggregate(of: stream)?.state.balance == 28)
             #expect(try await other.load(stream).state.balance == 28)
+
+            // A deleted stream is judged as an uncached handler would judge it, not by what the cache held.
+            try await store.deleteStream(stream, expecting: .any)
+            let deleted = await #expect(throws: EventStoreError.self) { try await cached.handle(.open(owner: "Bob"), on: stream) }
+            #expect(deleted?.code == .streamDeleted)
         }
     }
 }

@@ -133,10 +133,13 @@ public struct CommandHandler<D: Decider>: Sendable {
             }
             // Outcomes that no append confirms are checked against the stream when they come from the cache.
             func isStale() async throws -> Bool {
-                guard cached != nil, try await store.currentVersion(of: stream) != loaded.aggregate.version else { return false }
+                guard cached != nil else { return false }
+                let current = try await store.currentVersion(of: stream)
+                guard current != loaded.aggregate.version else { return false }
                 cache?.remove(stream)
                 mayUseCache = false
-                outdated = loaded
+                // A stream that is gone (deleted) is loaded afresh rather than caught up from what was cached.
+                outdated = current == nil ? nil : loaded
                 return true
             }
             if let expectedVersion, loaded.aggregate.version != expectedVersion {
