@@ -128,6 +128,7 @@ struct ProjectionRunnerTests {
     @Test("physical names carry the generation and only safe characters")
     func names() {
         #expect(ReadModelNames.physicalName(projection: "Order-Summary", name: "by customer", generation: 3) == "order_summary__by_customer__g3")
+        #expect(ReadModelNames.physicalName(projection: "Ordre-Été", name: "İD 9", generation: 1) == "ordre__t___i_d_9__g1")
         #expect(ReadModelTables(projection: "p", generation: 2)["t"] == "p__t__g2")
     }
 

@@ -16,6 +16,22 @@ public enum ReadModelNames {
     }
 
     private static func sanitize(_ text: String) -> String {
+        // Names are computed for every document a projection touches; ASCII ones (nearly all) skip Unicode
+        // case mapping.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): bytes.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte + 32)
+            case 0x80...: return sanitizeUnicode(text)
+            default: bytes.append(UInt8(ascii: "_"))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func sanitizeUnicode(_ text: String) -> String {
         String(
             text.lowercased().unicodeScalars.map { scalar in
                 ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) ? Character(scalar) : "_"

@@ -7,6 +7,7 @@
 import Foundation
 import GRDB
 import Strata
+import Synchronization
 
 /// Document collections: one table per collection, `key` as primary key, the JSON in `document`, and each
 /// indexed field in its own column (`i0`, `i1`… in the order declared) with a SQL index, so lookups by an
@@ -19,7 +20,7 @@ extension SQLiteReadStoreAccess {
         else {
             throw ReadStoreError(.unknownName, "no document collection '\(collection)'")
         }
-        return try JSONDecoder().decode([String].self, from: Data(json.utf8))
+        return try IndexListCache.shared.indexes(decoding: json)
     }
 
     private static func column(of field: String, indexes: [String], collection: String) throws -> String {
@@ -106,5 +107,24 @@ extension SQLiteReadStoreAccess {
                 StoredDocument(key: row[0], json: row[1])
             }
         }
+    }
+}
+
+/// The decoded index lists of collections, by their JSON text: every document write and read looks its
+/// collection's list up, and decoding it each time cost more than the lookup.
+private final class IndexListCache: Sendable {
+    static let shared = IndexListCache()
+
+    private let lists = Mutex<[String: [String]]>([:])
+
+    func indexes(decoding json: String) throws -> [String] {
+        if let cached = lists.withLock({ $0[json] }) { return cached }
+        let decoded = try JSONDecoder().decode([String].self, from: Data(json.utf8))
+        lists.withLock { lists in
+            // Lists are a handful per read store; the bound only guards against unbounded growth.
+            if lists.count >= 1024 { lists.removeAll() }
+            lists[json] = decoded
+        }
+        return decoded
     }
 }
