@@ -61,15 +61,26 @@ final class DocumentBatchCache: Sendable {
             // Sorted, so that every run writes in the same order (and takes row locks in the same order).
             return pending.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         }
+        // Consecutive puts to one collection go to the store together, in the same order.
+        var puts: [DocumentPut] = []
+        var putsCollection = ""
+        func writePuts() async throws {
+            guard !puts.isEmpty else { return }
+            try await transaction.putDocuments(puts, in: putsCollection)
+            puts.removeAll()
+        }
         for (collection, key, entry) in pending {
+            if collection != putsCollection { try await writePuts() }
+            putsCollection = collection
             switch entry {
             case .present(let document, let indexes, _):
                 let json = try DocumentCoding.encode(document)
-                let values = try DocumentCoding.indexValues(of: json, indexes: indexes)
-                try await transaction.putDocument(json, key: key, indexValues: values, in: collection)
+                puts.append(DocumentPut(key: key, document: json, indexValues: try DocumentCoding.indexValues(of: json, indexes: indexes)))
             case .absent:
+                try await writePuts()
                 try await transaction.deleteDocument(key: key, in: collection)
             }
         }
+        try await writePuts()
     }
 }

@@ -101,6 +101,36 @@ public protocol ReadStoreTransaction: ReadStoreReader {
 
     /// Deletes the document stored under `key`, if any.
     func deleteDocument(key: String, in collection: String) async throws
+
+    /// Stores several documents of one collection, each as putDocument(_:key:indexValues:in:) would.
+    ///
+    /// A projection's batch writes all the documents it changed through this; a store that can write them in
+    /// one access saves a round trip per document.
+    func putDocuments(_ documents: [DocumentPut], in collection: String) async throws
+}
+
+extension ReadStoreTransaction {
+    public func putDocuments(_ documents: [DocumentPut], in collection: String) async throws {
+        for put in documents {
+            try await putDocument(put.document, key: put.key, indexValues: put.indexValues, in: collection)
+        }
+    }
+}
+
+/// One document to store with ReadStoreTransaction/putDocuments(_:in:).
+public struct DocumentPut: Sendable {
+    /// The key, unique in the collection.
+    public var key: String
+    /// The document's JSON.
+    public var document: Data
+    /// The value of each indexed field (SQLValue/null when absent).
+    public var indexValues: [String: SQLValue]
+
+    public init(key: String, document: Data, indexValues: [String: SQLValue]) {
+        self.key = key
+        self.document = document
+        self.indexValues = indexValues
+    }
 }
 
 /// A document as a read store returns it: its key and JSON.

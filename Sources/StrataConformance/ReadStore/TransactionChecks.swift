@@ -13,7 +13,33 @@ enum TransactionChecks {
         ReadStoreConformanceCheck("a read-store transaction commits everything, or nothing when it throws", atomicity),
         ReadStoreConformanceCheck("readers do not see a transaction's writes before it commits", isolation),
         ReadStoreConformanceCheck("the registry, documents and parked events survive a restart", restart),
+        ReadStoreConformanceCheck("documents put together are stored and indexed as if put one by one", putTogether),
     ]
+
+    static func putTogether(_ backend: any ReadStoreConformanceBackend) async throws {
+        try await withStores(backend) { _, readStore in
+            try await readStore.withTransaction { tx in
+                try await tx.createCollection("c__g1", indexes: ["a"])
+                try await tx.putDocument(Data(#"{"a":0}"#.utf8), key: "k1", indexValues: ["a": 0], in: "c__g1")
+                let puts = (1...3).map { n in
+                    DocumentPut(key: "k\(n)", document: Data(#"{"a":\#(n * 10)}"#.utf8), indexValues: ["a": .integer(Int64(n * 10))])
+                }
+                try await tx.putDocuments(puts, in: "c__g1")
+                try await tx.putDocuments([], in: "c__g1")
+            }
+            try await readStore.withReader { (reader: any ReadStoreReader) async throws -> Void in
+                #expect(try await reader.document(key: "k1", in: "c__g1") == Data(#"{"a":10}"#.utf8), "a later put replaces")
+                let found = try await reader.documents(in: "c__g1", matching: .where("a", .greaterOrEqual, 20))
+                #expect(found.map(\.key) == ["k2", "k3"])
+                #expect(try await reader.documents(in: "c__g1", matching: .where("a", .equal, 0)).isEmpty)
+            }
+            await #expect(throws: ReadStoreError.self) {
+                try await readStore.withTransaction { tx in
+                    try await tx.putDocuments([DocumentPut(key: "k", document: Data("{}".utf8), indexValues: [:])], in: "missing__g1")
+                }
+            }
+        }
+    }
 
     struct Rollback: Error {}
 

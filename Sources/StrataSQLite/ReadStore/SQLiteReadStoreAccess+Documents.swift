@@ -56,15 +56,23 @@ extension SQLiteReadStoreAccess {
     }
 
     func putDocument(_ document: Data, key: String, indexValues: [String: SQLValue], in collection: String) async throws {
+        try await putDocuments([DocumentPut(key: key, document: document, indexValues: indexValues)], in: collection)
+    }
+
+    func putDocuments(_ documents: [DocumentPut], in collection: String) async throws {
+        guard !documents.isEmpty else { return }
         try await write { db in
             let indexes = try Self.indexes(of: collection, db)
             let columns = indexes.indices.map { ", i\($0)" }.joined()
             let placeholders = String(repeating: ", ?", count: indexes.count)
-            var arguments: [DatabaseValue] = [key.databaseValue, document.databaseValue]
-            arguments += indexes.map { (indexValues[$0] ?? .null).databaseValue }
-            try db.cachedStatement(
+            let statement = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO \(SQLiteReadStore.quoted(collection)) (key, document\(columns)) VALUES (?, ?\(placeholders))"
-            ).execute(arguments: StatementArguments(arguments))
+            )
+            for put in documents {
+                var arguments: [DatabaseValue] = [put.key.databaseValue, put.document.databaseValue]
+                arguments += indexes.map { (put.indexValues[$0] ?? .null).databaseValue }
+                try statement.execute(arguments: StatementArguments(arguments))
+            }
         }
     }
 
