@@ -16,6 +16,17 @@ struct PostgresAppendPlanTests {
         let store = try await TestPostgres.makeStore()
         let schema = "\"\(store.configuration.schema)\""
         let logger = Logger(label: "strata.test")
+        // The schema goes whether the test passes or fails.
+        do {
+            try await measure(schema: schema, logger: logger)
+        } catch {
+            try? await TestPostgres.dropSchema(store.configuration.schema)
+            throw error
+        }
+        try await TestPostgres.dropSchema(store.configuration.schema)
+    }
+
+    private func measure(schema: String, logger: Logger) async throws {
         try await TestPostgres.client.withConnection { connection in
             func append(_ stream: String) async throws {
                 let call = PostgresQuery(
@@ -53,6 +64,5 @@ struct PostgresAppendPlanTests {
             _ = try await connection.query("COMMIT", logger: logger)
             #expect(rowsScanned < 1000, "an append that scans the events table gets slower as the log grows")
         }
-        try await TestPostgres.dropSchema(store.configuration.schema)
     }
 }

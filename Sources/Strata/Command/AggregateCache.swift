@@ -21,7 +21,8 @@ import Synchronization
 ///   are confirmed against the stream's current version first, and decided again from the stream when the
 ///   entry turns out stale.
 ///
-/// Share one cache per aggregate type among the handlers of one process. When the cache holds `capacity`
+/// Handlers that share a cache keep each other's entries current; handlers with caches of their own stay correct,
+/// at the cost of a conflict and a catch-up whenever the other one has written. When the cache holds `capacity`
 /// aggregates, the least recently used tenth is dropped.
 public final class AggregateCache<State: Sendable>: Sendable {
     /// The most aggregates kept.
