@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "StrataShopService", targets: ["StrataShopService"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
+        .executable(name: "strata-fuzz", targets: ["StrataFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // The core: value types, protocols and runtimes. No I/O dependencies.
@@ -154,14 +156,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libFuzzer's driver, declared for the fuzz target.
+        .target(name: "CLibFuzzer"),
+        // A coverage-guided fuzz target over the parsers and decoders that take outside input (scripts/fuzz.sh);
+        // built plainly, it replays its corpus.
+        .executableTarget(
+            name: "StrataFuzz",
+            dependencies: ["Strata", "StrataShop", "CLibFuzzer"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "StrataTests",
-            dependencies: ["Strata", "StrataConformance", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            dependencies: [
+                "Strata", "StrataConformance", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StrataShopTests",
-            dependencies: ["Strata", "StrataShop"],
+            dependencies: ["Strata", "StrataShop", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -34,8 +34,8 @@ public struct CommandReply: ResponseGenerator, Sendable {
 
     /// The body's members.
     public var body: JSONValue {
-        var object: [String: JSONValue] = ["position": .int(Int64(position.value))]
-        object["streamVersion"] = streamVersion.map { .int(Int64($0.value)) } ?? .null
+        var object: [String: JSONValue] = ["position": .int(Int64(clamping: position.value))]
+        object["streamVersion"] = streamVersion.map { .int(Int64(clamping: $0.value)) } ?? .null
         if let id { object["id"] = .string(id) }
         return .object(object)
     }

@@ -106,17 +106,17 @@ struct EventStreamRoutes: Sendable {
 
     private func startPosition(_ request: Request) async throws -> GlobalPosition {
         if let lastEventID = request.headers[.lastEventID] {
-            guard let last = UInt64(lastEventID.trimmingCharacters(in: .whitespaces)) else {
+            guard let last = GlobalPosition(parsing: lastEventID.trimmingCharacters(in: .whitespaces)) else {
                 throw HTTPProblem(.badRequest, code: "invalid-last-event-id", detail: "Last-Event-ID must be a global position")
             }
-            return GlobalPosition(last).next
+            return last.next
         }
         guard let from = request.uri.queryParameters["from"] else { return .start }
         if from == "end" { return try await store.headPosition().next }
-        guard let value = UInt64(from) else {
+        guard let position = GlobalPosition(parsing: from) else {
             throw HTTPProblem(.badRequest, code: "invalid-parameter", detail: "from must be a global position or 'end'")
         }
-        return GlobalPosition(value)
+        return position
     }
 
     private static func quoted(_ text: String) -> String {
@@ -125,11 +125,14 @@ struct EventStreamRoutes: Sendable {
 }
 
 extension Request {
-    /// A non-negative integer query parameter; `nil` when absent.
+    /// A non-negative integer query parameter of at most 2^63 - 1 (the range of positions and versions); `nil`
+    /// when absent.
+    ///
+    /// - Throws: HTTPProblem 400 for anything else, so that no later arithmetic or conversion can overflow.
     func integerParameter(_ name: String) throws -> UInt64? {
         guard let text = uri.queryParameters[Substring(name)] else { return nil }
-        guard let value = UInt64(text) else {
-            throw HTTPProblem(.badRequest, code: "invalid-parameter", detail: "\(name) must be a non-negative integer")
+        guard let value = BoundedInteger.parse(text, maximum: UInt64(Int64.max)) else {
+            throw HTTPProblem(.badRequest, code: "invalid-parameter", detail: "\(name) must be an integer from 0 to 9223372036854775807")
         }
         return value
     }

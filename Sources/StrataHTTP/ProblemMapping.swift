@@ -30,7 +30,7 @@ public struct ProblemMapping: Sendable {
         switch error {
         case let conflict as WrongExpectedVersion:
             var members: [String: JSONValue] = ["stream": .string(conflict.stream.rawValue)]
-            if let actual = conflict.actual { members["currentVersion"] = .int(Int64(actual.value)) }
+            if let actual = conflict.actual { members["currentVersion"] = .int(Int64(clamping: actual.value)) }
             if request.headers[.ifMatch] != nil {
                 return HTTPProblem(.preconditionFailed, code: "precondition-failed", detail: conflict.description, members: members)
             }
@@ -47,8 +47,8 @@ public struct ProblemMapping: Sendable {
                 detail: stale.description,
                 members: [
                     "projection": .string(stale.projection),
-                    "requiredPosition": .int(Int64(stale.required.value)),
-                    "reachedPosition": .int(Int64(stale.reached.value)),
+                    "requiredPosition": .int(Int64(clamping: stale.required.value)),
+                    "reachedPosition": .int(Int64(clamping: stale.reached.value)),
                 ],
                 headers: [.retryAfter: "1"]
             )

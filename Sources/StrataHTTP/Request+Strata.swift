@@ -33,10 +33,10 @@ extension Request {
         guard var value = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), value != "*" else { return nil }
         if value.hasPrefix("W/") { value.removeFirst(2) }
         if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-        guard let version = UInt64(value), version <= StreamVersion.max.value else {
+        guard let version = StreamVersion(parsing: value) else {
             throw HTTPProblem(.badRequest, code: "invalid-if-match", detail: "If-Match must be a stream version in quotes, such as \"3\"")
         }
-        return StreamVersion(version)
+        return version
     }
 
     /// The request's `Idempotency-Key`; `nil` without one.
@@ -53,13 +53,13 @@ extension Request {
     /// The position a read-your-writes query must wait for: the `Strata-Min-Position` header, else the
     /// `minPosition` query parameter; `nil` without either.
     ///
-    /// - Throws: HTTPProblem 400 when it is not a non-negative integer.
+    /// - Throws: HTTPProblem 400 when it is not a global position (an integer from 0 to 2^63 - 1).
     public func minimumPosition() throws -> GlobalPosition? {
         guard let text = headers[.strataMinPosition] ?? uri.queryParameters["minPosition"].map(String.init) else { return nil }
-        guard let value = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let position = GlobalPosition(parsing: text.trimmingCharacters(in: .whitespaces)) else {
             throw HTTPProblem(.badRequest, code: "invalid-min-position", detail: "Strata-Min-Position must be a global position, such as 42")
         }
-        return GlobalPosition(value)
+        return position
     }
 
     /// Metadata for the events a command appends: the caller's `Strata-Correlation-ID` (else the request id) and

@@ -93,7 +93,7 @@ struct PostgresAppendCall: Sendable {
 
     /// Kind 0 any, 1 no stream, 2 stream exists, 3 exactly the version.
     private static func encode(_ expected: ExpectedVersion) -> (Int16, Int64) {
-        if let version = expected.exactVersion { return (3, Int64(version.value)) }
+        if let version = expected.exactVersion { return (3, Int64(clamping: version.value)) }
         if expected == .noStream { return (1, -1) }
         if expected == .streamExists { return (2, -1) }
         return (0, -1)
@@ -112,13 +112,13 @@ struct PostgresAppendCall: Sendable {
             guard let version = row.lastVersion, let position = row.lastPosition else {
                 throw EventStoreError(.storage, "strata_append reported an append without its version and position")
             }
-            return AppendResult(streamVersion: StreamVersion(UInt64(version)), position: GlobalPosition(UInt64(position)))
+            return AppendResult(streamVersion: StreamVersion(UInt64(clamping: version)), position: GlobalPosition(UInt64(clamping: position)))
         case 1:
             if let original = try await resolveRepeatedIDs(of: request, storedEvents) { return original }
             throw WrongExpectedVersion(
                 stream: request.stream,
                 expected: request.expected,
-                actual: row.actualVersion.map { StreamVersion(UInt64($0)) }
+                actual: row.actualVersion.map { StreamVersion(UInt64(clamping: $0)) }
             )
         case 2:
             guard let original = try await resolveRepeatedIDs(of: request, storedEvents) else {
@@ -164,8 +164,8 @@ struct PostgresAppendCall: Sendable {
                 IdempotentAppend.StoredEvent(
                     id: id,
                     stream: streamID,
-                    version: StreamVersion(UInt64(version)),
-                    position: GlobalPosition(UInt64(position))
+                    version: StreamVersion(UInt64(clamping: version)),
+                    position: GlobalPosition(UInt64(clamping: position))
                 )
             )
         }

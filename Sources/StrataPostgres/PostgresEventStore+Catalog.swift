@@ -27,9 +27,9 @@ extension PostgresEventStore: StreamCatalog {
                 summaries.append(
                     StreamSummary(
                         stream: try StreamID(stream),
-                        version: StreamVersion(UInt64(version)),
+                        version: StreamVersion(UInt64(clamping: version)),
                         eventCount: Int(count),
-                        lastPosition: GlobalPosition(UInt64(position)),
+                        lastPosition: GlobalPosition(UInt64(clamping: position)),
                         lastRecordedAt: recordedAt,
                         isDeleted: deleted
                     )
@@ -55,7 +55,7 @@ extension PostgresEventStore: StreamCatalog {
                 statistics = EventStoreStatistics(
                     eventCount: Int(events),
                     streamCount: Int(streams),
-                    head: GlobalPosition(UInt64(head)),
+                    head: GlobalPosition(UInt64(clamping: head)),
                     headRecordedAt: recordedAt,
                     sizeBytes: size
                 )

@@ -72,7 +72,7 @@ extension PostgresEventStore {
             // Read to the end, so that the connection goes back to the pool with nothing left to drain.
             var latest: StreamVersion?
             for try await version in rows.decode(Int64?.self) {
-                latest = version.map { StreamVersion(UInt64($0)) }
+                latest = version.map { StreamVersion(UInt64(clamping: $0)) }
             }
             return latest
         }
@@ -84,7 +84,7 @@ extension PostgresEventStore {
             let rows = try await connection.query(query, logger: logger)
             var head = GlobalPosition.start
             for try await position in rows.decode(Int64.self) {
-                head = GlobalPosition(UInt64(position))
+                head = GlobalPosition(UInt64(clamping: position))
             }
             return head
         }
@@ -138,8 +138,8 @@ extension PostgresEventStore {
         return RecordedEvent(
             id: id,
             stream: stream,
-            version: StreamVersion(UInt64(version)),
-            position: GlobalPosition(UInt64(position)),
+            version: StreamVersion(UInt64(clamping: version)),
+            position: GlobalPosition(UInt64(clamping: position)),
             type: type,
             data: Data(data.readableBytesView),
             metadata: EventMetadata(correlationID: correlation, causationID: causation, custom: custom),

@@ -187,8 +187,8 @@ struct AppendWriter: Sendable {
             return IdempotentAppend.StoredEvent(
                 id: id,
                 stream: stream,
-                version: StreamVersion(UInt64(row[2] as Int64)),
-                position: GlobalPosition(UInt64(row[3] as Int64))
+                version: StreamVersion(UInt64(clamping: row[2] as Int64)),
+                position: GlobalPosition(UInt64(clamping: row[3] as Int64))
             )
         }
         return try IdempotentAppend.resolve(request.events, to: request.stream, expecting: request.expected, stored: stored)

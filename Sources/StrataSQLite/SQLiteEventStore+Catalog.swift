@@ -34,9 +34,9 @@ extension SQLiteEventStore: StreamCatalog {
                 try Row.fetchAll(db, sql: sql, arguments: bound).map { row in
                     StreamSummary(
                         stream: try StreamID(row[0] as String),
-                        version: StreamVersion(UInt64(row[1] as Int64)),
+                        version: StreamVersion(UInt64(clamping: row[1] as Int64)),
                         eventCount: row[2],
-                        lastPosition: GlobalPosition(UInt64(row[3] as Int64)),
+                        lastPosition: GlobalPosition(UInt64(clamping: row[3] as Int64)),
                         lastRecordedAt: Date(timeIntervalSince1970: row[4]),
                         isDeleted: (row[5] as Int64) != 0
                     )
@@ -63,7 +63,7 @@ extension SQLiteEventStore: StreamCatalog {
         return EventStoreStatistics(
             eventCount: events,
             streamCount: streams,
-            head: GlobalPosition(UInt64(head)),
+            head: GlobalPosition(UInt64(clamping: head)),
             headRecordedAt: recordedAt.map { Date(timeIntervalSince1970: $0) },
             sizeBytes: size
         )

@@ -64,8 +64,8 @@ extension SQLiteEventStore: CommandOutcomeStore {
             fingerprint: row[0],
             stream: stream,
             outcome: row[2],
-            streamVersion: version.map { StreamVersion(UInt64($0)) },
-            position: GlobalPosition(UInt64(row[4] as Int64)),
+            streamVersion: version.map { StreamVersion(UInt64(clamping: $0)) },
+            position: GlobalPosition(UInt64(clamping: row[4] as Int64)),
             recordedAt: Date(timeIntervalSinceReferenceDate: row[5])
         )
     }
@@ -104,7 +104,7 @@ extension AppendWriter {
                 record.fingerprint,
                 record.stream.rawValue,
                 record.outcome,
-                record.streamVersion.map { Int64($0.value) },
+                record.streamVersion.map { Int64(clamping: $0.value) },
                 Int64(clamping: record.position.value),
                 record.recordedAt.timeIntervalSinceReferenceDate,
             ])

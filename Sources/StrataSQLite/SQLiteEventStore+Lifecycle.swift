@@ -30,7 +30,7 @@ extension SQLiteEventStore {
             return StreamState(version: nil, deleted: false)
         }
         let version: Int64? = row[0]
-        return StreamState(version: version.map { StreamVersion(UInt64($0)) }, deleted: row[1])
+        return StreamState(version: version.map { StreamVersion(UInt64(clamping: $0)) }, deleted: row[1])
     }
 
     @discardableResult
@@ -57,7 +57,7 @@ extension SQLiteEventStore {
                         INSERT INTO strata_streams (stream_id, truncate_before) VALUES (?, ?)
                         ON CONFLICT (stream_id) DO UPDATE SET truncate_before = MAX(truncate_before, excluded.truncate_before)
                         """,
-                    arguments: [stream.rawValue, Int64(version.value)]
+                    arguments: [stream.rawValue, Int64(clamping: version.value)]
                 )
             }
         }

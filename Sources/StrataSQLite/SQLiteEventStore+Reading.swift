@@ -101,8 +101,8 @@ extension SQLiteEventStore {
         return RecordedEvent(
             id: eventID,
             stream: stream,
-            version: StreamVersion(UInt64(row[2] as Int64)),
-            position: GlobalPosition(UInt64(position)),
+            version: StreamVersion(UInt64(clamping: row[2] as Int64)),
+            position: GlobalPosition(UInt64(clamping: position)),
             type: row[4],
             data: row[5],
             metadata: EventMetadata(correlationID: row[6], causationID: row[7], custom: custom),

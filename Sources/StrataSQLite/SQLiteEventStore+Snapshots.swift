@@ -51,8 +51,8 @@ extension SQLiteEventStore: SnapshotStore {
                     Snapshot(
                         stream: stream,
                         kind: kind,
-                        version: StreamVersion(UInt64(row[0] as Int64)),
-                        position: GlobalPosition(UInt64(row[1] as Int64)),
+                        version: StreamVersion(UInt64(clamping: row[0] as Int64)),
+                        position: GlobalPosition(UInt64(clamping: row[1] as Int64)),
                         schemaVersion: row[2],
                         data: row[3],
                         takenAt: Date(timeIntervalSinceReferenceDate: row[4])

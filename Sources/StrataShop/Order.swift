@@ -24,18 +24,44 @@ public struct ShippingAddress: Codable, Hashable, Sendable {
 }
 
 /// One line of an order.
+///
+/// New lines keep to ``quantityLimit`` and ``unitPriceLimit``, so that every total the shop computes stays far
+/// from integer overflow. Decoding does not check them: a line stored by an older version may lie outside them,
+/// and code that folds stored lines uses saturating arithmetic (``Order/State/totalCents``) or rejects the line
+/// (the views park it).
 public struct OrderLine: Codable, Hashable, Sendable {
+    /// The quantities a line may have.
+    public static let quantityLimit = 1...10_000
+    /// The unit prices a line may have, in cents: up to 1,000,000.00.
+    public static let unitPriceLimit = 0...100_000_000
+
     public var sku: String
     public var quantity: Int
     public var unitPriceCents: Int
 
-    /// - Throws: InvalidField for an empty sku, a quantity below 1 or a negative price.
+    /// - Throws: InvalidField for an empty sku, a quantity outside ``quantityLimit`` or a price outside
+    ///   ``unitPriceLimit``.
     public init(sku: String, quantity: Int, unitPriceCents: Int) throws(InvalidField) {
         guard !sku.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvalidField("sku", "must not be empty") }
-        guard quantity > 0 else { throw InvalidField("quantity", "must be greater than 0, not \(quantity)") }
-        guard unitPriceCents >= 0 else { throw InvalidField("unitPriceCents", "must not be negative, not \(unitPriceCents)") }
+        guard Self.quantityLimit.contains(quantity) else {
+            throw InvalidField("quantity", "must be from \(Self.quantityLimit.lowerBound) to \(Self.quantityLimit.upperBound), not \(quantity)")
+        }
+        guard Self.unitPriceLimit.contains(unitPriceCents) else {
+            throw InvalidField(
+                "unitPriceCents",
+                "must be from \(Self.unitPriceLimit.lowerBound) to \(Self.unitPriceLimit.upperBound), not \(unitPriceCents)"
+            )
+        }
         (self.sku, self.quantity, self.unitPriceCents) = (sku, quantity, unitPriceCents)
     }
+
+    /// Whether the line keeps to the limits new lines are held to.
+    public var isWithinLimits: Bool {
+        Self.quantityLimit.contains(quantity) && Self.unitPriceLimit.contains(unitPriceCents)
+    }
+
+    /// The line's amount, saturating at `Int.max` for a stored line beyond the limits.
+    public var amountCents: Int { quantity.saturatingMultiply(unitPriceCents) }
 }
 
 public struct OrderPlaced: DomainEvent, Equatable {
@@ -87,8 +113,13 @@ public struct Order: Decider {
         public var lines: [OrderLine] = []
         public var shippingAddress: ShippingAddress?
 
-        public var totalCents: Int { lines.reduce(0) { $0 + $1.quantity * $1.unitPriceCents } }
+        /// The sum of the lines; saturates at `Int.max` (never traps) for lines an older version stored beyond
+        /// today's limits.
+        public var totalCents: Int { lines.reduce(0) { $0.saturatingAdd($1.amountCents) } }
     }
+
+    /// The largest total an order may reach, in cents: 100,000,000.00.
+    public static let totalLimit = 10_000_000_000
 
     public enum Command: Sendable, Encodable {
         case place(orderId: String, customerId: String)
@@ -126,6 +157,7 @@ public struct Order: Decider {
             return []
         case .addLine(let line):
             try require(status == .open, "only an open order takes lines", "order-not-open")
+            try requireWithinLimits(adding: line, to: state)
             return [OrderLineAdded(line: line)]
         case .removeLine(let sku):
             try require(status == .open, "only an open order can change its lines", "order-not-open")
@@ -139,6 +171,12 @@ public struct Order: Decider {
         case .confirm:
             try require(status == .open, "only an open order can be confirmed", "order-not-open")
             try require(!state.lines.isEmpty, "an order needs at least one line to be confirmed", "empty-order")
+            try require(
+                state.lines.allSatisfy(\.isWithinLimits),
+                "a line is beyond today's limits: remove it before confirming",
+                "order-line-limit"
+            )
+            try require(state.totalCents <= Self.totalLimit, "the order's total is above \(Self.totalLimit) cents", "order-total-limit")
             return [OrderConfirmed(totalCents: state.totalCents)]
         case .cancel(let reason):
             try require(status != .paid, "a paid order cannot be cancelled", "order-paid")
@@ -160,7 +198,7 @@ public struct Order: Decider {
             state.customerId = placed.customerId
         case let added as OrderLineAdded:
             if let index = state.lines.firstIndex(where: { $0.sku == added.line.sku }) {
-                state.lines[index].quantity += added.line.quantity
+                state.lines[index].quantity = state.lines[index].quantity.saturatingAdd(added.line.quantity)
                 state.lines[index].unitPriceCents = added.line.unitPriceCents
             } else {
                 state.lines.append(added.line)
@@ -179,6 +217,19 @@ public struct Order: Decider {
             break
         }
         return state
+    }
+
+    /// Adding a line of a sku the order has raises its quantity: both the raised quantity and the new total must
+    /// stay within the limits.
+    private func requireWithinLimits(adding line: OrderLine, to state: State) throws {
+        let quantity = state.lines.first { $0.sku == line.sku }.map { $0.quantity.saturatingAdd(line.quantity) } ?? line.quantity
+        try require(
+            OrderLine.quantityLimit.contains(quantity),
+            "a line may hold at most \(OrderLine.quantityLimit.upperBound) of a sku",
+            "quantity-limit"
+        )
+        let total = evolve(state, event: OrderLineAdded(line: line)).totalCents
+        try require(total <= Self.totalLimit, "the order's total may not exceed \(Self.totalLimit) cents", "order-total-limit")
     }
 
     private func require(_ condition: Bool, _ message: String, _ code: String) throws {

@@ -99,12 +99,12 @@ public struct ShopViews: Projection {
             try await orders.updateIfPresent(key) { order in
                 let state = Order().evolve(Order.State(status: .open, lines: order.lines), event: added)
                 order.lines = state.lines
-                order.totalCents = state.totalCents
+                order.totalCents = try Self.total(of: state.lines, in: event)
             }
         case let removed as OrderLineRemoved:
             try await orders.updateIfPresent(key) { order in
                 order.lines.removeAll { $0.sku == removed.sku }
-                order.totalCents = order.lines.reduce(0) { $0 + $1.quantity * $1.unitPriceCents }
+                order.totalCents = try Self.total(of: order.lines, in: event)
             }
         case let changed as ShippingAddressChanged:
             try await orders.updateIfPresent(key) { $0.shippingAddress = changed.address }
@@ -120,12 +120,30 @@ public struct ShopViews: Projection {
             }
             let date = Self.day(of: event.recordedAt)
             try await context.documents("daily_sales", as: DailySales.self).update(date, default: DailySales(date: date, orders: 0, totalCents: 0)) {
+                let (sum, overflow) = $0.totalCents.addingReportingOverflow(total)
+                guard !overflow else { throw EventBeyondLimits(event, "the day's sales overflow") }
                 $0.orders += 1
-                $0.totalCents += total
+                $0.totalCents = sum
             }
         default:
             break
         }
+    }
+
+    /// The total the view shows for `lines`.
+    ///
+    /// - Throws: EventBeyondLimits when a line or the total is beyond the shop's limits: the event is parked
+    ///   (the view stays as it was) instead of showing a wrong or overflowing total.
+    static func total(of lines: [OrderLine], in event: RecordedEvent) throws(EventBeyondLimits) -> Int {
+        guard lines.allSatisfy(\.isWithinLimits) else { throw EventBeyondLimits(event, "a line is beyond the quantity or price limits") }
+        // Lines within limits cannot overflow one by one; the sum of many still could.
+        var total = 0
+        for line in lines {
+            let (sum, overflow) = total.addingReportingOverflow(line.amountCents)
+            guard !overflow, sum <= Order.totalLimit else { throw EventBeyondLimits(event, "the order total is beyond its limit") }
+            total = sum
+        }
+        return total
     }
 
     /// `yyyy-MM-dd` in UTC.

@@ -130,7 +130,7 @@ struct ShopRoutes: Sendable {
                     code: "payment-declined",
                     title: "Payment declined",
                     detail: "the payment of \(body.amountCents) cents was declined; the order stays unpaid",
-                    members: ["id": .string(outcome.paymentId), "position": .int(Int64(outcome.result.position.value))],
+                    members: ["id": .string(outcome.paymentId), "position": .int(Int64(clamping: outcome.result.position.value))],
                     headers: [.strataPosition: "\(outcome.result.position.value)"]
                 )
             }

@@ -64,8 +64,8 @@ public struct ExpectedVersion: Hashable, Sendable, CustomStringConvertible {
         case "no-stream": self = .noStream
         case "stream-exists": self = .streamExists
         default:
-            guard let number = UInt64(text) else { return nil }
-            self = .exactly(StreamVersion(number))
+            guard let version = StreamVersion(parsing: text) else { return nil }
+            self = .exactly(version)
         }
     }
 

@@ -17,6 +17,8 @@ public struct GlobalPosition: Hashable, Comparable, Sendable, Codable, Expressib
 
     /// Before the first event; reading from here reads the whole log.
     public static let start = GlobalPosition(0)
+    /// The highest position a store can hold: both backends keep positions in signed 64-bit columns.
+    public static let max = GlobalPosition(UInt64(Int64.max))
 
     public init(_ value: UInt64) { self.value = value }
     public init(integerLiteral value: UInt64) { self.value = value }
@@ -30,8 +32,20 @@ public struct GlobalPosition: Hashable, Comparable, Sendable, Codable, Expressib
         try container.encode(value)
     }
 
+    /// Parses a position as a client or operator writes it: decimal digits, at most ``max``.
+    ///
+    /// `nil` for anything else (a sign, spaces, an empty string, or a number no store can reach), so that a
+    /// position taken from a request is always one the stores and the arithmetic on it can handle.
+    public init?(parsing text: some StringProtocol) {
+        guard let value = BoundedInteger.parse(text, maximum: GlobalPosition.max.value) else { return nil }
+        self.value = value
+    }
+
     /// The position after this one: where to continue reading after an event at this position.
-    public var next: GlobalPosition { GlobalPosition(value + 1) }
+    ///
+    /// Saturates at `UInt64.max` instead of trapping: no store holds an event there, so reading from it reads
+    /// nothing, which is the right answer for a position past every event.
+    public var next: GlobalPosition { GlobalPosition(value == .max ? value : value + 1) }
 
     public static func < (lhs: GlobalPosition, rhs: GlobalPosition) -> Bool { lhs.value < rhs.value }
 

@@ -29,8 +29,14 @@ public struct StreamVersion: Hashable, Comparable, Sendable, Codable, Expressibl
         try container.encode(value)
     }
 
-    /// The version after this one.
-    public var next: StreamVersion { StreamVersion(value + 1) }
+    /// Parses a version as a client or operator writes it: decimal digits, at most ``max``; `nil` otherwise.
+    public init?(parsing text: some StringProtocol) {
+        guard let value = BoundedInteger.parse(text, maximum: StreamVersion.max.value) else { return nil }
+        self.value = value
+    }
+
+    /// The version after this one; saturates at `UInt64.max` instead of trapping.
+    public var next: StreamVersion { StreamVersion(value == .max ? value : value + 1) }
 
     public static func < (lhs: StreamVersion, rhs: StreamVersion) -> Bool { lhs.value < rhs.value }
 

@@ -16,6 +16,7 @@ extension ProcessManagerRunner {
             do {
                 let due = try await storage.dueScheduledCommands(owner: manager.name, dueBy: Date(), limit: batchSize)
                 var undecodable = 0
+                var failedAttempt: Int?
                 for scheduled in due {
                     guard !Task.isCancelled else { return }
                     let command: Manager.Command
@@ -35,13 +36,36 @@ extension ProcessManagerRunner {
                         correlationID: scheduled.metadata.correlationID,
                         causationID: scheduled.metadata.causationID
                     )
-                    try await send(command, ProcessCommandContext(idempotencyKey: scheduled.id, metadata: metadata, processID: scheduled.processID))
+                    let context = ProcessCommandContext(idempotencyKey: scheduled.id, metadata: metadata, processID: scheduled.processID)
+                    do {
+                        try await send(command, context)
+                    } catch  where !Task.isCancelled && !Self.isTransient(error) {
+                        // A command that keeps failing is parked after its attempts, so that it cannot hold up the
+                        // deadlines due after it; until then the others go first.
+                        let attempts = deadlineAttempts.withLock { attempts in
+                            attempts[scheduled.id, default: 0] += 1
+                            return attempts[scheduled.id] ?? 1
+                        }
+                        guard attempts >= configuration.retry.maximumAttempts else {
+                            failedAttempt = max(failedAttempt ?? 0, attempts)
+                            logger.warning(
+                                "a scheduled command failed; trying again",
+                                metadata: ["strata.process-manager": "\(manager.name)", "strata.id": "\(scheduled.id)", "strata.error": "\(error)"]
+                            )
+                            continue
+                        }
+                        try await park(
+                            ParkedProcessEvent(deadline: scheduled, reason: Self.reason(for: error), attempts: attempts), key: scheduled.id)
+                    }
                     try await storage.completeScheduledCommand(id: scheduled.id)
+                    deadlineAttempts.withLock { _ = $0.removeValue(forKey: scheduled.id) }
                 }
-                if due.count == batchSize, undecodable < batchSize { continue }
+                if due.count == batchSize, undecodable < batchSize, failedAttempt == nil { continue }
                 var wait = configuration.deadlinePollInterval
-                if undecodable == 0, let next = try await storage.nextScheduledCommandDue(owner: manager.name) {
-                    wait = min(wait, .milliseconds(max(0, Int64(next.timeIntervalSinceNow * 1000) + 1)))
+                if let failedAttempt {
+                    wait = min(wait, configuration.retry.delay(after: failedAttempt))
+                } else if undecodable == 0, let next = try await storage.nextScheduledCommandDue(owner: manager.name) {
+                    wait = min(wait, Self.wait(until: next))
                 }
                 await deadlinesChanged.wait(after: generation, timeout: wait)
             } catch {
@@ -53,5 +77,14 @@ extension ProcessManagerRunner {
                 try? await Task.sleep(for: configuration.retryDelay)
             }
         }
+    }
+
+    /// How long until `date`, rounded up to whole milliseconds; never negative and never a trap, whatever date a
+    /// stored deadline holds.
+    static func wait(until date: Date) -> Duration {
+        let milliseconds = (date.timeIntervalSinceNow * 1000).rounded(.up) + 1
+        guard milliseconds.isFinite, milliseconds > 0 else { return .zero }
+        // A day is as long as any wait needs to be: the poll interval bounds it anyway.
+        return .milliseconds(Int64(min(milliseconds, 86_400_000)))
     }
 }

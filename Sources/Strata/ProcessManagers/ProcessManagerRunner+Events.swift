@@ -16,6 +16,18 @@ extension ProcessManagerRunner {
             return
         }
         guard let processID = manager.processID(for: decoded, recorded: event) else { return }
+        if parkedProcesses.withLock({ $0.contains(processID) }) {
+            try await park(
+                ParkedProcessEvent(
+                    event: event,
+                    processID: processID,
+                    reason: "held back behind an earlier parked event of process '\(processID)'",
+                    attempts: 0
+                ),
+                key: event.id.uuidString
+            )
+            return
+        }
         let journal = ProcessJournal(owner: manager.name, processID: processID)
         let before = try await state(of: journal, before: event)
         let state = manager.evolve(before, event: decoded)
@@ -45,6 +57,13 @@ extension ProcessManagerRunner {
                 try await storage.cancelScheduledCommands(owner: manager.name, processID: processID, name: name)
             }
         }
+    }
+
+    /// Parks an event that could not be handled; its process's later events are parked behind it.
+    func park(_ event: RecordedEvent, _ error: any Error, attempts: Int) async throws {
+        let processID = try? manager.processID(for: manager.codec.decode(event), recorded: event)
+        let parked = ParkedProcessEvent(event: event, processID: processID, reason: Self.reason(for: error), attempts: attempts)
+        try await park(parked, key: event.id.uuidString)
     }
 
     /// The process's state before `event`: from memory when this runner handled its previous event, otherwise

@@ -50,6 +50,10 @@ public final class ProcessManagerRunner<Manager: ProcessManager>: Service {
     let dispatch: Dispatch
     let deadlinesChanged = AppendSignal()
     let states = Mutex<[String: CachedProcess<Manager.State>]>([:])
+    /// Processes with a parked event: their later events are parked behind it, in order.
+    let parkedProcesses = Mutex<Set<String>>([])
+    /// Failed attempts of scheduled commands, by id, until they succeed or are parked.
+    let deadlineAttempts = Mutex<[String: Int]>([:])
     var logger: Logger { configuration.logger }
 
     /// Creates a runner whose store keeps the process manager's state too (every Strata backend does).
@@ -90,11 +94,15 @@ public final class ProcessManagerRunner<Manager: ProcessManager>: Service {
     private func followEvents() async {
         while !Task.isCancelled {
             do {
-                var checkpoint = try await storage.processCheckpoint(manager.name) ?? .start
+                try await loadParkedProcesses()
+                let checkpoint = try await storage.processCheckpoint(manager.name) ?? .start
                 for try await event in store.subscribeToAll(from: checkpoint.next, filter: manager.filter) {
-                    try await handle(event)
+                    // An event that keeps failing is parked rather than retried for ever: one poison event must
+                    // not stop every process behind it.
+                    if let failure = try await attempt("handling an event", { try await handle(event) }) {
+                        try await park(event, failure.error, attempts: failure.attempts)
+                    }
                     try await storage.saveProcessCheckpoint(manager.name, position: event.position)
-                    checkpoint = event.position
                 }
             } catch {
                 if Task.isCancelled { return }
@@ -126,8 +134,12 @@ public final class ProcessManagerRunner<Manager: ProcessManager>: Service {
 extension ProcessManagerRunner {
     /// Settings of a ProcessManagerRunner.
     public struct Configuration: Sendable {
-        /// How long to wait before retrying an event or a deadline that failed.
+        /// How long to wait before retrying after a transient failure (a database that is away), which is retried
+        /// without limit.
         public var retryDelay: Duration = .seconds(1)
+        /// How often an event or a deadline that fails for any other reason is tried before it is parked
+        /// (see ``ProcessManagerRunner/parkedEvents()``), and the waits between the attempts.
+        public var retry = RetryPolicy(maximumAttempts: 5, initialDelay: .milliseconds(200), maximumDelay: .seconds(5))
         /// How often to look for deadlines scheduled by other processes. Deadlines this runner schedules wake
         /// it at once.
         public var deadlinePollInterval: Duration = .seconds(1)

@@ -70,11 +70,11 @@ public struct QueryHandler: Sendable {
         var pollInterval = registryPollInterval
         while true {
             let persisted = try await persistedPositions(projections)
-            guard let lagging = projections.first(where: { persisted[$0]! < position }) else { return }
+            guard let lagging = projections.first(where: { persisted[$0, default: .start] < position }) else { return }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard let progress, remaining > .zero else {
                 throw StaleReadModel(
-                    projection: lagging, required: position, reached: persisted[lagging]!, timeout: progress == nil ? .zero : timeout)
+                    projection: lagging, required: position, reached: persisted[lagging, default: .start], timeout: progress == nil ? .zero : timeout)
             }
             do {
                 try await progress.wait(for: projections, through: position, timeout: min(remaining, pollInterval))

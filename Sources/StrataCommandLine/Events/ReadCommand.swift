@@ -49,8 +49,8 @@ struct ReadCommand: AsyncParsableCommand {
             // A large read of the log into a file or pipe reports its progress; on a terminal the events are the progress.
             var total: Int?
             if case .all(let start, _) = read.source, isatty(STDOUT_FILENO) == 0 {
-                let head = Int(try await store.headPosition().value)
-                total = min(read.limit ?? Int.max, max(0, head - Int(max(start.value, 1)) + 1))
+                let head = Int(clamping: try await store.headPosition().value)
+                total = min(read.limit ?? Int.max, max(0, head - Int(clamping: max(start.value, 1)) + 1))
             }
             var progress = ProgressReporter("reading the log")
             var done = 0

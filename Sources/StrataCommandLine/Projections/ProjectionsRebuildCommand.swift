@@ -78,12 +78,12 @@ struct ProjectionsRebuildCommand<App: StrataApplication>: AsyncParsableCommand {
     /// The registry, not this process's runner, is the source: under a lease another process may do the work.
     private static func waitForSwitch(of name: String, after generation: Int, from: GlobalPosition, runner: ProjectionRunner) async throws {
         // The rebuilt lane starts just before `from`; progress counts positions from there.
-        let base = Int(from.value > 0 ? from.value - 1 : 0)
+        let base = Int(clamping: from.value > 0 ? from.value - 1 : 0)
         var progress = ProgressReporter("rebuilding \(name)")
         var announcedStandby = false
         while true {
             let status = try await runner.status(of: name)
-            let total = max(Int(status.head.value) - base, 0)
+            let total = max(Int(clamping: status.head.value) - base, 0)
             if hasSwitched(status, after: generation) {
                 progress.finish(done: total, total: total)
                 return
@@ -95,7 +95,7 @@ struct ProjectionsRebuildCommand<App: StrataApplication>: AsyncParsableCommand {
                 announcedStandby = true
                 StandardError.writeLine("\(name) is run by \(status.node ?? "another process"), which holds its lease: following its progress")
             }
-            let done = max(Int(status.rebuildCheckpoint?.value ?? UInt64(base)) - base, 0)
+            let done = max(Int(clamping: status.rebuildCheckpoint?.value ?? UInt64(base)) - base, 0)
             progress.update(done: done, total: total)
             try await Task.sleep(for: pollInterval)
         }

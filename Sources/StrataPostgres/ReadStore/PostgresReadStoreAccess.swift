@@ -210,7 +210,7 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
 
     static func position(_ value: Int64, of what: String) throws -> GlobalPosition {
         guard value >= 0 else { throw ReadStoreError(.corruptData, "\(what) has a negative position \(value)") }
-        return GlobalPosition(UInt64(value))
+        return GlobalPosition(UInt64(clamping: value))
     }
 
     func projectionRecord(named name: String) async throws -> ProjectionRecord? {

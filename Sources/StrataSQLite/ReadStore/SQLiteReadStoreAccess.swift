@@ -51,7 +51,7 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
             active: ProjectionGeneration(
                 number: row[1],
                 version: row[2],
-                position: GlobalPosition(UInt64(row[3] as Int64)),
+                position: GlobalPosition(UInt64(clamping: row[3] as Int64)),
                 schemaVersion: row[4]
             )
         )
@@ -59,7 +59,7 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
             record.rebuilding = ProjectionGeneration(
                 number: number,
                 version: row[6],
-                position: GlobalPosition(UInt64(row[7] as Int64)),
+                position: GlobalPosition(UInt64(clamping: row[7] as Int64)),
                 schemaVersion: row[8]
             )
         }
@@ -132,8 +132,8 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
         let event = RecordedEvent(
             id: id,
             stream: try StreamID(row[3] as String),
-            version: StreamVersion(UInt64(row[4] as Int64)),
-            position: GlobalPosition(UInt64(row[2] as Int64)),
+            version: StreamVersion(UInt64(clamping: row[4] as Int64)),
+            position: GlobalPosition(UInt64(clamping: row[2] as Int64)),
             type: row[6],
             data: row[7],
             metadata: metadata,
