@@ -156,10 +156,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // libFuzzer's driver, declared for the fuzz target.
-        .target(name: "CLibFuzzer"),
         // A coverage-guided fuzz target over the parsers and decoders that take outside input (scripts/fuzz.sh);
         // built plainly, it replays its corpus.
+        // libFuzzer's driver, declared for the fuzz target.
+        .target(name: "CLibFuzzer"),
         .executableTarget(
             name: "StrataFuzz",
             dependencies: ["Strata", "StrataShop", "CLibFuzzer"],

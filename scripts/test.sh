@@ -27,3 +27,7 @@ swift test --skip-build --skip StrataCLITests
 
 echo "==> swift test (the strata binary)"
 swift test --skip-build --filter StrataCLITests
+
+# Bounded fuzzing of the parsers and decoders that take outside input; fails on any crash (scripts/fuzz.sh).
+echo "==> fuzzing for 60 seconds"
+scripts/fuzz.sh 60
