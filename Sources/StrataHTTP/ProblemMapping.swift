@@ -62,9 +62,10 @@ public struct ProblemMapping: Sendable {
             return Self.problem(for: storeError)
         case let readError as ReadStoreError:
             switch readError.code {
-            case .unknownName: return HTTPProblem(.notFound, code: "not-found", detail: readError.message)
+            // The read store's words can be the database's own (table names, SQL): the log has them.
+            case .unknownName: return HTTPProblem(.notFound, code: "not-found", detail: "the read model asked for does not exist")
             case .unavailable: return Self.unavailable
-            case .invalidArgument: return HTTPProblem(.badRequest, code: "invalid-argument", detail: readError.message)
+            case .invalidArgument: return HTTPProblem(.badRequest, code: "invalid-argument", detail: "the read store refused the query's arguments")
             default: return Self.internalError
             }
         case let httpError as HTTPError:
