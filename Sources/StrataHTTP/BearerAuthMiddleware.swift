@@ -14,26 +14,31 @@ import JWTKit
 /// It does not decide what a request may do: each route's AccessCheckResponder does, against the access the
 /// route declared, once the router has matched it. A token that is present must be valid, or the request is
 /// 401. A request without a token that matched no route is 401 too, so that anonymous callers cannot tell
-/// which paths exist; one that matched a route goes on as anonymous and reaches only open routes.
+/// which paths exist; one that matched a route goes on as anonymous and reaches only open routes. A route
+/// added to the router without StrataRoutes has no check of its own: this middleware holds it to `admin`.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = StrataRequestContext
 
     let keys: JWTKeyCollection
     let policy: TokenPolicy
+    let registry: RouteRegistry
 
-    init(secret: String, policy: TokenPolicy) async {
+    init(secret: String, policy: TokenPolicy, registry: RouteRegistry) async {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         self.keys = keys
         self.policy = policy
+        self.registry = registry
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.grantedScopes = []
+        // Hummingbird names the matched route before running the route's middleware; no name, no route.
+        let endpoint = context.endpointPath
+        let unchecked = endpoint.map { !registry.contains($0, method: request.method) } ?? false
         guard let authorization = request.headers[.authorization] else {
-            // Hummingbird names the matched route before running the route's middleware; no name, no route.
-            guard context.endpointPath != nil else { throw Self.unauthorized("a bearer token is required") }
+            guard endpoint != nil, !unchecked else { throw Self.unauthorized("a bearer token is required") }
             context.isAnonymous = true
             return try await next(request, context)
         }
@@ -49,6 +54,9 @@ struct BearerAuthMiddleware: RouterMiddleware {
         context.grantedScopes = Set(claims.scopes.map(AccessScope.init))
         context.subject = claims.sub?.value
         context.tokenExpiry = claims.exp?.value
+        if unchecked && !context.isGranted(.admin) {
+            throw HTTPProblem(.forbidden, code: "insufficient-scope", detail: "this request needs the 'admin' scope")
+        }
         return try await next(request, context)
     }
 

@@ -40,11 +40,12 @@ public enum StrataRouter {
             router.add(middleware: HTTPMetricsMiddleware(factory: PrometheusMetricsFactory(registry: metrics)))
         }
         router.add(middleware: ProblemMiddleware(mapping: problems))
+        let registry = RouteRegistry()
         if let secret = configuration.authSecret {
-            router.add(middleware: await BearerAuthMiddleware(secret: secret, policy: configuration.tokens))
+            router.add(middleware: await BearerAuthMiddleware(secret: secret, policy: configuration.tokens, registry: registry))
         }
         router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
-        let routes = StrataRoutes(router: router)
+        let routes = StrataRoutes(router: router, registry: registry)
         HealthRoutes(environment: environment, metrics: metrics).add(to: routes)
         EventStreamRoutes(store: environment.store, configuration: configuration).add(to: routes)
         ProjectionRoutes(runner: environment.projections).add(to: routes)

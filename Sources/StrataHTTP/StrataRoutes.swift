@@ -16,16 +16,14 @@ import Hummingbird
 /// The access is checked by the route's own responder, which runs only once the router has matched the
 /// request to this route: however a path is spelled, the rule applied is the one of the route that answers.
 /// Routes added through the plain `RouterMethods` API (`get(_:use:)`, groups, …) need
-/// ``RouteAccess/undeclared`` (`admin`).
+/// ``RouteAccess/undeclared`` (`admin`), and so do routes added to the router directly, bypassing this type.
 public struct StrataRoutes: RouterMethods {
     public typealias Context = StrataRequestContext
 
-    /// The router the routes go to.
-    public let router: Router<StrataRequestContext>
-
-    public init(router: Router<StrataRequestContext>) {
-        self.router = router
-    }
+    /// The router the routes go to. Not public: a route added to it directly would skip the access check.
+    let router: Router<StrataRequestContext>
+    /// Where each registration is recorded, for BearerAuthMiddleware.
+    let registry: RouteRegistry
 
     /// Adds a route that needs `access`.
     @discardableResult
@@ -38,6 +36,7 @@ public struct StrataRoutes: RouterMethods {
         let responder = CallbackResponder<Context> { request, context in
             try await handler(request, context).response(from: request, context: context)
         }
+        registry.add(path, method: method)
         router.on(path, method: method, responder: AccessCheckResponder(access: access, responder: responder))
         return self
     }
@@ -101,6 +100,7 @@ public struct StrataRoutes: RouterMethods {
         method: HTTPRequest.Method,
         responder: Responder
     ) -> Self where Responder.Context == Context {
+        registry.add(path, method: method)
         router.on(path, method: method, responder: AccessCheckResponder(access: .undeclared, responder: responder))
         return self
     }

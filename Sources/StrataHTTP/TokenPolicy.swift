@@ -15,7 +15,7 @@ public struct TokenPolicy: Sendable {
     public var issuer: String?
     /// When set, a token's `aud` claim must name this audience.
     public var audience: String?
-    /// The longest a token may be valid: `exp − iat`, or `exp − now` when it has no `iat`.
+    /// The longest a token may be valid: `exp − iat`, or `exp − now` when it has no `iat` (or one in the future).
     public var maximumLifetime: Duration = Self.defaultMaximumLifetime
     /// Whether a token without `exp` is accepted (it would be valid forever, whatever `maximumLifetime` says).
     public var allowsTokensWithoutExpiry = false
@@ -30,7 +30,8 @@ public struct TokenPolicy: Sendable {
         guard let expiry = claims.exp?.value else {
             return allowsTokensWithoutExpiry ? nil : "the bearer token has no expiry"
         }
-        let lifetime = expiry.timeIntervalSince(claims.iat?.value ?? now)
+        // From the earlier of iat and now: a token "issued" in the future must not stretch its validity.
+        let lifetime = expiry.timeIntervalSince(min(claims.iat?.value ?? now, now))
         let (seconds, attoseconds) = maximumLifetime.components
         if lifetime > Double(seconds) + Double(attoseconds) / 1e18 { return "the bearer token is valid for longer than the service accepts" }
         return nil

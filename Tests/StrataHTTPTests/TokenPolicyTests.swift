@@ -79,6 +79,10 @@ struct TokenPolicyTests {
             #expect(await Self.status(shop, claims) == .unauthorized)
             claims.iat = IssuedAtClaim(value: now.addingTimeInterval(-1200))
             #expect(await Self.status(shop, claims) == .ok)
+            // "Issued" in a year and valid for 30 minutes from then: valid for a year from now, too long.
+            claims = AnyClaims.expiring(in: 365 * 86_400 + 1800, scope: "read")
+            claims.iat = IssuedAtClaim(value: now.addingTimeInterval(365 * 86_400))
+            #expect(await Self.status(shop, claims) == .unauthorized)
         }
         // The default is a day.
         try await ShopHarness(authSecret: Self.secret).run { shop in

@@ -14,7 +14,7 @@ import Testing
 
 @Suite("Routes that declare no access")
 struct UndeclaredRouteTests {
-    @Test("a route added without an access declaration needs admin; declared ones need what they declare")
+    @Test("a route added without an access declaration, or past StrataRoutes, needs admin; declared ones need what they declare")
     func undeclaredNeedsAdmin() async throws {
         let store = InMemoryEventStore()
         let readStore = InMemoryReadStore()
@@ -35,6 +35,8 @@ struct UndeclaredRouteTests {
             routes.post("/declared", access: .write) { _, _ in HTTPResponse.Status.ok }
             routes.get("/open", access: .open) { _, _ in HTTPResponse.Status.ok }
         }
+        // Added to the router itself, past StrataRoutes: no check of its own, so authentication holds it to admin.
+        router.get("/direct") { _, _ in HTTPResponse.Status.ok }
         try await Application(router: router).test(.router) { client in
             /// The status of a request with a token granting `scope` (none when `nil`); `nil` when it could not be made.
             func status(_ method: HTTPRequest.Method, _ uri: String, _ scope: String?) async -> HTTPResponse.Status? {
@@ -50,6 +52,9 @@ struct UndeclaredRouteTests {
             #expect(await status(.post, "/declared", "read") == .forbidden)
             #expect(await status(.post, "/declared", "write") == .ok)
             #expect(await status(.get, "/open", nil) == .ok)
+            #expect(await status(.get, "/direct", nil) == .unauthorized)
+            #expect(await status(.get, "/direct", "read write") == .forbidden)
+            #expect(await status(.get, "/direct", "admin") == .ok)
         }
     }
 }
