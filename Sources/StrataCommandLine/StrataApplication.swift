@@ -37,8 +37,9 @@ public protocol StrataApplication: ParsableArguments, Sendable {
     /// They start after the databases and before the HTTP server, and stop in the reverse order.
     func services(in environment: StrataEnvironment) -> [any Service]
 
-    /// Adds the application's command and query routes.
-    func addRoutes(to router: Router<StrataRequestContext>, environment: StrataEnvironment)
+    /// Adds the application's command and query routes, each declaring the access it needs
+    /// (`routes.post("/orders", access: .write) { … }`); a route that declares none needs `admin`.
+    func addRoutes(to routes: StrataRoutes, environment: StrataEnvironment)
 
     /// Maps the application's own error types to HTTP problems (Strata maps its own).
     var problems: ProblemMapping { get }

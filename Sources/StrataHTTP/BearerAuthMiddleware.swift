@@ -4,34 +4,45 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Foundation
 import Hummingbird
 import JWTKit
 
-/// Requires a bearer token (a JWT signed with HS256) whose `scope` claim grants what the request needs.
+/// Authenticates the bearer token (a JWT signed with HS256), when the request carries one, and records what it
+/// grants in the request context.
 ///
-/// The scope a request needs follows from its method and path, so that an application's own routes are
-/// covered without listing them: `GET`/`HEAD` need `read`, other methods `write`, and `/projections/…` control
-/// needs `admin` (which grants the others too). `/health` is open, for load balancers and orchestrators.
-/// No or an invalid token is 401; a valid one without the scope is 403.
+/// It does not decide what a request may do: each route's AccessCheckResponder does, against the access the
+/// route declared, once the router has matched it. A token that is present must be valid, or the request is
+/// 401. A request without a token that matched no route is 401 too, so that anonymous callers cannot tell
+/// which paths exist; one that matched a route goes on as anonymous and reaches only open routes. A route
+/// added to the router without StrataRoutes has no check of its own: this middleware holds it to `admin`.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = StrataRequestContext
 
     let keys: JWTKeyCollection
+    let policy: TokenPolicy
+    let registry: RouteRegistry
 
-    init(secret: String) async {
+    init(secret: String, policy: TokenPolicy, registry: RouteRegistry) async {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         self.keys = keys
+        self.policy = policy
+        self.registry = registry
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        if path == "/health" || path.hasPrefix("/health/") {
+        var context = context
+        context.grantedScopes = []
+        // Hummingbird names the matched route before running the route's middleware; no name, no route.
+        let endpoint = context.endpointPath
+        let unchecked = endpoint.map { !registry.contains($0, method: request.method) } ?? false
+        guard let authorization = request.headers[.authorization] else {
+            guard endpoint != nil, !unchecked else { throw Self.unauthorized("a bearer token is required") }
+            context.isAnonymous = true
             return try await next(request, context)
         }
-        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else {
-            throw Self.unauthorized("a bearer token is required")
-        }
+        guard authorization.lowercased().hasPrefix("bearer ") else { throw Self.unauthorized("a bearer token is required") }
         let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
         let claims: AccessClaims
         do {
@@ -39,23 +50,17 @@ struct BearerAuthMiddleware: RouterMiddleware {
         } catch {
             throw Self.unauthorized("the bearer token is invalid or expired")
         }
-        var context = context
+        if let refusal = policy.refusal(of: claims) { throw Self.unauthorized(refusal) }
         context.grantedScopes = Set(claims.scopes.map(AccessScope.init))
         context.subject = claims.sub?.value
-        let needed = Self.scope(for: request)
-        guard context.isGranted(needed) else {
-            throw HTTPProblem(.forbidden, code: "insufficient-scope", detail: "this request needs the '\(needed)' scope")
+        context.tokenExpiry = claims.exp?.value
+        if unchecked && !context.isGranted(.admin) {
+            throw HTTPProblem(.forbidden, code: "insufficient-scope", detail: "this request needs the 'admin' scope")
         }
         return try await next(request, context)
     }
 
-    /// The scope `request` needs.
-    static func scope(for request: Request) -> AccessScope {
-        if request.uri.path.hasPrefix("/projections/") && request.method != .get { return .admin }
-        return request.method == .get || request.method == .head ? .read : .write
-    }
-
-    private static func unauthorized(_ detail: String) -> HTTPProblem {
+    static func unauthorized(_ detail: String) -> HTTPProblem {
         HTTPProblem(.unauthorized, code: "unauthorized", detail: detail, headers: [.wwwAuthenticate: "Bearer"])
     }
 }
@@ -65,6 +70,9 @@ struct AccessClaims: JWTPayload {
     var sub: SubjectClaim?
     var exp: ExpirationClaim?
     var nbf: NotBeforeClaim?
+    var iat: IssuedAtClaim?
+    var iss: IssuerClaim?
+    var aud: AudienceClaim?
     /// Space-separated scopes (RFC 8693's `scope` claim).
     var scope: String?
 

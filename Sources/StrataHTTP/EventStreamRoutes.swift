@@ -15,9 +15,9 @@ struct EventStreamRoutes: Sendable {
     let store: any EventStore
     let configuration: StrataHTTPConfiguration
 
-    func add(to router: Router<StrataRequestContext>) {
-        router.get("/streams/{id}") { request, context in try await readStream(request, context: context) }
-        router.get("/events") { request, context in try await events(request, context: context) }
+    func add(to routes: StrataRoutes) {
+        routes.get("/streams/{id}", access: .read) { request, context in try await readStream(request, context: context) }
+        routes.get("/events", access: .read) { request, context in try await events(request, context: context) }
     }
 
     /// `{"stream", "version", "events": […], "next"}`: up to `limit` events from version `from`; `next` is the
@@ -50,6 +50,8 @@ struct EventStreamRoutes: Sendable {
     private enum Frame: Sendable {
         case event(RecordedEvent)
         case heartbeat
+        /// The bearer token the stream was opened with has expired.
+        case tokenExpired
     }
 
     /// The log as Server-Sent Events: history from the starting position, then live events as they commit.
@@ -57,7 +59,10 @@ struct EventStreamRoutes: Sendable {
     /// The start is `Last-Event-ID` + 1 when a client reconnects, else the `from` parameter (a position, or `end`
     /// for live events only), else the beginning. `category` and `type` (comma-separated) filter; `limit` ends
     /// the stream after that many events. Each event is `id:` its position, `event:` its type and `data:` its
-    /// JSON; an idle stream gets a comment line every heartbeat. The stream ends when the service shuts down.
+    /// JSON; an idle stream gets a comment line every heartbeat. The stream ends when the service shuts down,
+    /// and when the bearer token it was opened with expires (after an `event: token-expired`), so that a token
+    /// grants no more than its lifetime. A failing stream sends `event: error` with a stable code only; the
+    /// error itself goes to the log.
     private func events(_ request: Request, context: StrataRequestContext) async throws -> Response {
         let start = try await startPosition(request)
         var filter = EventFilter.all
@@ -68,7 +73,10 @@ struct EventStreamRoutes: Sendable {
         let limit = try request.integerParameter("limit")
         let subscription = store.subscribeToAll(from: start, filter: filter).map { Frame.event($0) }
         let heartbeats = AsyncTimerSequence.repeating(every: configuration.eventStreamHeartbeat).map { _ in Frame.heartbeat }
-        let frames = merge(subscription, heartbeats)
+        let expiry = AsyncTimerSequence.repeating(every: Self.delay(until: context.tokenExpiry), clock: .continuous)
+            .prefix(1)
+            .map { _ in Frame.tokenExpired }
+        let frames = merge(subscription, heartbeats, expiry)
         let logger = context.logger
         let body = ResponseBody { writer in
             var sent: UInt64 = 0
@@ -84,7 +92,10 @@ struct EventStreamRoutes: Sendable {
                         sent += 1
                     case .heartbeat:
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    case .tokenExpired:
+                        try await writer.write(ByteBuffer(string: "event: token-expired\ndata: {\"code\":\"token-expired\"}\n\n"))
                     }
+                    if case .tokenExpired = frame { break }
                     if let limit, sent >= limit { break }
                 }
             } catch is CancellationError {
@@ -92,8 +103,8 @@ struct EventStreamRoutes: Sendable {
             } catch {
                 // Headers are sent: the best a failing stream can do is say so and end; the client resumes from
                 // its Last-Event-ID.
-                logger.warning("event stream failed", metadata: ["error": "\(error)"])
-                try? await writer.write(ByteBuffer(string: "event: error\ndata: \(Self.quoted("\(error)"))\n\n"))
+                logger.warning("event stream failed", metadata: ["error": "\(String(reflecting: error))"])
+                try? await writer.write(ByteBuffer(string: "event: error\ndata: {\"code\":\"stream-failed\"}\n\n"))
             }
             try await writer.finish(nil)
         }
@@ -119,8 +130,11 @@ struct EventStreamRoutes: Sendable {
         return position
     }
 
-    private static func quoted(_ text: String) -> String {
-        (try? JSONValue.string(text).encoded()).map { String(decoding: $0, as: UTF8.self) } ?? "\"error\""
+    /// How long until `expiry`: a timer's first tick comes one interval after it starts. A token that does not
+    /// expire (or no token) waits a century, which stands in for "never".
+    private static func delay(until expiry: Date?) -> Duration {
+        guard let expiry else { return .seconds(100 * 365 * 86_400) }
+        return .milliseconds(max(Int64(expiry.timeIntervalSinceNow * 1000), 1))
     }
 }
 

@@ -11,7 +11,8 @@ import Metrics
 /// `strata_http_request_duration_seconds`.
 ///
 /// The route pattern (`/orders/{id}`), not the path, labels the figures, so that ids do not explode the
-/// number of series.
+/// number of series. It runs outside ProblemMiddleware, which turns every error into its response, so that a
+/// request counts under the status it was answered with (a 404 or 503 problem, not a 500).
 struct HTTPMetricsMiddleware: RouterMiddleware {
     typealias Context = StrataRequestContext
 

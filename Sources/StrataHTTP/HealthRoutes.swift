@@ -11,17 +11,23 @@ import Strata
 
 /// `GET /health` (readiness: databases reachable, no projection failed), `GET /health/live` (liveness: the
 /// process answers) and `GET /metrics` (Prometheus text).
+///
+/// Both health routes are open, for load balancers and orchestrators, so they say no more than they must:
+/// `/health` answers only `{"status":"ready"}` or 503 `{"status":"unavailable"}` unless the caller may read
+/// (a `read` token, or a service without authentication), who also gets each store's and projection's state.
+/// A database that is down reads as a stable code (`unavailable`, `timeout`, `error`); the error itself goes
+/// to the log, never into the body.
 struct HealthRoutes: Sendable {
     let environment: StrataEnvironment
     let metrics: PrometheusCollectorRegistry?
     /// How long a database may take to answer before it counts as down.
     let probeTimeout: Duration = .seconds(2)
 
-    func add(to router: Router<StrataRequestContext>) {
-        router.get("/health/live") { _, _ in try ProjectionRoutes.json(["status": "alive"]) }
-        router.get("/health") { _, _ in try await readiness() }
+    func add(to routes: StrataRoutes) {
+        routes.get("/health/live", access: .open) { _, _ in try ProjectionRoutes.json(["status": "alive"]) }
+        routes.get("/health", access: .open) { _, context in try await readiness(details: context.isGranted(.read)) }
         if let metrics {
-            router.get("/metrics") { _, _ in
+            routes.get("/metrics", access: .read) { _, _ in
                 Response(
                     status: .ok,
                     headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -31,8 +37,9 @@ struct HealthRoutes: Sendable {
         }
     }
 
-    /// 200 when both databases answer and no projection has failed, else 503; the body says which part is not ready.
-    private func readiness() async throws -> Response {
+    /// 200 when both databases answer and no projection has failed, else 503; with `details`, the body says
+    /// which part is not ready.
+    private func readiness(details: Bool) async throws -> Response {
         let store = environment.store
         let readStore = environment.readStore
         async let head = probe { try await store.headPosition() }
@@ -44,21 +51,37 @@ struct HealthRoutes: Sendable {
         case .success(let position): body["eventStore"] = ["status": "up", "head": position.value]
         case .failure(let error):
             ready = false
-            body["eventStore"] = ["status": "down", "error": "\(error)"]
+            body["eventStore"] = ["status": "down", "error": report(error, of: "event store")]
         }
         switch await readStoreUp {
         case .success: body["readStore"] = ["status": "up"]
         case .failure(let error):
             ready = false
-            body["readStore"] = ["status": "down", "error": "\(error)"]
+            body["readStore"] = ["status": "down", "error": report(error, of: "read store")]
         }
         if let statuses {
             body["projections"] = statuses.map { ["name": $0.name, "state": $0.state.description, "lagEvents": $0.lagEvents] as [String: Any] }
             if statuses.contains(where: { $0.state == .failed }) { ready = false }
         }
-        body["status"] = ready ? "ready" : "unavailable"
-        return try ProjectionRoutes.json(body, status: ready ? .ok : .serviceUnavailable)
+        let summary: [String: Any] = ["status": ready ? "ready" : "unavailable"]
+        body.merge(summary) { _, new in new }
+        return try ProjectionRoutes.json(details ? body : summary, status: ready ? .ok : .serviceUnavailable)
     }
+
+    /// Logs why a database is down and returns a stable code for the body: error texts can hold SQL, paths or
+    /// connection strings, which are no one's business but the operator's.
+    private func report(_ error: any Error, of part: String) -> String {
+        environment.logger.warning("health probe failed", metadata: ["part": "\(part)", "error": "\(String(reflecting: error))"])
+        switch error {
+        case is ProbeTimeout: return "timeout"
+        case let error as EventStoreError where error.code == .unavailable || error.code == .closed: return "unavailable"
+        case let error as ReadStoreError where error.code == .unavailable: return "unavailable"
+        default: return "error"
+        }
+    }
+
+    /// A database that did not answer within the probe timeout.
+    private struct ProbeTimeout: Error {}
 
     /// Runs `body` with a deadline, so that a database that hangs reads as down instead of hanging the probe.
     private func probe<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async -> Result<T, any Error> {
@@ -69,7 +92,7 @@ struct HealthRoutes: Sendable {
                     group.addTask { try await body() }
                     group.addTask {
                         try await Task.sleep(for: timeout)
-                        throw EventStoreError(.unavailable, "no answer within \(timeout)")
+                        throw ProbeTimeout()
                     }
                     defer { group.cancelAll() }
                     return try await group.next()!

@@ -62,9 +62,10 @@ public struct ProblemMapping: Sendable {
             return Self.problem(for: storeError)
         case let readError as ReadStoreError:
             switch readError.code {
-            case .unknownName: return HTTPProblem(.notFound, code: "not-found", detail: readError.message)
-            case .unavailable: return Self.unavailable(readError.message)
-            case .invalidArgument: return HTTPProblem(.badRequest, code: "invalid-argument", detail: readError.message)
+            // The read store's words can be the database's own (table names, SQL): the log has them.
+            case .unknownName: return HTTPProblem(.notFound, code: "not-found", detail: "the read model asked for does not exist")
+            case .unavailable: return Self.unavailable
+            case .invalidArgument: return HTTPProblem(.badRequest, code: "invalid-argument", detail: "the read store refused the query's arguments")
             default: return Self.internalError
             }
         case let httpError as HTTPError:
@@ -74,7 +75,7 @@ public struct ProblemMapping: Sendable {
         case let responseError as any HTTPResponseError:
             return HTTPProblem(responseError.status, code: "http-\(responseError.status.code)", detail: responseError.status.reasonPhrase)
         case is CancellationError:
-            return Self.unavailable("the service is shutting down")
+            return HTTPProblem(.serviceUnavailable, code: "database-unavailable", detail: "the service is shutting down", headers: [.retryAfter: "1"])
         default:
             return Self.internalError
         }
@@ -82,7 +83,7 @@ public struct ProblemMapping: Sendable {
 
     private static func problem(for error: EventStoreError) -> HTTPProblem {
         switch error.code {
-        case .unavailable, .closed: return unavailable(error.message)
+        case .unavailable, .closed: return unavailable
         case .invalidArgument: return HTTPProblem(.badRequest, code: "invalid-argument", detail: error.message)
         case .streamDeleted: return HTTPProblem(.gone, code: "stream-deleted", detail: error.message)
         default: return internalError
@@ -97,9 +98,13 @@ public struct ProblemMapping: Sendable {
         detail: "the service failed to answer; nothing was half-written, and the log has the details"
     )
 
-    static func unavailable(_ detail: String) -> HTTPProblem {
-        HTTPProblem(.serviceUnavailable, code: "database-unavailable", detail: detail, headers: [.retryAfter: "1"])
-    }
+    /// The same words whatever the database said: its message can name hosts, files or SQL. The log has it.
+    static let unavailable = HTTPProblem(
+        .serviceUnavailable,
+        code: "database-unavailable",
+        detail: "a database is unavailable; try again shortly",
+        headers: [.retryAfter: "1"]
+    )
 
     /// A one-line account of a decoding failure that names the offending field.
     static func describe(_ error: DecodingError) -> String {

@@ -9,7 +9,8 @@ import Logging
 
 /// Answers every failure as `application/problem+json`, so that clients handle one error shape.
 ///
-/// Unexpected errors become a 500 problem without internals; the log keeps the error with the request id.
+/// Unexpected errors become a 500 problem without internals; the log keeps the error with the request id (at
+/// debug level for 4xx, whose problem may say less than the error did).
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = StrataRequestContext
 
@@ -26,7 +27,7 @@ struct ProblemMiddleware: RouterMiddleware {
                     metadata: ["error": "\(String(reflecting: error))", "http.status": "\(problem.status.code)", "http.path": "\(request.uri.path)"]
                 )
             } else {
-                context.logger.debug("request rejected", metadata: ["problem": "\(problem)"])
+                context.logger.debug("request rejected", metadata: ["problem": "\(problem)", "error": "\(String(reflecting: error))"])
             }
             return try problem.response(from: request, context: context)
         }

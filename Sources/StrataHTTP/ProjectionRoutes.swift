@@ -10,35 +10,50 @@ import Strata
 
 /// `GET /projections`, `GET /projections/{name}`, `GET /projections/{name}/parked` and the admin actions
 /// `POST /projections/{name}/rebuild` and `POST /projections/{name}/replay-parked`.
+///
+/// A projection's errors are its handler's or the read store's own words, which can hold SQL or paths: only
+/// callers who may act on them (`admin`, or everyone without authentication) read them; others see
+/// `"withheld"` in their place.
 struct ProjectionRoutes: Sendable {
     let runner: ProjectionRunner
 
-    func add(to router: Router<StrataRequestContext>) {
-        router.get("/projections") { _, _ in
-            try Self.json(try await runner.statuses().map(ProjectionStatusJSON.object(for:)))
+    func add(to routes: StrataRoutes) {
+        routes.get("/projections", access: .read) { _, context in
+            try Self.json(try await runner.statuses().map { Self.status($0, for: context) })
         }
-        router.get("/projections/{name}") { _, context in
-            try Self.json(ProjectionStatusJSON.object(for: try await runner.status(of: try name(context))))
+        routes.get("/projections/{name}", access: .read) { _, context in
+            try Self.json(Self.status(try await runner.status(of: try name(context)), for: context))
         }
-        router.get("/projections/{name}/parked") { _, context in
+        routes.get("/projections/{name}/parked", access: .read) { _, context in
             let parked = try await runner.parkedEvents(of: try name(context))
+            let showsErrors = context.isGranted(.admin)
             return try Self.json(
                 parked.map { entry -> [String: Any] in
-                    ["event": EventJSON.object(for: entry.event), "error": entry.error, "attempts": entry.attempts]
+                    ["event": EventJSON.object(for: entry.event), "error": showsErrors ? entry.error : Self.withheld, "attempts": entry.attempts]
                 }
             )
         }
-        router.post("/projections/{name}/rebuild") { request, context in
+        routes.post("/projections/{name}/rebuild", access: .admin) { request, context in
             let name = try name(context)
             let from = try request.integerParameter("from").map { GlobalPosition($0) } ?? .start
             try await runner.rebuild(name, from: from)
             return try Self.json(["projection": name, "rebuildFrom": from.value], status: .accepted)
         }
-        router.post("/projections/{name}/replay-parked") { _, context in
+        routes.post("/projections/{name}/replay-parked", access: .admin) { _, context in
             let name = try name(context)
             let (replayed, stillParked) = try await runner.replayParked(name)
             return try Self.json(["projection": name, "replayed": replayed, "stillParked": stillParked])
         }
+    }
+
+    /// What stands in for an error text the caller may not read.
+    static let withheld = "withheld"
+
+    /// A projection's status as JSON, its last error withheld from callers without `admin`.
+    private static func status(_ status: ProjectionStatus, for context: StrataRequestContext) -> [String: Any] {
+        var object = ProjectionStatusJSON.object(for: status)
+        if status.lastError != nil && !context.isGranted(.admin) { object["lastError"] = withheld }
+        return object
     }
 
     /// The projection named in the path; 404 when this service does not run it.

@@ -17,6 +17,8 @@ public struct StrataHTTPConfiguration: Sendable {
     public var maxBodySize = Self.defaultMaxBodySize
     /// The HS256 secret bearer tokens are signed with, at least 32 bytes; `nil` serves without authentication.
     public var authSecret: String?
+    /// What bearer tokens must say beyond signature and scope: issuer, audience, lifetime.
+    public var tokens = TokenPolicy()
     /// How often an idle `/events` stream sends a keep-alive comment, so that proxies keep it open.
     public var eventStreamHeartbeat: Duration = .seconds(15)
     /// The most events `/streams/{id}` returns per page.

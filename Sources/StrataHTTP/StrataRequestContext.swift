@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Foundation
 import Hummingbird
 
 /// The request context of a Strata service: Hummingbird's core context plus what authentication granted.
@@ -14,6 +15,10 @@ public struct StrataRequestContext: RequestContext {
     public var grantedScopes: Set<AccessScope>?
     /// The subject (`sub` claim) of the request's bearer token, when there is one.
     public var subject: String?
+    /// Whether the service requires bearer tokens and the request carried none: it reaches only open routes.
+    public var isAnonymous = false
+    /// When the request's bearer token expires, if it does: an event stream ends then.
+    public var tokenExpiry: Date?
     /// The largest request body the service reads; larger ones are answered 413.
     public var maxUploadSize = StrataHTTPConfiguration.defaultMaxBodySize
 

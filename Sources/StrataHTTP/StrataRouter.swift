@@ -12,41 +12,44 @@ import Strata
 /// Builds the router of a Strata service: Strata's generic routes and middleware, plus the application's routes.
 ///
 /// ```swift
-/// let router = await StrataRouter.make(environment: environment, configuration: configuration) { router in
-///     router.post("/accounts/{id}/deposits") { request, context in … }
+/// let router = await StrataRouter.make(environment: environment, configuration: configuration) { routes in
+///     routes.post("/accounts/{id}/deposits", access: .write) { request, context in … }
 /// }
 /// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
 /// ```
 ///
-/// Middleware runs in this order: problem+json errors, metrics, authentication (when a secret is configured),
-/// the body limit, then the route.
+/// Middleware runs in this order: metrics (outermost, so that each request counts under the status it was
+/// answered with), problem+json errors, authentication (when a secret is configured), the body limit, then the
+/// route, which checks the access it declared (see StrataRoutes).
 public enum StrataRouter {
     /// - Parameters:
     ///   - environment: The stores, projections and queries routes use.
     ///   - configuration: Limits and authentication.
     ///   - metrics: The registry `/metrics` exposes and HTTP metrics go to; `nil` for no `/metrics` route.
     ///   - problems: Maps the application's own errors to problems, before Strata's mapping.
-    ///   - addRoutes: Adds the application's routes.
+    ///   - addRoutes: Adds the application's routes, each with the access it needs.
     public static func make(
         environment: StrataEnvironment,
         configuration: StrataHTTPConfiguration,
         metrics: PrometheusCollectorRegistry? = nil,
         problems: ProblemMapping = ProblemMapping(),
-        addRoutes: (Router<StrataRequestContext>) -> Void
+        addRoutes: (StrataRoutes) -> Void
     ) async -> Router<StrataRequestContext> {
         let router = Router(context: StrataRequestContext.self)
-        router.add(middleware: ProblemMiddleware(mapping: problems))
         if let metrics {
             router.add(middleware: HTTPMetricsMiddleware(factory: PrometheusMetricsFactory(registry: metrics)))
         }
+        router.add(middleware: ProblemMiddleware(mapping: problems))
+        let registry = RouteRegistry()
         if let secret = configuration.authSecret {
-            router.add(middleware: await BearerAuthMiddleware(secret: secret))
+            router.add(middleware: await BearerAuthMiddleware(secret: secret, policy: configuration.tokens, registry: registry))
         }
         router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
-        HealthRoutes(environment: environment, metrics: metrics).add(to: router)
-        EventStreamRoutes(store: environment.store, configuration: configuration).add(to: router)
-        ProjectionRoutes(runner: environment.projections).add(to: router)
-        addRoutes(router)
+        let routes = StrataRoutes(router: router, registry: registry)
+        HealthRoutes(environment: environment, metrics: metrics).add(to: routes)
+        EventStreamRoutes(store: environment.store, configuration: configuration).add(to: routes)
+        ProjectionRoutes(runner: environment.projections).add(to: routes)
+        addRoutes(routes)
         return router
     }
 }

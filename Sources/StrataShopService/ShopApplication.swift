@@ -49,8 +49,8 @@ public struct ShopApplication: StrataApplication {
         ]
     }
 
-    public func addRoutes(to router: Router<StrataRequestContext>, environment: StrataEnvironment) {
-        ShopRoutes(shop: Shop(store: environment.store, cachedAggregates: cachedAggregates), environment: environment).add(to: router)
+    public func addRoutes(to routes: StrataRoutes, environment: StrataEnvironment) {
+        ShopRoutes(shop: Shop(store: environment.store, cachedAggregates: cachedAggregates), environment: environment).add(to: routes)
     }
 
     public var problems: ProblemMapping {

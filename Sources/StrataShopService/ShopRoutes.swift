@@ -14,14 +14,17 @@ import StrataShop
 /// Commands answer CommandReply (201 with the new id when they create something, else 200); queries answer
 /// JSON and honour `Strata-Min-Position`. Errors are problems: InvalidField 400, an unknown id in the path 404,
 /// business rules 422, a declined payment 402 (recorded all the same, with its position).
+///
+/// Commands need the `write` scope and queries `read`; forgetting a customer erases personal data and
+/// rebuilds the views, so it needs `admin`.
 struct ShopRoutes: Sendable {
     let shop: Shop
     let environment: StrataEnvironment
 
-    func add(to router: Router<StrataRequestContext>) {
-        addCustomerRoutes(to: router)
-        addOrderRoutes(to: router)
-        addQueryRoutes(to: router)
+    func add(to routes: StrataRoutes) {
+        addCustomerRoutes(to: routes)
+        addOrderRoutes(to: routes)
+        addQueryRoutes(to: routes)
     }
 
     private struct Registration: Decodable {
@@ -44,8 +47,8 @@ struct ShopRoutes: Sendable {
     private struct Cancellation: Decodable { var reason: String? }
     private struct PaymentRequest: Decodable { var amountCents: Int }
 
-    private func addCustomerRoutes(to router: Router<StrataRequestContext>) {
-        router.post("/customers") { request, context in
+    private func addCustomerRoutes(to routes: StrataRoutes) {
+        routes.post("/customers", access: .write) { request, context in
             let body = try await request.decodeJSON(as: Registration.self, context: context)
             let (id, result) = try await shop.registerCustomer(
                 name: body.name,
@@ -55,7 +58,7 @@ struct ShopRoutes: Sendable {
             )
             return CommandReply(result, createdID: id)
         }
-        router.post("/customers/{id}/email") { request, context in
+        routes.post("/customers/{id}/email", access: .write) { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.decodeJSON(as: EmailChange.self, context: context)
             return try await Self.pathID(kind: "customer") {
@@ -70,7 +73,7 @@ struct ShopRoutes: Sendable {
                 )
             }
         }
-        router.post("/customers/{id}/forget") { _, context in
+        routes.post("/customers/{id}/forget", access: .admin) { _, context in
             let id = try context.parameters.require("id")
             guard let forget = environment.forgetSubject else {
                 throw HTTPProblem(.notImplemented, code: "no-personal-data", detail: "this service keeps no personal data keys")
@@ -84,8 +87,8 @@ struct ShopRoutes: Sendable {
         }
     }
 
-    private func addOrderRoutes(to router: Router<StrataRequestContext>) {
-        router.post("/orders") { request, context in
+    private func addOrderRoutes(to routes: StrataRoutes) {
+        routes.post("/orders", access: .write) { request, context in
             let body = try await request.decodeJSON(as: Placement.self, context: context)
             let (id, result) = try await shop.placeOrder(
                 customerId: body.customerId,
@@ -94,26 +97,26 @@ struct ShopRoutes: Sendable {
             )
             return CommandReply(result, createdID: id)
         }
-        router.post("/orders/{id}/lines") { request, context in
+        routes.post("/orders/{id}/lines", access: .write) { request, context in
             let body = try await request.decodeJSON(as: Line.self, context: context)
             let line = try OrderLine(sku: body.sku, quantity: body.quantity, unitPriceCents: body.unitPriceCents)
             return try await orderCommand(.addLine(line), request, context)
         }
-        router.delete("/orders/{id}/lines/{sku}") { request, context in
+        routes.delete("/orders/{id}/lines/{sku}", access: .write) { request, context in
             try await orderCommand(.removeLine(sku: try context.parameters.require("sku")), request, context)
         }
-        router.post("/orders/{id}/shipping-address") { request, context in
+        routes.post("/orders/{id}/shipping-address", access: .write) { request, context in
             let body = try await request.decodeJSON(as: Address.self, context: context)
             let address = try ShippingAddress(street: body.street, city: body.city, postalCode: body.postalCode, country: body.country)
             return try await orderCommand(.changeShippingAddress(address), request, context)
         }
-        router.post("/orders/{id}/confirm") { request, context in
+        routes.post("/orders/{id}/confirm", access: .write) { request, context in
             try await orderCommand(.confirm, request, context)
         }
-        router.post("/orders/{id}/cancel") { request, context in
+        routes.post("/orders/{id}/cancel", access: .write) { request, context in
             try await orderCommand(.cancel(reason: "cancelled by the customer"), request, context)
         }
-        router.post("/orders/{id}/payments") { request, context in
+        routes.post("/orders/{id}/payments", access: .write) { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.decodeJSON(as: PaymentRequest.self, context: context)
             let outcome = try await Self.pathID(kind: "order") {
@@ -138,8 +141,8 @@ struct ShopRoutes: Sendable {
         }
     }
 
-    private func addQueryRoutes(to router: Router<StrataRequestContext>) {
-        router.get("/orders/{id}") { request, context in
+    private func addQueryRoutes(to routes: StrataRoutes) {
+        routes.get("/orders/{id}", access: .read) { request, context in
             let id = try context.parameters.require("id")
             _ = try Shop.orderStream(id)
             guard let order = try await environment.ask(OrderDetailsQuery(orderId: id), for: request) else {
@@ -147,12 +150,12 @@ struct ShopRoutes: Sendable {
             }
             return JSONReply(order)
         }
-        router.get("/customers/{id}/orders") { request, context in
+        routes.get("/customers/{id}/orders", access: .read) { request, context in
             let id = try context.parameters.require("id")
             _ = try Shop.customerStream(id)
             return JSONReply(try await environment.ask(CustomerOrdersQuery(customerId: id), for: request))
         }
-        router.get("/reports/daily-sales") { request, _ in
+        routes.get("/reports/daily-sales", access: .read) { request, _ in
             JSONReply(try await environment.ask(DailySalesQuery(), for: request))
         }
     }

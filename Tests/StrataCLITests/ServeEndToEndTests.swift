@@ -119,6 +119,37 @@ struct ServeEndToEndTests {
         }
     }
 
+    @Test("with an issuer and audience, `strata token` given the same ones mints tokens the service accepts; others are refused")
+    func issuerAndAudience() async throws {
+        try await TestStore.with { store in
+            let secret = ["STRATA_AUTH_SECRET": "an-end-to-end-secret-of-32-bytes-or-more"]
+            let claims = ["STRATA_AUTH_ISSUER": "https://login.example.com", "STRATA_AUTH_AUDIENCE": "shop"]
+            let both = secret.merging(claims) { $1 }
+            let service = try await ServeProcess.start(["--store", store.url], in: store.folder, environment: both)
+            func status(_ arguments: [String], environment: [String: String]) async throws -> Int {
+                let minted = try await StrataProcess.run(["token", "--scope", "read"] + arguments, in: store.folder, environment: environment)
+                #expect(minted.status == 0, "\(minted.stderr)")
+                let token = minted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                return try await service.request("GET", "/reports/daily-sales", headers: ["Authorization": "Bearer \(token)"]).status
+            }
+            #expect(try await status([], environment: both) == 200)
+            #expect(try await status([], environment: secret) == 401, "no issuer or audience")
+            #expect(try await status(["--auth-audience", "another"], environment: both) == 401)
+            #expect(try await status(["--expires-in", "\(2 * 86_400)"], environment: both) == 401, "longer than a day")
+            #expect(await service.stop() == 0)
+        }
+    }
+
+    @Test("serve refuses a non-loopback address without an auth secret, unless told to allow it")
+    func unauthenticatedExposure() async throws {
+        try await TestStore.with { store in
+            let refused = try await StrataProcess.run(["serve", "--host", "0.0.0.0", "--port", "0", "--store", store.url], in: store.folder)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("without authentication"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("--allow-unauthenticated"))
+        }
+    }
+
     // MARK: The crash scenario
 
     static func crashAndRestart(_ arguments: [String], in folder: URL) async throws {

@@ -25,8 +25,9 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
             commandName: "serve",
             abstract: "Serve \(App.summary) over HTTP.",
             discussion: """
-                Every option can also come from the environment: STRATA_STORE (or STRATA_POSTGRES_URL), \
-                STRATA_READ_STORE, STRATA_HOST, STRATA_PORT, STRATA_AUTH_SECRET, STRATA_MAX_BODY_SIZE, \
+                Every option (flags aside) can also come from the environment: STRATA_STORE (or STRATA_POSTGRES_URL), \
+                STRATA_READ_STORE, STRATA_HOST, STRATA_PORT, STRATA_AUTH_SECRET, STRATA_AUTH_ISSUER, \
+                STRATA_AUTH_AUDIENCE, STRATA_AUTH_MAX_TOKEN_LIFETIME, STRATA_MAX_BODY_SIZE, \
                 STRATA_READ_TIMEOUT and STRATA_LOG_LEVEL. Options win over the environment.
                 """
         )
@@ -46,6 +47,8 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
         help: ArgumentHelp("Require HS256 bearer tokens signed with this secret (better: STRATA_AUTH_SECRET).", valueName: "secret")
     )
     var authSecret: String?
+
+    @OptionGroup var authOptions: ServeAuthOptions
 
     @Option(name: .customLong("max-body-size"), help: ArgumentHelp("The largest request body, in bytes. Default: 1048576.", valueName: "bytes"))
     var maxBodySize: Int?

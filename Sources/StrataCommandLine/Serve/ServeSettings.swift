@@ -32,6 +32,7 @@ struct ServeSettings {
             // HS256 keys shorter than the hash output weaken the signature.
             throw .badInput("the auth secret must have at least 32 bytes")
         }
+        try command.authOptions.apply(to: &http, environment: named)
         let environmentSize = try Self.integer(named("STRATA_MAX_BODY_SIZE"), "STRATA_MAX_BODY_SIZE")
         if let size = command.maxBodySize ?? environmentSize {
             guard size > 0 else { throw .badInput("the body size limit must be positive") }

@@ -63,8 +63,8 @@ public struct StrataService: Sendable {
             logger: logger,
             forgetSubject: forgetSubject
         )
-        let router = await StrataRouter.make(environment: environment, configuration: http, metrics: metrics, problems: app.problems) { router in
-            app.addRoutes(to: router, environment: environment)
+        let router = await StrataRouter.make(environment: environment, configuration: http, metrics: metrics, problems: app.problems) { routes in
+            app.addRoutes(to: routes, environment: environment)
         }
         let application = Application(
             router: router,

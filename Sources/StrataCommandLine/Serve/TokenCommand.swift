@@ -13,7 +13,12 @@ struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Print a bearer token (HS256 JWT) for a service that requires authentication.",
-        discussion: "The secret is --auth-secret, else STRATA_AUTH_SECRET: the one `strata serve` was started with."
+        discussion: """
+            The secret is --auth-secret, else STRATA_AUTH_SECRET: the one `strata serve` was started with. Likewise \
+            the issuer and audience (STRATA_AUTH_ISSUER, STRATA_AUTH_AUDIENCE), which the service checks when it \
+            has them. The service refuses tokens valid for longer than its --auth-max-token-lifetime (24 hours by \
+            default).
+            """
     )
 
     @Option(help: ArgumentHelp("Space-separated scopes: read, write, admin.", valueName: "scopes"))
@@ -28,6 +33,12 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(name: .customLong("auth-secret"), help: ArgumentHelp("The service's secret (better: STRATA_AUTH_SECRET).", valueName: "secret"))
     var authSecret: String?
 
+    @Option(name: .customLong("auth-issuer"), help: ArgumentHelp("The token's issuer (`iss`), or STRATA_AUTH_ISSUER.", valueName: "issuer"))
+    var issuer: String?
+
+    @Option(name: .customLong("auth-audience"), help: ArgumentHelp("The token's audience (`aud`), or STRATA_AUTH_AUDIENCE.", valueName: "audience"))
+    var audience: String?
+
     func run() async throws {
         guard let secret = authSecret ?? ProcessInfo.processInfo.environment["STRATA_AUTH_SECRET"], !secret.isEmpty else {
             throw CLIError.badInput("no secret: pass --auth-secret or set STRATA_AUTH_SECRET")
@@ -38,11 +49,17 @@ struct TokenCommand: AsyncParsableCommand {
             throw CLIError.badInput("scopes are read, write and admin, separated by spaces")
         }
         guard expiresIn > 0 else { throw CLIError.badInput("--expires-in must be positive") }
+        let environment = ProcessInfo.processInfo.environment
+        func named(_ variable: String) -> String? { environment[variable].flatMap { $0.isEmpty ? nil : $0 } }
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        let now = Date()
         let claims = IssuedClaims(
             sub: SubjectClaim(value: subject),
-            exp: ExpirationClaim(value: Date().addingTimeInterval(TimeInterval(expiresIn))),
+            iat: IssuedAtClaim(value: now),
+            exp: ExpirationClaim(value: now.addingTimeInterval(TimeInterval(expiresIn))),
+            iss: (issuer ?? named("STRATA_AUTH_ISSUER")).map(IssuerClaim.init(value:)),
+            aud: (audience ?? named("STRATA_AUTH_AUDIENCE")).map { AudienceClaim(value: [$0]) },
             scope: scopes.joined(separator: " ")
         )
         try StandardOutput.write(Data((try await keys.sign(claims) + "\n").utf8))
@@ -52,7 +69,10 @@ struct TokenCommand: AsyncParsableCommand {
 /// The claims `strata token` signs: the ones the service reads.
 private struct IssuedClaims: JWTPayload {
     var sub: SubjectClaim
+    var iat: IssuedAtClaim
     var exp: ExpirationClaim
+    var iss: IssuerClaim?
+    var aud: AudienceClaim?
     var scope: String
 
     func verify(using algorithm: some JWTAlgorithm) async throws {

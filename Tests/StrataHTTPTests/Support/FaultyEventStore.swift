@@ -58,7 +58,10 @@ final class FaultyEventStore: EventStore {
     }
 
     func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
-        base.subscribeToAll(from: position, filter: filter)
+        base.subscribeToAll(from: position, filter: filter).transformingPages { [self] page in
+            try check()
+            return page
+        }
     }
 
     func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {

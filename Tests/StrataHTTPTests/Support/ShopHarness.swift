@@ -22,6 +22,7 @@ struct ShopHarness {
     var authSecret: String?
     var readTimeout: Duration = .seconds(3)
     var maxBodySize = StrataHTTPConfiguration.defaultMaxBodySize
+    var tokens = TokenPolicy()
 
     /// Runs `test` against a fresh shop service.
     func run(_ test: @Sendable (ShopClient) async throws -> Void) async throws {
@@ -30,6 +31,7 @@ struct ShopHarness {
         var http = StrataHTTPConfiguration()
         http.authSecret = authSecret
         http.maxBodySize = maxBodySize
+        http.tokens = tokens
         let metrics = PrometheusCollectorRegistry()
         let service = await StrataService.make(
             try ShopApplication.withDefaultOptions(),

@@ -1,0 +1,72 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Strata
+import StrataHTTP
+import Testing
+
+@Suite("A projection's errors are for admins")
+struct ProjectionErrorDisclosureTests {
+    /// A projection whose every apply fails with words that must not reach ordinary callers.
+    struct Failing: Projection {
+        static let words = "SELECT secret FROM /var/lib/strata/read.sqlite"
+        var name: String { "failing" }
+        var failurePolicy: ProjectionFailurePolicy? { ProjectionFailurePolicy(retry: RetryPolicy(maximumAttempts: 1), action: .park) }
+
+        struct Failure: Error, CustomStringConvertible {
+            var description: String { Failing.words }
+        }
+
+        func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws { throw Failure() }
+    }
+
+    @Test("lastError and parked errors read 'withheld' for a read token, and as they are for admin", .timeLimit(.minutes(1)))
+    func withheldFromReaders() async throws {
+        let store = InMemoryEventStore()
+        let readStore = InMemoryReadStore()
+        let runner = ProjectionRunner(store: store, readStore: readStore, projections: [Failing()], configuration: .init())
+        let environment = StrataEnvironment(
+            store: store,
+            processManagerStore: store,
+            readStore: readStore,
+            projections: runner,
+            queries: QueryHandler(readStore: readStore, progress: runner.progress, timeout: .seconds(1)),
+            logger: Logger(label: "strata.test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        var configuration = StrataHTTPConfiguration()
+        configuration.authSecret = AuthenticationTests.secret
+        let router = await StrataRouter.make(environment: environment, configuration: configuration) { _ in }
+        _ = try await store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
+        let reader = try await bearer(.expiring(in: 600, scope: "read"))
+        let admin = try await bearer(.expiring(in: 600, scope: "admin"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await runner.run() }
+            defer { group.cancelAll() }
+            try await Application(router: router).test(.router) { client in
+                func text(_ uri: String, _ headers: HTTPFields) async throws -> String {
+                    try await client.execute(uri: uri, method: .get, headers: headers) { String(buffer: $0.body) }
+                }
+                var parked = try await text("/projections/failing/parked", admin)
+                for _ in 0..<200 where !parked.contains(Failing.words) {
+                    try await Task.sleep(for: .milliseconds(25))
+                    parked = try await text("/projections/failing/parked", admin)
+                }
+                #expect(parked.contains(Failing.words))
+                let readersParked = try await text("/projections/failing/parked", reader)
+                #expect(readersParked.contains(#""error":"withheld""#), "\(readersParked)")
+                #expect(!readersParked.contains(Failing.words))
+                for uri in ["/projections", "/projections/failing"] {
+                    let status = try await text(uri, reader)
+                    #expect(!status.contains(Failing.words), "\(uri): \(status)")
+                }
+            }
+        }
+    }
+}
