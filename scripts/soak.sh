@@ -18,8 +18,10 @@ cd "$(dirname "$0")/.."
 minutes="${1:-10}"
 backends="${2:-both}"
 swift build --product strata
-strata="$PWD/.build/debug/strata"
 work="$(mktemp -d /tmp/strata-soak.XXXXXX)"
+# A copy, so that a build during the soak cannot replace the binary it restarts.
+cp .build/debug/strata "$work/strata"
+strata="$work/strata"
 status=0
 
 if [ "$backends" = sqlite ] || [ "$backends" = both ]; then
