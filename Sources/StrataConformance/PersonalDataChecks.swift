@@ -12,6 +12,7 @@ enum PersonalDataChecks {
     static let all: [ConformanceCheck] = [
         ConformanceCheck("personal fields are encrypted at rest and read back plain through every read", encryptedAtRest),
         ConformanceCheck("a forgotten subject's fields read as redacted everywhere, never throwing, the log untouched", forgetting),
+        ConformanceCheck("the digest secret is made once, shared by concurrent first callers, kept when subjects are forgotten", digestSecret),
     ]
 
     struct Registered: DomainEvent, Equatable {
@@ -69,6 +70,34 @@ enum PersonalDataChecks {
         _ = try await accounts.handle(.open(owner: "Grace Hopper"), on: account, idempotencyKey: "open-\(account)")
         #expect(!String(decoding: try await base.readStream(account)[0].data, as: UTF8.self).contains("Grace"))
         #expect(try await accounts.load(account).state.owner == "Grace Hopper")
+    }
+
+    static func digestSecret(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            try await digestSecret(store, keys: try #require(store as? any SubjectKeyStore))
+        }
+    }
+
+    private static func digestSecret<Base: EventStore>(_ base: Base, keys: any SubjectKeyStore) async throws {
+        let secrets = try await withThrowingTaskGroup(of: Data.self) { group in
+            for _ in 0..<4 { group.addTask { try await keys.digestSecret() } }
+            return try await group.reduce(into: [Data]()) { $0.append($1) }
+        }
+        #expect(Set(secrets).count == 1, "concurrent first calls got different secrets")
+        let secret = try #require(secrets.first)
+        #expect(secret.count == 32)
+        #expect(Set(secret).count > 1, "the secret is not random")
+
+        try await keys.forgetSubject(uniqueStream("customer").rawValue)
+        #expect(try await keys.digestSecret() == secret, "forgetting a subject changed the digest secret")
+
+        // Digests are keyed by it: the same through a protected store, different under another store's secret.
+        let digest = try await PersonalDataDigester(keys: keys).hexDigest(of: "ada@example.com")
+        #expect(digest.count == 64)
+        let protected = ProtectedEventStore(base, keys: keys, rules: rules)
+        #expect(try await protected.digester.hexDigest(of: "ada@example.com") == digest)
+        #expect(try await PersonalDataDigester.of(protected)?.hexDigest(of: "ada@example.com") == digest)
+        #expect(try await PersonalDataDigester(keys: InMemoryEventStore()).hexDigest(of: "ada@example.com") != digest)
     }
 
     static func forgetting(_ backend: any ConformanceBackend) async throws {

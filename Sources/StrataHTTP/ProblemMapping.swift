@@ -37,6 +37,9 @@ public struct ProblemMapping: Sendable {
             return HTTPProblem(.conflict, code: "concurrency-conflict", detail: conflict.description, members: members)
         case let rule as DomainError:
             return HTTPProblem(.unprocessableContent, code: rule.code ?? "business-rule", title: "Business rule violated", detail: rule.message)
+        case let personal as PersonalDataError where personal.code == .subjectForgotten:
+            // A business fact, not a fault: the data subject asked to be forgotten, so nothing new of theirs is kept.
+            return HTTPProblem(.unprocessableContent, code: "subject-forgotten", title: "Business rule violated", detail: personal.description)
         case let reuse as IdempotencyKeyReuse:
             return HTTPProblem(.unprocessableContent, code: "idempotency-key-reuse", detail: reuse.description)
         case let stale as StaleReadModel:

@@ -57,6 +57,23 @@ extension PostgresEventStore: SubjectKeyStore {
         }
     }
 
+    /// Inserts a fresh secret unless one is stored (a concurrent first call's insert is waited for), then reads
+    /// the stored one.
+    public func digestSecret() async throws -> Data {
+        let table = "\(schema.quoted).strata_secrets"
+        // The system generator draws from the operating system's cryptographically secure source.
+        let fresh = ByteBuffer(bytes: (0..<32).map { _ in UInt8.random(in: .min ... .max) })
+        try await execute(
+            "INSERT INTO \(unescaped: table) (name, secret) VALUES ('digest', \(fresh)) ON CONFLICT (name) DO NOTHING",
+            "create the digest secret"
+        )
+        let stored = try await fetch("SELECT secret FROM \(unescaped: table) WHERE name = 'digest'", "read the digest secret") {
+            try $0.decode(ByteBuffer.self)
+        }
+        guard let secret = stored.first else { throw EventStoreError(.storage, "the digest secret is missing") }
+        return Data(secret.readableBytesView)
+    }
+
     private func storedKeys(_ subjects: [String], _ what: String) async throws -> [String: SubjectKeyState] {
         let query: PostgresQuery = """
             SELECT subject, key FROM \(unescaped: schema.quoted).strata_subject_keys WHERE subject = ANY(\(subjects))

@@ -48,7 +48,20 @@ struct PostgresSchema: PostgresMigrationPlan {
             Migration(version: 2, name: "append function", statements: [appendFunction]),
             Migration(version: 3, name: "command side", statements: commandSide),
             Migration(version: 4, name: "append lookups by index", statements: [appendLookupsByIndex]),
+            Migration(version: 5, name: "secrets", statements: [secretsTable]),
         ]
+    }
+
+    /// Secrets of the store as a whole, such as the one keyed digests of personal data use
+    /// (SubjectKeyStore/digestSecret()): kept beside the subject keys.
+    private var secretsTable: String {
+        """
+        CREATE TABLE \(quoted).strata_secrets (
+            name text PRIMARY KEY,
+            secret bytea NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+        )
+        """
     }
 
     /// PL/pgSQL keeps the plans of `strata_append`'s lookups for the life of a connection. Planned while the

@@ -97,6 +97,19 @@ extension SQLiteEventStore {
                     """
             )
         }
+        migrator.registerMigration("strata-secrets-v3") { db in
+            // Secrets of the store as a whole, such as the one keyed digests of personal data use
+            // (SubjectKeyStore/digestSecret()); kept beside the subject keys, in the same file.
+            try db.execute(
+                sql: """
+                    CREATE TABLE strata_secrets (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        secret BLOB NOT NULL,
+                        created_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -53,6 +53,25 @@ extension SQLiteEventStore: SubjectKeyStore {
         }
     }
 
+    public func digestSecret() async throws -> Data {
+        let select = "SELECT secret FROM strata_secrets WHERE name = 'digest'"
+        if let stored = try await storageAccess({ try await pool.read { db in try Data.fetchOne(db, sql: select) } }) {
+            return stored
+        }
+        // The system generator draws from the operating system's cryptographically secure source.
+        let fresh = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
+        return try await storageAccess {
+            try await pool.write { db in
+                // IGNORE keeps the secret of a concurrent first call: every caller gets the stored one.
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO strata_secrets (name, secret, created_at) VALUES ('digest', ?, ?)",
+                    arguments: [fresh, Date().timeIntervalSinceReferenceDate]
+                )
+                return try Data.fetchOne(db, sql: select) ?? fresh
+            }
+        }
+    }
+
     /// The stored state of each of `subjects` that has a row; a NULL key means forgotten.
     static func subjectKeys(for subjects: some Sequence<String>, in db: Database) throws -> [String: SubjectKeyState] {
         let select = try db.cachedStatement(sql: "SELECT key FROM strata_subject_keys WHERE subject = ?")

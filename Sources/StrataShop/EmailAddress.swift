@@ -32,9 +32,18 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     /// The form uniqueness is decided on.
     public var normalized: String { value.lowercased() }
 
-    /// The reservation stream of this address: named by a digest, so that the address itself (personal data)
-    /// never appears in a stream id, which cannot be crypto-shredded.
-    public var reservationStream: StreamID {
+    /// The reservation stream of this address: named by a keyed digest (HMAC-SHA256 under the store's digest
+    /// secret), so that neither the address itself (personal data) nor a digest anyone could recompute from a
+    /// guessed address appears in a stream id, which cannot be crypto-shredded and which `GET /events` shows.
+    /// Without a digester (a store that keeps no subject keys) it is unkeyedReservationStream.
+    public func reservationStream(digester: PersonalDataDigester?) async throws -> StreamID {
+        guard let digester else { return unkeyedReservationStream }
+        return StreamID(category: "emailreservation", id: try await digester.hexDigest(of: "email\u{0}\(normalized)"))
+    }
+
+    /// The reservation stream named by a plain SHA-256 of the address, where shops kept reservations before
+    /// keyed digests: Shop still honours and releases reservations found there.
+    public var unkeyedReservationStream: StreamID {
         let digest = SHA256.hash(data: Data(normalized.utf8)).map { String(format: "%02x", $0) }.joined()
         return StreamID(category: "emailreservation", id: digest)
     }

@@ -80,9 +80,14 @@ public struct OrderLineRemoved: DomainEvent, Equatable {
     public var sku: String
 }
 
+/// An order's shipping address changed. The address is personal data of the order's customer, named by
+/// `customerId` (Shop/personalDataRules): once the customer is forgotten it reads as `nil`.
 public struct ShippingAddressChanged: DomainEvent, Equatable {
     public static let eventType = "ShippingAddressChanged"
-    public var address: ShippingAddress
+    /// The order's customer, the address's data subject; `nil` in events recorded before it was named, which
+    /// were stored in plain.
+    public var customerId: String?
+    public var address: ShippingAddress?
 }
 
 public struct OrderConfirmed: DomainEvent, Equatable {
@@ -111,7 +116,8 @@ public struct Order: Decider {
         public var status: Status?
         public var customerId = ""
         public var lines: [OrderLine] = []
-        public var shippingAddress: ShippingAddress?
+        // No shipping address: it is personal data, and orders are cached in memory (AggregateCache), where a
+        // forgotten customer's address would outlive their key.
 
         /// The sum of the lines; saturates at `Int.max` (never traps) for lines an older version stored beyond
         /// today's limits.
@@ -167,7 +173,7 @@ public struct Order: Decider {
             return [OrderLineRemoved(sku: sku)]
         case .changeShippingAddress(let address):
             try require(status == .open || status == .confirmed, "a paid or cancelled order keeps its address", "order-closed")
-            return address == state.shippingAddress ? [] : [ShippingAddressChanged(address: address)]
+            return [ShippingAddressChanged(customerId: state.customerId, address: address)]
         case .confirm:
             try require(status == .open, "only an open order can be confirmed", "order-not-open")
             try require(!state.lines.isEmpty, "an order needs at least one line to be confirmed", "empty-order")
@@ -205,8 +211,6 @@ public struct Order: Decider {
             }
         case let removed as OrderLineRemoved:
             state.lines.removeAll { $0.sku == removed.sku }
-        case let changed as ShippingAddressChanged:
-            state.shippingAddress = changed.address
         case is OrderConfirmed:
             state.status = .confirmed
         case is OrderPaid:

@@ -10,7 +10,8 @@ extension Shop {
     /// Registers a customer, reserving the email address first so that two customers never share one.
     ///
     /// - Returns: The new customer's id and the registration's result.
-    /// - Throws: InvalidField for an empty name or a malformed email; DomainError `duplicate-email`.
+    /// - Throws: InvalidField for an empty name or a malformed email; DomainError `duplicate-email`, or
+    ///   `customer-forgotten` when the idempotency key names a customer who was forgotten since.
     public func registerCustomer(
         name: String,
         email: String,
@@ -22,7 +23,10 @@ extension Shop {
         let email = try EmailAddress(email)
         let id = Self.newID(idempotencyKey: idempotencyKey)
         let stream = try Self.customerStream(id)
-        _ = try await reservations.handle(.reserve(customerId: id), on: email.reservationStream, metadata: metadata)
+        // A retry (the id comes from the key) of a registration whose customer was forgotten since must not
+        // reserve the address again for nobody; a fresh id cannot name an existing customer.
+        if idempotencyKey != nil, try await customers.load(stream).state.isForgotten { throw Customer.forgotten }
+        try await reserve(email, for: id, metadata: metadata)
         do {
             let result = try await customers.handle(
                 .register(id: id, name: name, email: email),
@@ -34,15 +38,15 @@ extension Shop {
         } catch {
             // Without the registration the reservation would block the address for nobody. A retry with the same
             // idempotency key reserves it again for the same id.
-            _ = try? await reservations.handle(.release(customerId: id), on: email.reservationStream, metadata: metadata)
+            try? await release(email, heldBy: id, metadata: metadata)
             throw error
         }
     }
 
     /// Changes a customer's email address: reserves the new one, changes it, releases the old one.
     ///
-    /// - Throws: InvalidField; DomainError `unknown-customer` or `duplicate-email`; WrongExpectedVersion for a
-    ///   stale `expectedVersion`.
+    /// - Throws: InvalidField; DomainError `unknown-customer`, `customer-forgotten` or `duplicate-email`;
+    ///   WrongExpectedVersion for a stale `expectedVersion`.
     public func changeEmail(
         customerId: String,
         to email: String,
@@ -54,10 +58,11 @@ extension Shop {
         let email = try EmailAddress(email)
         let customer = try await customers.load(stream)
         guard customer.state.isRegistered else { throw DomainError("there is no such customer", code: "unknown-customer") }
+        guard !customer.state.isForgotten else { throw Customer.forgotten }
         if let expectedVersion, customer.version != expectedVersion {
             throw WrongExpectedVersion(stream: stream, expected: .exactly(expectedVersion), actual: customer.version)
         }
-        _ = try await reservations.handle(.reserve(customerId: customerId), on: email.reservationStream, metadata: metadata)
+        try await reserve(email, for: customerId, metadata: metadata)
         let result = try await customers.handle(
             .changeEmail(email),
             on: stream,
@@ -66,7 +71,7 @@ extension Shop {
             idempotencyKey: idempotencyKey
         )
         if let old = try? EmailAddress(customer.state.email), old.normalized != email.normalized {
-            _ = try await reservations.handle(.release(customerId: customerId), on: old.reservationStream, metadata: metadata)
+            try await release(old, heldBy: customerId, metadata: metadata)
         }
         return result
     }

@@ -17,6 +17,7 @@ extension Shop {
     ) async throws -> (id: String, result: CommandResult<any DomainEvent>) {
         let customer = try await customers.load(try Self.customerStream(customerId))
         guard customer.state.isRegistered else { throw DomainError("there is no such customer", code: "unknown-customer") }
+        guard !customer.state.isForgotten else { throw Customer.forgotten }
         let id = Self.newID(idempotencyKey: idempotencyKey)
         let result = try await orders.handle(
             .place(orderId: id, customerId: customerId),

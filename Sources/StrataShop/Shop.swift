@@ -17,11 +17,15 @@ public struct Shop: Sendable {
     public let reservations: CommandHandler<EmailReservation>
     public let orders: CommandHandler<Order>
     public let payments: CommandHandler<Payment>
+    /// Names email reservation streams by keyed digests; `nil` over a store that keeps no subject keys.
+    public let digester: PersonalDataDigester?
 
-    /// Customers' names and email addresses are personal data, with the customer (its stream) as subject.
+    /// Customers' names and email addresses, and orders' shipping addresses, are personal data, with the customer
+    /// (its stream) as subject.
     public static let personalDataRules = [
         PersonalDataRule(CustomerRegistered.self, fields: ["name", "email"]),
         PersonalDataRule(CustomerEmailChanged.self, fields: ["email"]),
+        PersonalDataRule(ShippingAddressChanged.self, fields: ["address"], subject: .field("customerId", prefix: "customer-")),
     ]
 
     /// Creates the shop's command side.
@@ -36,6 +40,7 @@ public struct Shop: Sendable {
         reservations = CommandHandler(store: store, decider: EmailReservation())
         orders = CommandHandler(store: store, decider: Order(), cache: cachedAggregates > 0 ? AggregateCache(capacity: cachedAggregates) : nil)
         payments = CommandHandler(store: store, decider: Payment(), cache: cachedAggregates > 0 ? AggregateCache(capacity: cachedAggregates) : nil)
+        digester = PersonalDataDigester.of(store)
     }
 
     // MARK: Streams

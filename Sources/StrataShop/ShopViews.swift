@@ -51,6 +51,7 @@ public struct ShopViews: Projection {
     public let version = 1
     public let codec = EventRegistry(
         CustomerRegistered.self,
+        CustomerForgotten.self,
         OrderPlaced.self,
         OrderLineAdded.self,
         OrderLineRemoved.self,
@@ -81,6 +82,8 @@ public struct ShopViews: Projection {
         switch try codec.decode(event) {
         case let registered as CustomerRegistered:
             try await context.documents("customers", as: CustomerName.self).put(CustomerName(name: registered.name), key: registered.customerId)
+        case let forgotten as CustomerForgotten:
+            try await redact(forgotten.customerId, in: context)
         case let placed as OrderPlaced:
             let customer = try await context.documents("customers", as: CustomerName.self).get(placed.customerId)
             try await orders.put(
@@ -144,6 +147,20 @@ public struct ShopViews: Projection {
             total = sum
         }
         return total
+    }
+
+    /// Drops a forgotten customer's personal data (name, shipping addresses) from the views, as they would read
+    /// if rebuilt from the log, where it is redacted by now: in place, without a rebuild, so that the event's
+    /// position tells a reader when the views no longer show it.
+    private func redact(_ customerId: String, in context: ProjectionContext) async throws {
+        let redacted = "[redacted]"
+        try await context.documents("customers", as: CustomerName.self).put(CustomerName(name: redacted), key: customerId)
+        let orders = try context.documents("orders", as: OrderDetails.self)
+        for var order in try await orders.find(.where("customerId", .equal, .text(customerId))) {
+            order.customerName = redacted
+            order.shippingAddress = nil
+            try await orders.put(order, key: "order-\(order.id)")
+        }
     }
 
     /// `yyyy-MM-dd` in UTC.

@@ -73,17 +73,25 @@ struct ShopRoutes: Sendable {
                 )
             }
         }
-        routes.post("/customers/{id}/forget", access: .admin) { _, context in
+        routes.post("/customers/{id}/forget", access: .admin) { request, context in
             let id = try context.parameters.require("id")
             guard let forget = environment.forgetSubject else {
                 throw HTTPProblem(.notImplemented, code: "no-personal-data", detail: "this service keeps no personal data keys")
             }
-            guard try await forget(try Shop.customerStream(id).rawValue) else {
-                throw HTTPProblem(.notFound, code: "not-found", detail: "there is no customer '\(id)' with personal data")
+            // Every step repeats safely, so a retry after any failure (the key already gone included) finishes
+            // the work; only a customer who never registered is 404.
+            let result = try await Self.pathID(kind: "customer") {
+                try await shop.forgetCustomer(id, metadata: request.commandMetadata(context: context), forgetKey: forget)
             }
-            // The views were built from the decrypted data: rebuilding them from the now redacted log drops it.
-            try await environment.projections.rebuild(ShopViews().name)
-            return Response(status: .noContent)
+            var reply = CommandReply(result)
+            do {
+                // 200 means the views no longer show the data: they have processed CustomerForgotten.
+                _ = try await environment.queries.ask(CustomerOrdersQuery(customerId: id), minimumPosition: result.position)
+            } catch is StaleReadModel {
+                // Done in the log, not yet in the views: the position is the token to pass as Strata-Min-Position.
+                reply.status = .accepted
+            }
+            return reply
         }
     }
 

@@ -119,13 +119,13 @@ struct GenericRouteTests {
             let placed = try await shop.eventually("/orders/\(order)") { $0.status == .ok }
             #expect(placed.string("customerName") == "Ada Lovelace")
             let forgotten = try await shop.post("/customers/\(customer)/forget")
-            #expect(forgotten.status == .noContent)
+            #expect(forgotten.status == .ok)
             let stream = try await shop.get("/streams/customer-\(customer)")
             #expect(!stream.text.contains("Ada Lovelace"))
             #expect(!stream.text.contains("ada@example.com"))
             let details = try await shop.eventually("/orders/\(order)") { $0.status == .ok && $0.string("customerName") != "Ada Lovelace" }
             #expect(details.string("customerName") != "Ada Lovelace")
-            #expect(try await shop.post("/customers/\(customer)/forget").status == .notFound)
+            #expect(try await shop.post("/customers/\(customer)/forget").status == .ok, "forgetting again is a retry, not a 404")
         }
     }
 

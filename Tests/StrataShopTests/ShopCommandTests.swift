@@ -85,7 +85,10 @@ struct ShopCommandTests {
         let state = try await shop.orders.load(try Shop.orderStream(order.id)).state
         #expect(state.status == .paid)
         #expect(state.totalCents == 500)
-        #expect(state.shippingAddress == address)
+        let addressed = try #require(try await store.readStream(try Shop.orderStream(order.id)).first { $0.type == ShippingAddressChanged.eventType })
+        let changed = try Order().codec.decode(addressed) as? ShippingAddressChanged
+        #expect(changed?.customerId == customer.id, "the address names its data subject")
+        #expect(changed?.address == address)
     }
 
     @Test("a payment ending in 13 cents is declined, recorded, and may be followed by another attempt")

@@ -60,7 +60,37 @@ struct ShopViewsTests {
         }
         let redacted = try #require(try await queries.ask(OrderDetailsQuery(orderId: first.id)))
         #expect(redacted.customerName == "[redacted]")
+        #expect(redacted.shippingAddress == nil)
         #expect(redacted.totalCents == 500, "nothing else about the order changes")
         #expect(try await queries.ask(DailySalesQuery()) == sales)
+    }
+
+    @Test("forgetting a customer drops their name and addresses from the views, without a rebuild, by its position")
+    func forgetting() async throws {
+        let store = ProtectedEventStore(InMemoryEventStore(), rules: Shop.personalDataRules)
+        let shop = Shop(store: store)
+        let readStore = InMemoryReadStore()
+        let runner = ProjectionRunner(store: store, readStore: readStore, projections: [ShopViews()])
+        let queries = QueryHandler(readStore: readStore, progress: runner.progress, timeout: .seconds(10))
+        let task = Task { try await runner.run() }
+        defer { task.cancel() }
+
+        let ada = try await shop.registerCustomer(name: "Ada", email: "ada@example.com")
+        let bob = try await shop.registerCustomer(name: "Bob", email: "bob@example.com")
+        let order = try await shop.placeOrder(customerId: ada.id)
+        let other = try await shop.placeOrder(customerId: bob.id)
+        let address = try ShippingAddress(street: "1 Main St", city: "London", postalCode: "N1", country: "GB")
+        _ = try await shop.order(order.id, .addLine(try OrderLine(sku: "A-1", quantity: 2, unitPriceCents: 250)))
+        _ = try await shop.order(order.id, .changeShippingAddress(address))
+        _ = try await shop.order(other.id, .changeShippingAddress(address))
+
+        let forgotten = try await shop.forgetCustomer(ada.id, forgetKey: { try await store.forget($0) })
+        let details = try #require(try await queries.ask(OrderDetailsQuery(orderId: order.id), minimumPosition: forgotten.position))
+        #expect(details.customerName == "[redacted]")
+        #expect(details.shippingAddress == nil)
+        #expect(details.totalCents == 500, "nothing else about the order changes")
+        let untouched = try #require(try await queries.ask(OrderDetailsQuery(orderId: other.id)))
+        #expect(untouched.customerName == "Bob")
+        #expect(untouched.shippingAddress == address)
     }
 }

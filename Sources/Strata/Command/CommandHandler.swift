@@ -37,6 +37,9 @@ public struct CommandHandler<D: Decider>: Sendable {
     public var outcomes: (any CommandOutcomeStore)?
     /// How long an idempotency key is remembered: a retry after that is handled as a new command.
     public var idempotencyRetention: Duration
+    /// Keys the fingerprints of idempotent commands, which may carry personal data; by default the store's
+    /// (PersonalDataDigester/of(_:)), `nil` for plain SHA-256 fingerprints.
+    public var digester: PersonalDataDigester?
     /// Where aggregates are kept between commands; `nil` to load every command's aggregate from the store.
     public var cache: AggregateCache<D.State>?
     /// Where to log retries, replays and snapshot problems.
@@ -74,6 +77,7 @@ public struct CommandHandler<D: Decider>: Sendable {
         self.snapshotting = snapshotting
         self.outcomes = outcomes ?? (store as? any CommandOutcomeStore)
         self.idempotencyRetention = idempotencyRetention
+        self.digester = PersonalDataDigester.of(store)
         self.cache = cache
         self.logger = logger
     }
@@ -106,9 +110,11 @@ public struct CommandHandler<D: Decider>: Sendable {
             guard let outcomes else {
                 throw EventStoreError(.invalidArgument, "an idempotency key needs a CommandOutcomeStore, and the handler has none")
             }
+            let fingerprints = try await CommandFingerprint.of(command, on: stream, expectedVersion: expectedVersion, digester: digester)
             idempotency = IdempotentCommand(
                 key: idempotencyKey,
-                fingerprint: CommandFingerprint.of(command, on: stream, expectedVersion: expectedVersion),
+                fingerprint: fingerprints.keyed,
+                unkeyedFingerprint: fingerprints.plain,
                 outcomes: outcomes,
                 retention: idempotencyRetention
             )

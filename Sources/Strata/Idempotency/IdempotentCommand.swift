@@ -22,6 +22,9 @@ struct IdempotentCommand: Sendable {
 
     let key: String
     let fingerprint: String
+    /// The plain SHA-256 fingerprint, also accepted: outcomes recorded before fingerprints were keyed carry it,
+    /// and a retry of such a command must still replay rather than be taken for a reused key.
+    let unkeyedFingerprint: String
     let outcomes: any CommandOutcomeStore
     let retention: Duration
 
@@ -94,7 +97,7 @@ struct IdempotentCommand: Sendable {
     }
 
     private func checked(_ record: CommandOutcomeRecord, on stream: StreamID) throws -> CommandOutcomeRecord {
-        guard record.fingerprint == fingerprint else {
+        guard record.fingerprint == fingerprint || record.fingerprint == unkeyedFingerprint else {
             throw IdempotencyKeyReuse(key: key, originalStream: record.stream)
         }
         return record

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Crypto
 import Foundation
 
 extension InMemoryEventStore: SnapshotStore {
@@ -108,6 +109,15 @@ extension InMemoryEventStore: SubjectKeyStore {
             let hadKey = if case .active = storage.subjectKeys[subject] { true } else { false }
             storage.subjectKeys[subject] = .forgotten
             return hadKey
+        }
+    }
+
+    public func digestSecret() async throws -> Data {
+        storage.withLock { storage in
+            if let secret = storage.digestSecret { return secret }
+            let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+            storage.digestSecret = secret
+            return secret
         }
     }
 }

@@ -22,6 +22,7 @@ struct InMemoryStorage {
     var snapshots: [String: Snapshot] = [:]
     var outcomes: [String: CommandOutcomeRecord] = [:]
     var subjectKeys: [String: SubjectKeyState] = [:]
+    var digestSecret: Data?
     var checkpoints: [String: GlobalPosition] = [:]
     var scheduled: [String: (command: ScheduledCommand, status: ScheduleStatus)] = [:]
 

@@ -80,6 +80,9 @@ extension ProtectedEventStore: SubjectKeyStore where Base: SubjectKeyStore {
 
     @discardableResult
     public func forgetSubject(_ subject: String) async throws -> Bool { try await forget(subject) }
+
+    /// The secret of `keys`, where this store's subject keys are.
+    public func digestSecret() async throws -> Data { try await keys.digestSecret() }
 }
 
 extension ProtectedEventStore: StreamCatalog where Base: StreamCatalog {

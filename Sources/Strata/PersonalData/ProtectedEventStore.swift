@@ -34,11 +34,14 @@ public final class ProtectedEventStore<Base: EventStore>: EventStore {
     public let keys: any SubjectKeyStore
     /// The rules, by event type.
     public let rules: [String: PersonalDataRule]
+    /// Keyed digests under the secret `keys` keeps, shared by everyone using this store.
+    public let digester: PersonalDataDigester
 
     /// Protects `base`, keeping keys in `keys`.
     public init(_ base: Base, keys: any SubjectKeyStore, rules: [PersonalDataRule]) {
         self.base = base
         self.keys = keys
+        self.digester = PersonalDataDigester(keys: keys)
         self.rules = Dictionary(rules.map { ($0.eventType, $0) }, uniquingKeysWith: { _, last in last })
     }
 
@@ -160,6 +163,8 @@ public final class ProtectedEventStore<Base: EventStore>: EventStore {
         return found
     }
 }
+
+extension ProtectedEventStore: DigesterProviding {}
 
 extension ProtectedEventStore where Base: SubjectKeyStore {
     /// Protects `base`, keeping the subjects' keys in a table of the same database.

@@ -30,4 +30,12 @@ public protocol SubjectKeyStore: Sendable {
     /// (it is still remembered as forgotten).
     @discardableResult
     func forgetSubject(_ subject: String) async throws -> Bool
+
+    /// The store's secret for keyed digests (HMAC-SHA256) of values that stand for personal data, such as a
+    /// stream id derived from an email address: 32 random bytes, created on first use and never changed.
+    ///
+    /// A plain digest of a guessable value (an email address, a name) can be reversed by hashing guesses; a keyed
+    /// one only by whoever also holds this secret, which is kept with the subjects' keys. Forgetting a subject
+    /// does not change it. Concurrent first calls all return the secret that was stored.
+    func digestSecret() async throws -> Data
 }

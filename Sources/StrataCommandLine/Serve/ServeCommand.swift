@@ -27,8 +27,8 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
             discussion: """
                 Every option (flags aside) can also come from the environment: STRATA_STORE (or STRATA_POSTGRES_URL), \
                 STRATA_READ_STORE, STRATA_HOST, STRATA_PORT, STRATA_AUTH_SECRET, STRATA_AUTH_ISSUER, \
-                STRATA_AUTH_AUDIENCE, STRATA_AUTH_MAX_TOKEN_LIFETIME, STRATA_MAX_BODY_SIZE, \
-                STRATA_READ_TIMEOUT and STRATA_LOG_LEVEL. Options win over the environment.
+                STRATA_AUTH_AUDIENCE, STRATA_AUTH_MAX_TOKEN_LIFETIME, STRATA_MAX_BODY_SIZE, STRATA_READ_TIMEOUT, \
+                STRATA_OUTCOME_PURGE_INTERVAL and STRATA_LOG_LEVEL. Options win over the environment.
                 """
         )
     }
@@ -59,6 +59,12 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
     )
     var readTimeout: Double?
 
+    @Option(
+        name: .customLong("outcome-purge-interval"),
+        help: ArgumentHelp("Seconds between deletions of command outcomes older than 24 hours. Default: 3600.", valueName: "seconds")
+    )
+    var outcomePurgeInterval: Double?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error. Default: info.", valueName: "level"))
     var logLevel: String?
 
@@ -81,6 +87,7 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
             stores: stores,
             http: settings.http,
             readTimeout: settings.readTimeout,
+            outcomePurgeInterval: settings.outcomePurgeInterval,
             metrics: metrics,
             logger: logger
         ) { port in

@@ -14,6 +14,7 @@ struct ServeSettings {
     var readStore: ReadStoreLocation
     var http = StrataHTTPConfiguration()
     var readTimeout: Duration = .seconds(5)
+    var outcomePurgeInterval: Duration = .seconds(3_600)
     var logLevel: Logger.Level = .info
 
     init<App: StrataApplication>(command: ServeCommand<App>, environment: [String: String]) throws(CLIError) {
@@ -41,6 +42,10 @@ struct ServeSettings {
         if let seconds = command.readTimeout ?? named("STRATA_READ_TIMEOUT").flatMap(Double.init) {
             guard seconds >= 0 else { throw .badInput("the read timeout must not be negative") }
             readTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let seconds = command.outcomePurgeInterval ?? named("STRATA_OUTCOME_PURGE_INTERVAL").flatMap(Double.init) {
+            guard seconds > 0 else { throw .badInput("the outcome purge interval must be positive") }
+            outcomePurgeInterval = .milliseconds(Int64(seconds * 1000))
         }
         if let level = command.logLevel ?? named("STRATA_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else { throw .badInput("unknown log level '\(level)'") }

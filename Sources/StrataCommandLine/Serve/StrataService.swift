@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 import Strata
 import StrataHTTP
 
@@ -33,6 +34,10 @@ public struct StrataService: Sendable {
     ///   - leases: Projection leases, when several processes share the read store.
     ///   - http: Address, limits and authentication.
     ///   - readTimeout: How long read-your-writes queries wait.
+    ///   - outcomeRetention: How long command outcomes (idempotency keys) are kept: no shorter than the command
+    ///     handlers' `idempotencyRetention`, 24 hours by default.
+    ///   - outcomePurgeInterval: How often outcomes older than that are deleted (CommandOutcomePurger), when the
+    ///     store keeps them.
     ///   - metrics: The registry `/metrics` exposes.
     ///   - logger: The service's logger.
     ///   - onListening: Called with the bound port once the server accepts connections.
@@ -45,6 +50,8 @@ public struct StrataService: Sendable {
         leases: (any ProjectionLeases)? = nil,
         http: StrataHTTPConfiguration = StrataHTTPConfiguration(),
         readTimeout: Duration = .seconds(5),
+        outcomeRetention: Duration = .seconds(86_400),
+        outcomePurgeInterval: Duration = .seconds(3_600),
         metrics: PrometheusCollectorRegistry? = nil,
         logger: Logger,
         onListening: @escaping @Sendable (Int) -> Void = { _ in }
@@ -66,10 +73,14 @@ public struct StrataService: Sendable {
         let router = await StrataRouter.make(environment: environment, configuration: http, metrics: metrics, problems: app.problems) { routes in
             app.addRoutes(to: routes, environment: environment)
         }
+        var services: [any Service] = [runner]
+        if let outcomes = store as? any CommandOutcomeStore {
+            services.append(CommandOutcomePurger(store: outcomes, retention: outcomeRetention, interval: outcomePurgeInterval, logger: logger))
+        }
         let application = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(http.host, port: http.port), serverName: "Strata"),
-            services: [runner] + app.services(in: environment),
+            services: services + app.services(in: environment),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? http.port) },
             logger: logger
         )
@@ -81,6 +92,7 @@ public struct StrataService: Sendable {
         stores: ServingStores,
         http: StrataHTTPConfiguration,
         readTimeout: Duration,
+        outcomePurgeInterval: Duration,
         metrics: PrometheusCollectorRegistry,
         logger: Logger,
         onListening: @escaping @Sendable (Int) -> Void
@@ -94,6 +106,7 @@ public struct StrataService: Sendable {
             leases: stores.leases,
             http: http,
             readTimeout: readTimeout,
+            outcomePurgeInterval: outcomePurgeInterval,
             metrics: metrics,
             logger: logger,
             onListening: onListening
