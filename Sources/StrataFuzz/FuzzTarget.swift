@@ -25,7 +25,8 @@ enum FuzzTarget {
         }
     }
 
-    /// Positions, versions, expected versions, stream ids and email addresses, as headers, paths and bodies give them.
+    /// Positions, versions, expected versions, stream ids, email addresses and text fields, as headers, paths and
+    /// bodies give them.
     static func numbersAndNames(_ text: String) {
         _ = GlobalPosition(parsing: text)?.next
         _ = StreamVersion(parsing: text)?.next
@@ -34,7 +35,8 @@ enum FuzzTarget {
         if let stream = try? StreamID(text) { _ = stream.category }
         _ = try? Shop.orderStream(text)
         _ = try? Shop.customerStream(text)
-        _ = (try? EmailAddress(text))?.reservationStream
+        _ = (try? EmailAddress(text))?.unkeyedReservationStream
+        _ = try? TextField.validated(text, field: "sku", limit: TextField.skuLimit)
     }
 
     private struct LineBody: Decodable {

@@ -14,6 +14,13 @@ import Strata
 struct EventStreamRoutes: Sendable {
     let store: any EventStore
     let configuration: StrataHTTPConfiguration
+    let slots: EventStreamSlots
+
+    init(store: any EventStore, configuration: StrataHTTPConfiguration) {
+        self.store = store
+        self.configuration = configuration
+        slots = EventStreamSlots(limit: configuration.maxEventStreams)
+    }
 
     func add(to routes: StrataRoutes) {
         routes.get("/streams/{id}", access: .read) { request, context in try await readStream(request, context: context) }
@@ -62,9 +69,18 @@ struct EventStreamRoutes: Sendable {
     /// JSON; an idle stream gets a comment line every heartbeat. The stream ends when the service shuts down,
     /// and when the bearer token it was opened with expires (after an `event: token-expired`), so that a token
     /// grants no more than its lifetime. A failing stream sends `event: error` with a stable code only; the
-    /// error itself goes to the log.
+    /// error itself goes to the log. Beyond the service's limit of open streams it answers 503
+    /// `too-many-event-streams` with `Retry-After`.
     private func events(_ request: Request, context: StrataRequestContext) async throws -> Response {
         let start = try await startPosition(request)
+        guard let slot = slots.take() else {
+            throw HTTPProblem(
+                .serviceUnavailable,
+                code: "too-many-event-streams",
+                detail: "\(slots.limit) event streams are open, the most this service serves at once; retry later",
+                headers: [.retryAfter: "5"]
+            )
+        }
         var filter = EventFilter.all
         if let category = request.uri.queryParameters["category"], !category.isEmpty { filter.category = String(category) }
         if let types = request.uri.queryParameters["type"], !types.isEmpty {
@@ -107,6 +123,8 @@ struct EventStreamRoutes: Sendable {
                 try? await writer.write(ByteBuffer(string: "event: error\ndata: {\"code\":\"stream-failed\"}\n\n"))
             }
             try await writer.finish(nil)
+            // The body holds the slot, so that it is freed when the body is done with, sent or not.
+            withExtendedLifetime(slot) {}
         }
         return Response(
             status: .ok,

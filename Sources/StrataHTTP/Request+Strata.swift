@@ -12,15 +12,33 @@ extension Request {
     /// Decodes the JSON body as `T`.
     ///
     /// - Throws: HTTPProblem 400 for an empty body, text that is not JSON, or a missing or mistyped field; 413
-    ///   for a body beyond the service's limit.
+    ///   for a body beyond the service's limit; 400 `too-deeply-nested` for arrays and objects nested deeper than
+    ///   the service's limit (StrataHTTPConfiguration/maxJSONDepth).
     public func decodeJSON<T: Decodable>(as type: T.Type, context: StrataRequestContext) async throws -> T {
-        var request = self
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else {
+        guard let value = try await decodeJSONIfPresent(as: type, context: context) else {
             throw HTTPProblem(.badRequest, code: "malformed-body", title: "Malformed request body", detail: "a JSON body is required")
         }
+        return value
+    }
+
+    /// Decodes the JSON body as `T`, or `nil` when the body is empty: for commands whose body is optional.
+    ///
+    /// - Throws: As ``decodeJSON(as:context:)``, but for an empty body.
+    public func decodeJSONIfPresent<T: Decodable>(as type: T.Type, context: StrataRequestContext) async throws -> T? {
+        var request = self
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return nil }
+        let bytes = buffer.readableBytesView
+        guard !JSONNesting.depth(of: bytes, exceeds: context.maxJSONDepth) else {
+            throw HTTPProblem(
+                .badRequest,
+                code: "too-deeply-nested",
+                title: "Malformed request body",
+                detail: "arrays and objects may nest at most \(context.maxJSONDepth) deep"
+            )
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw HTTPProblem(.badRequest, code: "malformed-body", title: "Malformed request body", detail: ProblemMapping.describe(error))
         }
@@ -41,11 +59,16 @@ extension Request {
 
     /// The request's `Idempotency-Key`; `nil` without one.
     ///
-    /// - Throws: HTTPProblem 400 for an empty key, one longer than 200 characters, or one with control characters.
+    /// - Throws: HTTPProblem 400 for an empty key, one longer than ``StrataHTTPConfiguration/maxTokenHeaderBytes``
+    ///   bytes, or one with control characters.
     public func idempotencyKey() throws -> String? {
         guard let key = headers[.idempotencyKey] else { return nil }
-        guard !key.isEmpty, key.count <= 200, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw HTTPProblem(.badRequest, code: "invalid-idempotency-key", detail: "Idempotency-Key must be 1 to 200 printable characters")
+        guard Self.isTokenHeaderValue(key) else {
+            throw HTTPProblem(
+                .badRequest,
+                code: "invalid-idempotency-key",
+                detail: "Idempotency-Key must be 1 to \(StrataHTTPConfiguration.maxTokenHeaderBytes) bytes without control characters"
+            )
         }
         return key
     }
@@ -64,10 +87,30 @@ extension Request {
 
     /// Metadata for the events a command appends: the caller's `Strata-Correlation-ID` (else the request id) and
     /// the authenticated subject.
-    public func commandMetadata(context: StrataRequestContext) -> CommandMetadata {
+    ///
+    /// - Throws: HTTPProblem 400 for an empty correlation id, one longer than
+    ///   ``StrataHTTPConfiguration/maxTokenHeaderBytes`` bytes, or one with control characters: it is stored with
+    ///   every event the command appends.
+    public func commandMetadata(context: StrataRequestContext) throws -> CommandMetadata {
         var custom: [String: String] = [:]
         if let subject = context.subject { custom["subject"] = subject }
-        let requestID = context.logger[metadataKey: "hb.request.id"]?.description
-        return CommandMetadata(correlationID: headers[.correlationID] ?? requestID, custom: custom)
+        if let correlationID = headers[.correlationID] {
+            guard Self.isTokenHeaderValue(correlationID) else {
+                throw HTTPProblem(
+                    .badRequest,
+                    code: "invalid-correlation-id",
+                    detail: "Strata-Correlation-ID must be 1 to \(StrataHTTPConfiguration.maxTokenHeaderBytes) bytes without control characters"
+                )
+            }
+            return CommandMetadata(correlationID: correlationID, custom: custom)
+        }
+        return CommandMetadata(correlationID: context.logger[metadataKey: "hb.request.id"]?.description, custom: custom)
+    }
+
+    /// Whether a header value that Strata stores (an idempotency key, a correlation id) is non-empty, fits the
+    /// byte limit and holds no control characters.
+    private static func isTokenHeaderValue(_ value: String) -> Bool {
+        !value.isEmpty && value.utf8.count <= StrataHTTPConfiguration.maxTokenHeaderBytes
+            && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }

@@ -21,6 +21,8 @@ public struct StrataRequestContext: RequestContext {
     public var tokenExpiry: Date?
     /// The largest request body the service reads; larger ones are answered 413.
     public var maxUploadSize = StrataHTTPConfiguration.defaultMaxBodySize
+    /// How deep JSON request bodies may nest arrays and objects; deeper ones are answered 400.
+    public var maxJSONDepth = StrataHTTPConfiguration.defaultMaxJSONDepth
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -44,7 +44,7 @@ public enum StrataRouter {
         if let secret = configuration.authSecret {
             router.add(middleware: await BearerAuthMiddleware(secret: secret, policy: configuration.tokens, registry: registry))
         }
-        router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
+        router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxJSONDepth: configuration.maxJSONDepth))
         let routes = StrataRoutes(router: router, registry: registry)
         HealthRoutes(environment: environment, metrics: metrics).add(to: routes)
         EventStreamRoutes(store: environment.store, configuration: configuration).add(to: routes)

@@ -49,7 +49,9 @@ public final class SQLiteEventStore: EventStore {
         grdb.maximumReaderCount = configuration.maximumReaderCount
         grdb.busyMode = .timeout(TimeInterval(configuration.busyTimeout.components.seconds))
         grdb.label = "strata.events"
+        PrivateDatabaseFile.overwriteDeletedContent(&grdb)
         do {
+            try PrivateDatabaseFile.create(at: path)
             pool = try DatabasePool(path: path, configuration: grdb)
             // GRDB sets synchronous=NORMAL when it turns WAL on, after any prepareDatabase hook; only the
             // writer connection commits, so setting it there afterwards decides durability.

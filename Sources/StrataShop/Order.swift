@@ -13,13 +13,14 @@ public struct ShippingAddress: Codable, Hashable, Sendable {
     public var postalCode: String
     public var country: String
 
-    /// - Throws: InvalidField for the first empty field.
+    /// - Throws: InvalidField for the first part that is empty, longer than ``TextField/addressPartLimit`` bytes
+    ///   or holds control characters.
     public init(street: String, city: String, postalCode: String, country: String) throws(InvalidField) {
-        for (field, value) in [("street", street), ("city", city), ("postalCode", postalCode), ("country", country)]
-        where value.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw InvalidField(field, "must not be empty")
-        }
-        (self.street, self.city, self.postalCode, self.country) = (street, city, postalCode, country)
+        let limit = TextField.addressPartLimit
+        self.street = try TextField.validated(street, field: "street", limit: limit)
+        self.city = try TextField.validated(city, field: "city", limit: limit)
+        self.postalCode = try TextField.validated(postalCode, field: "postalCode", limit: limit)
+        self.country = try TextField.validated(country, field: "country", limit: limit)
     }
 }
 
@@ -39,10 +40,10 @@ public struct OrderLine: Codable, Hashable, Sendable {
     public var quantity: Int
     public var unitPriceCents: Int
 
-    /// - Throws: InvalidField for an empty sku, a quantity outside ``quantityLimit`` or a price outside
-    ///   ``unitPriceLimit``.
+    /// - Throws: InvalidField for a sku that is empty, longer than ``TextField/skuLimit`` bytes or holds control
+    ///   characters, a quantity outside ``quantityLimit`` or a price outside ``unitPriceLimit``.
     public init(sku: String, quantity: Int, unitPriceCents: Int) throws(InvalidField) {
-        guard !sku.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvalidField("sku", "must not be empty") }
+        let sku = try TextField.validated(sku, field: "sku", limit: TextField.skuLimit)
         guard Self.quantityLimit.contains(quantity) else {
             throw InvalidField("quantity", "must be from \(Self.quantityLimit.lowerBound) to \(Self.quantityLimit.upperBound), not \(quantity)")
         }
@@ -126,6 +127,8 @@ public struct Order: Decider {
 
     /// The largest total an order may reach, in cents: 100,000,000.00.
     public static let totalLimit = 10_000_000_000
+    /// The most lines (distinct skus) an order may hold.
+    public static let lineLimit = 100
 
     public enum Command: Sendable, Encodable {
         case place(orderId: String, customerId: String)
@@ -185,6 +188,7 @@ public struct Order: Decider {
             try require(state.totalCents <= Self.totalLimit, "the order's total is above \(Self.totalLimit) cents", "order-total-limit")
             return [OrderConfirmed(totalCents: state.totalCents)]
         case .cancel(let reason):
+            let reason = try TextField.validated(reason, field: "reason", limit: TextField.reasonLimit)
             try require(status != .paid, "a paid order cannot be cancelled", "order-paid")
             return status == .cancelled ? [] : [OrderCancelled(reason: reason)]
         case .cancelIfUnpaid:
@@ -226,7 +230,9 @@ public struct Order: Decider {
     /// Adding a line of a sku the order has raises its quantity: both the raised quantity and the new total must
     /// stay within the limits.
     private func requireWithinLimits(adding line: OrderLine, to state: State) throws {
-        let quantity = state.lines.first { $0.sku == line.sku }.map { $0.quantity.saturatingAdd(line.quantity) } ?? line.quantity
+        let existing = state.lines.first { $0.sku == line.sku }
+        try require(existing != nil || state.lines.count < Self.lineLimit, "an order holds at most \(Self.lineLimit) lines", "too-many-lines")
+        let quantity = existing.map { $0.quantity.saturatingAdd(line.quantity) } ?? line.quantity
         try require(
             OrderLine.quantityLimit.contains(quantity),
             "a line may hold at most \(OrderLine.quantityLimit.upperBound) of a sku",

@@ -10,7 +10,8 @@ extension Shop {
     /// Registers a customer, reserving the email address first so that two customers never share one.
     ///
     /// - Returns: The new customer's id and the registration's result.
-    /// - Throws: InvalidField for an empty name or a malformed email; DomainError `duplicate-email`, or
+    /// - Throws: InvalidField for an empty, overlong (TextField.nameLimit) or control-character name or a malformed
+    ///   email; DomainError `duplicate-email`, or
     ///   `customer-forgotten` when the idempotency key names a customer who was forgotten since.
     public func registerCustomer(
         name: String,
@@ -18,8 +19,7 @@ extension Shop {
         metadata: CommandMetadata = CommandMetadata(),
         idempotencyKey: String? = nil
     ) async throws -> (id: String, result: CommandResult<any DomainEvent>) {
-        let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { throw InvalidField("name", "must not be empty") }
+        let name = try TextField.validated(name, field: "name", limit: TextField.nameLimit)
         let email = try EmailAddress(email)
         let id = Self.newID(idempotencyKey: idempotencyKey)
         let stream = try Self.customerStream(id)

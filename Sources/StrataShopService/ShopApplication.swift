@@ -18,9 +18,9 @@ public struct ShopApplication: StrataApplication {
 
     @Option(
         name: .customLong("payment-timeout"),
-        help: ArgumentHelp("Seconds a confirmed order may stay unpaid before it is cancelled.", valueName: "seconds")
+        help: ArgumentHelp("How long a confirmed order may stay unpaid before it is cancelled: 1800, 30m, 2h.", valueName: "duration")
     )
-    public var paymentTimeoutSeconds: Int = 1800
+    public var paymentTimeout = DurationArgument(.seconds(1_800))
 
     @Option(
         name: .customLong("cached-aggregates"),
@@ -40,7 +40,7 @@ public struct ShopApplication: StrataApplication {
         configuration.logger = environment.logger
         return [
             ProcessManagerRunner(
-                OrderPaymentProcess(paymentTimeout: .seconds(paymentTimeoutSeconds)),
+                OrderPaymentProcess(paymentTimeout: paymentTimeout.duration),
                 store: environment.store,
                 storage: environment.processManagerStore,
                 configuration: configuration,

@@ -53,7 +53,7 @@ struct ShopRoutes: Sendable {
             let (id, result) = try await shop.registerCustomer(
                 name: body.name,
                 email: body.email,
-                metadata: request.commandMetadata(context: context),
+                metadata: try request.commandMetadata(context: context),
                 idempotencyKey: try request.idempotencyKey()
             )
             return CommandReply(result, createdID: id)
@@ -67,7 +67,7 @@ struct ShopRoutes: Sendable {
                         customerId: id,
                         to: body.email,
                         expectedVersion: try request.expectedVersion(),
-                        metadata: request.commandMetadata(context: context),
+                        metadata: try request.commandMetadata(context: context),
                         idempotencyKey: try request.idempotencyKey()
                     )
                 )
@@ -81,7 +81,7 @@ struct ShopRoutes: Sendable {
             // Every step repeats safely, so a retry after any failure (the key already gone included) finishes
             // the work; only a customer who never registered is 404.
             let result = try await Self.pathID(kind: "customer") {
-                try await shop.forgetCustomer(id, metadata: request.commandMetadata(context: context), forgetKey: forget)
+                try await shop.forgetCustomer(id, metadata: try request.commandMetadata(context: context), forgetKey: forget)
             }
             var reply = CommandReply(result)
             do {
@@ -100,7 +100,7 @@ struct ShopRoutes: Sendable {
             let body = try await request.decodeJSON(as: Placement.self, context: context)
             let (id, result) = try await shop.placeOrder(
                 customerId: body.customerId,
-                metadata: request.commandMetadata(context: context),
+                metadata: try request.commandMetadata(context: context),
                 idempotencyKey: try request.idempotencyKey()
             )
             return CommandReply(result, createdID: id)
@@ -122,7 +122,8 @@ struct ShopRoutes: Sendable {
             try await orderCommand(.confirm, request, context)
         }
         routes.post("/orders/{id}/cancel", access: .write) { request, context in
-            try await orderCommand(.cancel(reason: "cancelled by the customer"), request, context)
+            let body = try await request.decodeJSONIfPresent(as: Cancellation.self, context: context)
+            return try await orderCommand(.cancel(reason: body?.reason ?? "cancelled by the customer"), request, context)
         }
         routes.post("/orders/{id}/payments", access: .write) { request, context in
             let id = try context.parameters.require("id")
@@ -131,7 +132,7 @@ struct ShopRoutes: Sendable {
                 try await shop.pay(
                     orderId: id,
                     amountCents: body.amountCents,
-                    metadata: request.commandMetadata(context: context),
+                    metadata: try request.commandMetadata(context: context),
                     idempotencyKey: try request.idempotencyKey()
                 )
             }
@@ -177,7 +178,7 @@ struct ShopRoutes: Sendable {
                     id,
                     command,
                     expectedVersion: try request.expectedVersion(),
-                    metadata: request.commandMetadata(context: context),
+                    metadata: try request.commandMetadata(context: context),
                     idempotencyKey: try request.idempotencyKey()
                 )
             )

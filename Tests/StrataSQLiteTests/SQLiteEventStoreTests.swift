@@ -144,3 +144,45 @@ private func corrupt(_ path: String, sql: String) throws {
     process.waitUntilExit()
     try #require(process.terminationStatus == 0, "sqlite3 failed")
 }
+
+@Suite("SQLite files keep their contents to their owner")
+struct SQLiteFilePrivacyTests {
+    @Test("a new database and its WAL are created readable by their owner only (0600)")
+    func fileModes() async throws {
+        try await withTemporaryPath { path in
+            let previous = umask(0)  // The widest umask: the mode must come from Strata, not from the process.
+            defer { umask(previous) }
+            let store = try SQLiteEventStore(path: path)
+            _ = try await store.append([event()], to: StreamID("mode-1"), expecting: .any)
+            for file in [path, path + "-wal"] {
+                let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+                #expect(mode == 0o600, "\(file): \(String(mode ?? 0, radix: 8))")
+            }
+            try store.close()
+        }
+    }
+
+    @Test("a forgotten subject's key leaves no bytes behind in the database file (secure_delete)")
+    func forgottenKeyBytesAreOverwritten() async throws {
+        try await withTemporaryPath { path in
+            let key = Data((0..<32).map { UInt8(0xA0 + $0 % 16) ^ 0x5C })
+            let store = try SQLiteEventStore(path: path)
+            // Neighbours on the same page: the forgotten row's bytes are freed space among live rows.
+            var keys = Dictionary(
+                uniqueKeysWithValues: (0..<20).map { index in ("subject-neighbour-\(index)", Data(repeating: UInt8(index), count: 32)) })
+            keys["subject-1"] = key
+            _ = try await store.createSubjectKeys(keys)
+            // Checkpoint, so that the key is in the database file itself before it is forgotten.
+            try store.close()
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)).range(of: key) != nil, "the key was never written: the test proves nothing")
+            let reopened = try SQLiteEventStore(path: path)
+            try await reopened.forgetSubject("subject-1")
+            try reopened.close()
+            // The smaller row that replaces the key's overwrites part of it in place; any 8 bytes left are too many.
+            let file = try Data(contentsOf: URL(fileURLWithPath: path))
+            for start in 0...(key.count - 8) {
+                #expect(file.range(of: key[start..<start + 8]) == nil, "key bytes \(start)..<\(start + 8) are still in the file")
+            }
+        }
+    }
+}

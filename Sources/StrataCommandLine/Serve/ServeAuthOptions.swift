@@ -25,11 +25,11 @@ struct ServeAuthOptions: ParsableArguments {
     @Option(
         name: .customLong("auth-max-token-lifetime"),
         help: ArgumentHelp(
-            "Refuse tokens valid for longer than this, from `iat` (or now) to `exp`; or STRATA_AUTH_MAX_TOKEN_LIFETIME. Default: 86400.",
-            valueName: "seconds"
+            "Refuse tokens valid for longer than this, from `iat` (or now) to `exp`; or STRATA_AUTH_MAX_TOKEN_LIFETIME. Default: 1d.",
+            valueName: "duration"
         )
     )
-    var maxTokenLifetime: Int?
+    var maxTokenLifetime: DurationArgument?
 
     @Flag(name: .customLong("auth-allow-tokens-without-expiry"), help: "Accept tokens that have no `exp` claim.")
     var allowTokensWithoutExpiry = false
@@ -45,12 +45,10 @@ struct ServeAuthOptions: ParsableArguments {
         var tokens = TokenPolicy()
         tokens.issuer = issuer ?? named("STRATA_AUTH_ISSUER")
         tokens.audience = audience ?? named("STRATA_AUTH_AUDIENCE")
-        let environmentLifetime = named("STRATA_AUTH_MAX_TOKEN_LIFETIME")
-        if let text = maxTokenLifetime.map(String.init) ?? environmentLifetime {
-            guard let seconds = Int(text), seconds > 0 else {
-                throw .badInput("the maximum token lifetime must be a positive number of seconds, not '\(text)'")
-            }
-            tokens.maximumLifetime = .seconds(seconds)
+        let environmentLifetime = try named("STRATA_AUTH_MAX_TOKEN_LIFETIME").map(Self.lifetime)
+        if let lifetime = maxTokenLifetime ?? environmentLifetime {
+            guard lifetime.duration > .zero else { throw .badInput("the maximum token lifetime must be positive") }
+            tokens.maximumLifetime = lifetime.duration
         }
         tokens.allowsTokensWithoutExpiry = allowTokensWithoutExpiry
         http.tokens = tokens
@@ -60,6 +58,13 @@ struct ServeAuthOptions: ParsableArguments {
                     + "bind 127.0.0.1, or pass --allow-unauthenticated to accept that anyone who reaches it may do anything"
             )
         }
+    }
+
+    private static func lifetime(_ text: String) throws(CLIError) -> DurationArgument {
+        guard let lifetime = DurationArgument(argument: text) else {
+            throw .badInput("STRATA_AUTH_MAX_TOKEN_LIFETIME must be a duration such as 3600, 12h or 1d, not '\(text)'")
+        }
+        return lifetime
     }
 
     /// Whether `host` is reachable only from this machine.

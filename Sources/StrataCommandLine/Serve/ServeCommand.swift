@@ -28,7 +28,9 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
                 Every option (flags aside) can also come from the environment: STRATA_STORE (or STRATA_POSTGRES_URL), \
                 STRATA_READ_STORE, STRATA_HOST, STRATA_PORT, STRATA_AUTH_SECRET, STRATA_AUTH_ISSUER, \
                 STRATA_AUTH_AUDIENCE, STRATA_AUTH_MAX_TOKEN_LIFETIME, STRATA_MAX_BODY_SIZE, STRATA_READ_TIMEOUT, \
-                STRATA_OUTCOME_PURGE_INTERVAL and STRATA_LOG_LEVEL. Options win over the environment.
+                STRATA_OUTCOME_PURGE_INTERVAL, STRATA_MAX_CONNECTIONS, STRATA_IDLE_TIMEOUT, STRATA_MAX_EVENT_STREAMS \
+                and STRATA_LOG_LEVEL. Options win over the environment. Durations take a unit (250ms, 3s, 30m, 1h, \
+                2d) or are plain seconds.
                 """
         )
     }
@@ -55,15 +57,36 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
 
     @Option(
         name: .customLong("read-timeout"),
-        help: ArgumentHelp("Seconds a read-your-writes query waits for the views before 503. Default: 5.", valueName: "seconds")
+        help: ArgumentHelp("How long a read-your-writes query waits for the views before 503 (250ms, 5s, 1m). Default: 5s.", valueName: "duration")
     )
-    var readTimeout: Double?
+    var readTimeout: DurationArgument?
 
     @Option(
         name: .customLong("outcome-purge-interval"),
-        help: ArgumentHelp("Seconds between deletions of command outcomes older than 24 hours. Default: 3600.", valueName: "seconds")
+        help: ArgumentHelp("How often command outcomes older than 24 hours are deleted. Default: 1h.", valueName: "duration")
     )
-    var outcomePurgeInterval: Double?
+    var outcomePurgeInterval: DurationArgument?
+
+    @Option(
+        name: .customLong("max-connections"),
+        help: ArgumentHelp("The most connections served at once; more wait to be accepted. Default: 512.", valueName: "count")
+    )
+    var maxConnections: Int?
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp(
+            "Close a connection silent this long, between requests or while its request head arrives; 0 never. Default: 30s.",
+            valueName: "duration"
+        )
+    )
+    var idleTimeout: DurationArgument?
+
+    @Option(
+        name: .customLong("max-event-streams"),
+        help: ArgumentHelp("The most /events streams open at once; more are answered 503. Default: 128.", valueName: "count")
+    )
+    var maxEventStreams: Int?
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error. Default: info.", valueName: "level"))
     var logLevel: String?

@@ -39,18 +39,49 @@ struct ServeSettings {
             guard size > 0 else { throw .badInput("the body size limit must be positive") }
             http.maxBodySize = size
         }
-        if let seconds = command.readTimeout ?? named("STRATA_READ_TIMEOUT").flatMap(Double.init) {
-            guard seconds >= 0 else { throw .badInput("the read timeout must not be negative") }
-            readTimeout = .milliseconds(Int64(seconds * 1000))
+        let environmentReadTimeout = try Self.duration(named("STRATA_READ_TIMEOUT"), "STRATA_READ_TIMEOUT")
+        if let timeout = command.readTimeout ?? environmentReadTimeout {
+            readTimeout = timeout.duration
         }
-        if let seconds = command.outcomePurgeInterval ?? named("STRATA_OUTCOME_PURGE_INTERVAL").flatMap(Double.init) {
-            guard seconds > 0 else { throw .badInput("the outcome purge interval must be positive") }
-            outcomePurgeInterval = .milliseconds(Int64(seconds * 1000))
+        let environmentInterval = try Self.duration(named("STRATA_OUTCOME_PURGE_INTERVAL"), "STRATA_OUTCOME_PURGE_INTERVAL")
+        if let interval = command.outcomePurgeInterval ?? environmentInterval {
+            guard interval.duration > .zero else { throw .badInput("the outcome purge interval must be positive") }
+            outcomePurgeInterval = interval.duration
+        }
+        let environmentIdleTimeout = try Self.duration(named("STRATA_IDLE_TIMEOUT"), "STRATA_IDLE_TIMEOUT")
+        if let timeout = command.idleTimeout ?? environmentIdleTimeout {
+            http.idleTimeout = timeout.duration > .zero ? timeout.duration : nil
+        }
+        let environmentConnections = try Self.integer(named("STRATA_MAX_CONNECTIONS"), "STRATA_MAX_CONNECTIONS")
+        if let connections = command.maxConnections ?? environmentConnections {
+            guard (1...1_000_000).contains(connections) else { throw .badInput("the connection limit must be from 1 to 1000000") }
+            http.maxConnections = connections
+        }
+        let environmentStreams = try Self.integer(named("STRATA_MAX_EVENT_STREAMS"), "STRATA_MAX_EVENT_STREAMS")
+        if let streams = command.maxEventStreams ?? environmentStreams {
+            guard streams >= 0 else { throw .badInput("the event stream limit must not be negative") }
+            http.maxEventStreams = streams
+        }
+        // Streams hold their connections for as long as they are open: at the connection limit, no query or
+        // command could get in.
+        guard http.maxEventStreams < http.maxConnections else {
+            throw .badInput(
+                "the event stream limit (\(http.maxEventStreams)) must be below the connection limit (\(http.maxConnections)), "
+                    + "or streams could hold every connection"
+            )
         }
         if let level = command.logLevel ?? named("STRATA_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else { throw .badInput("unknown log level '\(level)'") }
             logLevel = parsed
         }
+    }
+
+    private static func duration(_ text: String?, _ name: String) throws(CLIError) -> DurationArgument? {
+        guard let text else { return nil }
+        guard let value = DurationArgument(argument: text) else {
+            throw .badInput("\(name) must be a duration such as 250ms, 5s, 30m or 1h, not '\(text)'")
+        }
+        return value
     }
 
     private static func integer(_ text: String?, _ name: String) throws(CLIError) -> Int? {

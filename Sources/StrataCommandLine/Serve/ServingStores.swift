@@ -95,7 +95,7 @@ struct ServingStores: Sendable {
     private static func createFolder(of path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw CLIError.badInput("cannot create the folder \(folder.path): \(error.localizedDescription)")
         }

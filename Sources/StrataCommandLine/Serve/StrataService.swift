@@ -79,7 +79,12 @@ public struct StrataService: Sendable {
         }
         let application = Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(http.host, port: http.port), serverName: "Strata"),
+            server: .http1(configuration: .init(idleTimeout: http.idleTimeout.map { TimeAmount($0) })),
+            configuration: ApplicationConfiguration(
+                address: .hostname(http.host, port: http.port),
+                serverName: "Strata",
+                availableConnectionsDelegate: .maximum(http.maxConnections, logger: logger)
+            ),
             services: services + app.services(in: environment),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? http.port) },
             logger: logger

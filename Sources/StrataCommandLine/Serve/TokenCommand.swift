@@ -27,8 +27,8 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The token's subject (`sub`), recorded in the metadata of the events it writes.", valueName: "name"))
     var subject = "operator"
 
-    @Option(name: .customLong("expires-in"), help: ArgumentHelp("Seconds until the token expires.", valueName: "seconds"))
-    var expiresIn = 3600
+    @Option(name: .customLong("expires-in"), help: ArgumentHelp("How long the token is valid: 3600, 15m, 12h, 1d.", valueName: "duration"))
+    var expiresIn = DurationArgument(.seconds(3_600))
 
     @Option(name: .customLong("auth-secret"), help: ArgumentHelp("The service's secret (better: STRATA_AUTH_SECRET).", valueName: "secret"))
     var authSecret: String?
@@ -48,7 +48,7 @@ struct TokenCommand: AsyncParsableCommand {
         guard !scopes.isEmpty, scopes.allSatisfy(["read", "write", "admin"].contains) else {
             throw CLIError.badInput("scopes are read, write and admin, separated by spaces")
         }
-        guard expiresIn > 0 else { throw CLIError.badInput("--expires-in must be positive") }
+        guard expiresIn.duration > .zero else { throw CLIError.badInput("--expires-in must be positive") }
         let environment = ProcessInfo.processInfo.environment
         func named(_ variable: String) -> String? { environment[variable].flatMap { $0.isEmpty ? nil : $0 } }
         let keys = JWTKeyCollection()
@@ -57,7 +57,7 @@ struct TokenCommand: AsyncParsableCommand {
         let claims = IssuedClaims(
             sub: SubjectClaim(value: subject),
             iat: IssuedAtClaim(value: now),
-            exp: ExpirationClaim(value: now.addingTimeInterval(TimeInterval(expiresIn))),
+            exp: ExpirationClaim(value: now.addingTimeInterval(Double(expiresIn.duration / .milliseconds(1)) / 1_000)),
             iss: (issuer ?? named("STRATA_AUTH_ISSUER")).map(IssuerClaim.init(value:)),
             aud: (audience ?? named("STRATA_AUTH_AUDIENCE")).map { AudienceClaim(value: [$0]) },
             scope: scopes.joined(separator: " ")

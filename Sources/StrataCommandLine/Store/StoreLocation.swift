@@ -70,7 +70,7 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
         case .sqlite(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw CLIError.badInput("cannot create the folder \(folder.path) for the store: \(error.localizedDescription)")
             }

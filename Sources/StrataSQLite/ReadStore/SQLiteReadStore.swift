@@ -46,9 +46,11 @@ public final class SQLiteReadStore: ReadStore {
         grdb.maximumReaderCount = configuration.maximumReaderCount
         grdb.busyMode = .timeout(TimeInterval(configuration.busyTimeout.components.seconds))
         grdb.label = "strata.read"
+        PrivateDatabaseFile.overwriteDeletedContent(&grdb)
         // A batch transaction spans several accesses to the writer, with `await`s between them.
         grdb.allowsUnsafeTransactions = true
         do {
+            try PrivateDatabaseFile.create(at: path)
             pool = try DatabasePool(path: path, configuration: grdb)
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.pragmaValue)")

@@ -23,6 +23,7 @@ struct ShopHarness {
     var readTimeout: Duration = .seconds(3)
     var maxBodySize = StrataHTTPConfiguration.defaultMaxBodySize
     var tokens = TokenPolicy()
+    var maxEventStreams = StrataHTTPConfiguration().maxEventStreams
 
     /// Runs `test` against a fresh shop service.
     func run(_ test: @Sendable (ShopClient) async throws -> Void) async throws {
@@ -32,6 +33,7 @@ struct ShopHarness {
         http.authSecret = authSecret
         http.maxBodySize = maxBodySize
         http.tokens = tokens
+        http.maxEventStreams = maxEventStreams
         let metrics = PrometheusCollectorRegistry()
         let service = await StrataService.make(
             try ShopApplication.withDefaultOptions(),
