@@ -62,14 +62,15 @@ MUTANTS = [
     Mutant(
         "postgres-expected-version-ignored",
         "an append with a stale expected version is refused (PostgreSQL)",
-        "Sources/StrataPostgres/PostgresSchema.swift",
+        # Migration 2's function, the one every store runs (migration 1's is replaced).
+        "Sources/StrataPostgres/PostgresSchema+CommandSide.swift",
         [("ELSE actual IS NOT DISTINCT FROM expected_versions[request]", "ELSE true")],
         "StrataPostgresTests",
     ),
     Mutant(
         "postgres-head-lock-dropped",
         "PostgreSQL appends are ordered by the head row's lock: positions are gap-free and unique under concurrency",
-        "Sources/StrataPostgres/PostgresSchema.swift",
+        "Sources/StrataPostgres/PostgresSchema+CommandSide.swift",
         [("FROM \\(quoted).strata_head h FOR UPDATE;", "FROM \\(quoted).strata_head h;")],
         "StrataPostgresTests",
     ),
