@@ -45,7 +45,7 @@ enum IntegrationPostgres {
 }
 
 /// Fails when CI expects PostgreSQL and it is missing, so that the cross-database checks never skip silently there.
-@Test("PostgreSQL is available to the integration tests when CI runs them")
+@Test("PostgreSQL is available to the integration tests when CI runs them", .timeLimit(.minutes(10)))
 func postgresIsAvailableToIntegrationTestsInCI() {
     if ProcessInfo.processInfo.environment["CI"] == "true" {
         #expect(IntegrationPostgres.isAvailable, "CI=true but STRATA_TEST_POSTGRES_URL is not set: run the tests through scripts/test.sh")

@@ -72,7 +72,7 @@ func withRunning<T: Sendable>(_ store: PostgresEventStore, _ body: @escaping @Se
 }
 
 /// Fails when CI expects PostgreSQL and it is missing, so that the PostgreSQL tests never skip silently there.
-@Test("PostgreSQL is available when CI runs the tests")
+@Test("PostgreSQL is available when CI runs the tests", .timeLimit(.minutes(10)))
 func postgresIsAvailableInCI() {
     if ProcessInfo.processInfo.environment["CI"] == "true" {
         #expect(TestPostgres.isAvailable, "CI=true but STRATA_TEST_POSTGRES_URL is not set: run the tests through scripts/test.sh")
