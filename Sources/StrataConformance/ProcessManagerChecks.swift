@@ -46,6 +46,7 @@ enum ProcessManagerChecks {
                 _ = try await crashing.accounts.handle(.deposit(amount: 6), on: stream)
                 try await crashing.waitForBalance(1111, of: stream)
             }
+            #expect(crashing.log.messages(atLeast: .error).isEmpty, "the first runner failed: \(crashing.log.messages(atLeast: .error))")
             let history = try await store.readStream(stream)
             let eventsBefore = history.count
             let last = try #require(history.last).position
