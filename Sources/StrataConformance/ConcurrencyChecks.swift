@@ -95,26 +95,34 @@ enum ConcurrencyChecks {
             let fresh = (0..<20).map { _ in uniqueStream() }
 
             enum Kind: Sendable { case contested, duplicate, fresh }
-            let outcomes = await withTaskGroup(of: (Kind, Bool).self) { group in
+            // Each failure is kept, not just noted: a busy or broken store must not pass for a refused append.
+            let outcomes = await withTaskGroup(of: (Kind, Result<AppendResult, any Error>).self) { group in
                 for n in 0..<10 {
-                    group.addTask {
-                        let ok = (try? await store.append([event(n: n)], to: contested, expecting: .exactly(0))) != nil
-                        return (.contested, ok)
-                    }
+                    group.addTask { (.contested, await Result { try await store.append([event(n: n)], to: contested, expecting: .exactly(0)) }) }
                 }
                 for stream in fresh {
-                    group.addTask { ((.fresh, (try? await store.append([event(), event()], to: stream, expecting: .noStream)) != nil)) }
+                    group.addTask { (.fresh, await Result { try await store.append([event(), event()], to: stream, expecting: .noStream) }) }
                 }
                 for _ in 0..<5 {
                     group.addTask {
-                        ((.duplicate, (try? await store.append([event(), duplicate], to: uniqueStream(), expecting: .any)) != nil))
+                        (.duplicate, await Result { try await store.append([event(), duplicate], to: uniqueStream(), expecting: .any) })
                     }
                 }
                 return await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.filter { $0.0 == .contested && $0.1 }.count == 1)
-            #expect(outcomes.filter { $0.0 == .fresh && $0.1 }.count == 20)
-            #expect(outcomes.filter { $0.0 == .duplicate && $0.1 }.isEmpty)
+            func failures(_ kind: Kind) -> [any Error] {
+                outcomes.compactMap { outcome in
+                    guard outcome.0 == kind, case .failure(let error) = outcome.1 else { return nil }
+                    return error
+                }
+            }
+            let contestedFailures = failures(.contested)
+            #expect(contestedFailures.count == 9)
+            #expect(contestedFailures.allSatisfy { ($0 as? WrongExpectedVersion)?.actual == 1 }, "\(contestedFailures)")
+            #expect(failures(.fresh).isEmpty, "\(failures(.fresh))")
+            let duplicateFailures = failures(.duplicate)
+            #expect(duplicateFailures.count == 5)
+            #expect(duplicateFailures.allSatisfy { ($0 as? EventStoreError)?.code == .duplicateEventID }, "\(duplicateFailures)")
             for stream in fresh {
                 #expect(try await store.readStream(stream).count == 2)
             }

@@ -19,4 +19,14 @@ public protocol ConformanceBackend: Sendable {
 
     /// Releases a store when a check is done with it.
     func dispose(_ store: any EventStore) async throws
+
+    /// Whether a store outlives the process, so that reopen(_:) opens what was written again. A store that
+    /// lives in memory only hands itself back: the checks that require a durable store do not apply to it
+    /// (ConformanceCheck/applicable(to:) leaves them out; run anyway, they cancel rather than pass). `true`
+    /// unless a backend says otherwise.
+    var isDurable: Bool { get }
+}
+
+extension ConformanceBackend {
+    public var isDurable: Bool { true }
 }

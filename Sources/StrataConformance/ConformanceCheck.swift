@@ -18,16 +18,31 @@ import Testing
 public struct ConformanceCheck: Sendable, CustomTestStringConvertible {
     /// What the check shows, in words.
     public let name: String
+    /// Whether the check reopens a store to show that what was written outlives the process, which proves
+    /// nothing for a store that lives in memory (ConformanceBackend/isDurable is `false`).
+    public let requiresDurableStore: Bool
     let body: @Sendable (any ConformanceBackend) async throws -> Void
 
-    init(_ name: String, _ body: @escaping @Sendable (any ConformanceBackend) async throws -> Void) {
+    init(_ name: String, requiresDurableStore: Bool = false, _ body: @escaping @Sendable (any ConformanceBackend) async throws -> Void) {
         self.name = name
+        self.requiresDurableStore = requiresDurableStore
         self.body = body
     }
 
     /// Runs the check against `backend`; failures are recorded as Swift Testing issues.
+    ///
+    /// A check that requires a durable store, run against a backend that is not, cancels the test case
+    /// ("does not apply") instead of passing it: use ``applicable(to:)`` to leave such checks out.
     public func run(on backend: some ConformanceBackend) async throws {
+        if requiresDurableStore && !backend.isDurable {
+            try Test.cancel("does not apply: '\(name)' needs a store that outlives the process, and this backend's does not")
+        }
         try await body(backend)
+    }
+
+    /// The checks that apply to `backend`: all of them, less those that need a durable store when it is not.
+    public static func applicable(to backend: some ConformanceBackend) -> [ConformanceCheck] {
+        all.filter { backend.isDurable || !$0.requiresDurableStore }
     }
 
     public var testDescription: String { name }

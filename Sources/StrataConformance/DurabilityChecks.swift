@@ -10,7 +10,7 @@ import Testing
 
 enum DurabilityChecks {
     static let all: [ConformanceCheck] = [
-        ConformanceCheck("after reopening, the store reads exactly what was written and continues from it", reopen)
+        ConformanceCheck("after reopening, the store reads exactly what was written and continues from it", requiresDurableStore: true, reopen)
     ]
 
     static func reopen(_ backend: any ConformanceBackend) async throws {

@@ -14,7 +14,7 @@ enum LifecycleChecks {
         ConformanceCheck("a deleted stream reads as gone, refuses appends and stays in the global log", softDelete),
         ConformanceCheck("deleting follows the expected version and cannot happen twice", deleteExpectations),
         ConformanceCheck("truncating hides earlier events from stream reads only, and only moves forwards", truncate),
-        ConformanceCheck("a deletion survives reopening the store", deletionSurvivesReopen),
+        ConformanceCheck("a deletion survives reopening the store", requiresDurableStore: true, deletionSurvivesReopen),
     ]
 
     static func schemaVersionRoundTrip(_ backend: any ConformanceBackend) async throws {

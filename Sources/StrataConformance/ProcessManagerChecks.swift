@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Strata
+import Synchronization
 import Testing
 
 enum ProcessManagerChecks {
@@ -45,13 +46,21 @@ enum ProcessManagerChecks {
                 _ = try await crashing.accounts.handle(.deposit(amount: 6), on: stream)
                 try await crashing.waitForBalance(1111, of: stream)
             }
-            let eventsBefore = try await store.readStream(stream).count
+            #expect(crashing.log.messages(atLeast: .error).isEmpty, "the first runner failed: \(crashing.log.messages(atLeast: .error))")
+            let history = try await store.readStream(stream)
+            let eventsBefore = history.count
+            let last = try #require(history.last).position
             for _ in 0..<2 {
-                let restarted = try BonusFixture(store, storage: ForgetfulCheckpoints(base: processes))
+                let storage = ForgetfulCheckpoints(base: processes)
+                let restarted = try BonusFixture(store, storage: storage)
                 try await restarted.running {
-                    try await restarted.waitUntilJournalled(stream, entries: eventsBefore)
-                    try await Task.sleep(for: .milliseconds(200))
+                    // The journal cannot tell (its entries take their ids from the events, so it is complete before
+                    // the replay starts). A checkpoint is saved only once an event is handled, commands and all:
+                    // one at the last account event shows the replay went all the way.
+                    try await restarted.poll("the replay to reach \(last)") { storage.lastSaved.map { $0 >= last } ?? false }
                 }
+                let failures = restarted.log.messages(atLeast: .error)
+                #expect(failures.isEmpty, "the replaying runner failed: \(failures)")
             }
             #expect(try await store.readStream(stream).count == eventsBefore, "a replay issued a command again")
             #expect(try await crashing.accounts.load(stream).state.balance == 1111)
@@ -157,11 +166,15 @@ struct BonusFixture: Sendable {
     let accounts: CommandHandler<TestAccount>
     let runner: ProcessManagerRunner<BonusProgram>
 
+    /// What the runner logged.
+    let log = LogRecorder()
+
     init(_ store: any EventStore, storage: (any ProcessManagerStore)? = nil, reminderDelay: Double = 3600) throws {
         let accounts = CommandHandler(store: store, decider: TestAccount(), maximumAttempts: 50)
         var configuration = ProcessManagerRunner<BonusProgram>.Configuration()
         configuration.retryDelay = .milliseconds(50)
         configuration.deadlinePollInterval = .milliseconds(100)
+        configuration.logger = log.logger
         self.store = store
         self.accounts = accounts
         runner = ProcessManagerRunner(
@@ -179,12 +192,17 @@ struct BonusFixture: Sendable {
         }
     }
 
-    /// Runs the runner while `body` runs, then stops it.
+    /// Runs the runner while `body` runs, then stops it; an error the runner throws fails the check.
     func running(_ body: @Sendable () async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await runner.run() }
             defer { group.cancelAll() }
             try await body()
+            group.cancelAll()
+            // Waited for explicitly: a task group left to wait on its own drops its tasks' errors.
+            do {
+                while try await group.next() != nil {}
+            } catch is CancellationError {}
         }
     }
 
@@ -197,7 +215,7 @@ struct BonusFixture: Sendable {
         try await poll("\(entries) journal entries of \(stream)") { try await store.readStream(journal).count >= entries }
     }
 
-    private func poll(_ what: String, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
+    func poll(_ what: String, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
         try await withDeadline(20, waitingFor: what) {
             while try await !condition() { try await Task.sleep(for: .milliseconds(20)) }
         }
@@ -221,12 +239,23 @@ struct DeadlinesNeverDue: ProcessManagerStore {
     func completeScheduledCommand(id: String) async throws { try await base.completeScheduledCommand(id: id) }
 }
 
-/// Process-manager storage that loses every checkpoint, as if the process crashed before each save.
-struct ForgetfulCheckpoints: ProcessManagerStore {
+/// Process-manager storage that loses every checkpoint, as if the process crashed before each save; it notes
+/// the last one the runner tried to save, to show how far the runner got.
+final class ForgetfulCheckpoints: ProcessManagerStore {
     let base: any ProcessManagerStore
+    private let saved = Mutex<GlobalPosition?>(nil)
+
+    init(base: any ProcessManagerStore) {
+        self.base = base
+    }
+
+    /// The checkpoint the runner last tried to save.
+    var lastSaved: GlobalPosition? { saved.withLock { $0 } }
 
     func processCheckpoint(_ name: String) async throws -> GlobalPosition? { nil }
-    func saveProcessCheckpoint(_ name: String, position: GlobalPosition) async throws {}
+    func saveProcessCheckpoint(_ name: String, position: GlobalPosition) async throws {
+        saved.withLock { $0 = position }
+    }
     func schedule(_ command: ScheduledCommand) async throws { try await base.schedule(command) }
     func cancelScheduledCommands(owner: String, processID: String, name: String) async throws -> Int {
         try await base.cancelScheduledCommands(owner: owner, processID: processID, name: name)

@@ -32,8 +32,11 @@ enum SubscriptionChecks {
                 var iterator = found.makeAsyncIterator()
                 var received: [Int] = []
                 while received.count < 3, let event = await iterator.next() { received.append(try number(of: event)) }
-                // Caught up: everything after this comes from live appends.
-                for n in 5..<8 {
+                // A marker appended after the history: once it arrives, the subscriber has read to the head and is
+                // waiting, so the events after it can only come live, not from a catch-up read that came late.
+                _ = try await store.append([event(n: 5)], to: stream, expecting: .any)
+                while received.count < 4, let event = await iterator.next() { received.append(try number(of: event)) }
+                for n in 6..<8 {
                     _ = try await store.append([event(n: n)], to: stream, expecting: .any)
                 }
                 while received.count < 6, let event = await iterator.next() { received.append(try number(of: event)) }

@@ -7,7 +7,7 @@
 import Foundation
 import Testing
 
-@Suite("strata events append")
+@Suite("strata events append", .timeLimit(.minutes(10)))
 struct AppendCommandTests {
     @Test("prints the position and stream version, and the next append gets the next ones")
     func appendReportsWhereTheEventLanded() async throws {

@@ -11,7 +11,7 @@ import Testing
 
 @testable import StrataCommandLine
 
-@Suite("CLI building blocks")
+@Suite("CLI building blocks", .timeLimit(.minutes(10)))
 struct BuildingBlockTests {
     @Test(
         "store URLs parse into locations",

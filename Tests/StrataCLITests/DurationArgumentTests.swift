@@ -8,7 +8,7 @@ import PropertyBased
 import StrataCommandLine
 import Testing
 
-@Suite("Durations on the command line: a unit or plain seconds, from zero to a century")
+@Suite("Durations on the command line: a unit or plain seconds, from zero to a century", .timeLimit(.minutes(10)))
 struct DurationArgumentTests {
     @Test(
         "units and plain seconds",

@@ -9,7 +9,7 @@ import Strata
 import StrataSQLite
 import Testing
 
-@Suite("strata streams, stats and projections on a store the shop service wrote")
+@Suite("strata streams, stats and projections on a store the shop service wrote", .timeLimit(.minutes(10)))
 struct OperatorCommandTests {
     /// Serves the shop on `store`, registers a customer with two orders, and stops the service.
     private static func shopData(in store: TestStore) async throws -> (customer: String, orders: [String]) {

@@ -11,7 +11,7 @@ import Testing
 
 private let postgresURL = ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]
 
-@Suite("the CLI on PostgreSQL", .enabled(if: postgresURL != nil))
+@Suite("the CLI on PostgreSQL", .timeLimit(.minutes(10)), .enabled(if: postgresURL != nil))
 struct PostgresStoreTests {
     @Test("migrate, append, read and conflicts work on a postgres:// store, also named by STRATA_POSTGRES_URL")
     func appendAndRead() async throws {
@@ -57,7 +57,7 @@ private struct StreamCounter: Projection {
     }
 }
 
-@Suite("strata projections status on PostgreSQL", .enabled(if: postgresURL != nil))
+@Suite("strata projections status on PostgreSQL", .timeLimit(.minutes(10)), .enabled(if: postgresURL != nil))
 struct PostgresProjectionsStatusTests {
     private func uniqueSchema(_ prefix: String) -> String {
         "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"

@@ -8,7 +8,7 @@ import Testing
 
 @testable import StrataCommandLine
 
-@Suite("the progress reporter's lines")
+@Suite("the progress reporter's lines", .timeLimit(.minutes(10)))
 struct ProgressReporterTests {
     @Test("a terminal gets a bar, the share, counts, rate and time left")
     func bar() {

@@ -10,7 +10,7 @@ import Testing
 private let postgresURL = ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]
 
 /// The projection commands steering the projection of a `strata serve` that runs beside them, idle.
-@Suite("strata projections beside a running service")
+@Suite("strata projections beside a running service", .timeLimit(.minutes(10)))
 struct ProjectionsBesideServeTests {
     /// Registers a customer and waits until the views have it; returns the event's position.
     private static func registerCustomer(_ service: ServeProcess) async throws -> Int {

@@ -8,7 +8,7 @@ import Foundation
 import StrataSQLite
 import Testing
 
-@Suite("strata projections parked and replay-parked on an event the shop's views cannot read")
+@Suite("strata projections parked and replay-parked on an event the shop's views cannot read", .timeLimit(.minutes(10)))
 struct ProjectionsParkedCommandTests {
     /// A store with a good customer and a malformed one, and an empty read store beside it.
     private static func poisonedStore(_ store: TestStore) async throws -> [String] {

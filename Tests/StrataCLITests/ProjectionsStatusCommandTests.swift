@@ -24,7 +24,7 @@ private struct Counter: Projection {
     }
 }
 
-@Suite("strata projections status")
+@Suite("strata projections status", .timeLimit(.minutes(10)))
 struct ProjectionsStatusCommandTests {
     private func readStoreURL(_ store: TestStore) -> String {
         "sqlite:\(store.folder.appendingPathComponent("read.sqlite").path)"
@@ -50,7 +50,11 @@ struct ProjectionsStatusCommandTests {
         let head = try await events.headPosition()
         let running = Task { try await runner.run() }
         try await runner.progress.wait(for: ["orders", "everything"], through: head, timeout: .seconds(10))
-        while try await runner.statuses().contains(where: { $0.state != .live }) { try await Task.sleep(for: .milliseconds(5)) }
+        let live = ContinuousClock.now + .seconds(10)
+        while try await runner.statuses().contains(where: { $0.state != .live }) {
+            try #require(ContinuousClock.now < live, "the projections did not turn live in 10 s")
+            try await Task.sleep(for: .milliseconds(5))
+        }
         // A batch records the state it commits in; this one records "live" for both.
         _ = try await events.append([NewEvent(type: "Seen", data: Data("{}".utf8))], to: "audit-1", expecting: .any)
         let last = try await events.headPosition()

@@ -7,7 +7,7 @@
 import Foundation
 import Testing
 
-@Suite("strata events read")
+@Suite("strata events read", .timeLimit(.minutes(10)))
 struct ReadCommandTests {
     /// order-1 gets versions 0…2 at positions 1, 2 and 4; customer-1 gets position 3.
     private func seed(_ store: TestStore) async throws {

@@ -9,7 +9,7 @@ import Testing
 
 /// The CLI's tests run the real binary against real databases: they may skip PostgreSQL only when the run says
 /// so (`STRATA_TEST_SKIP_POSTGRES=1`), and never run without the binary.
-@Suite("the real parts the CLI tests need")
+@Suite("the real parts the CLI tests need", .timeLimit(.minutes(5)))
 struct RealPartsTests {
     @Test("PostgreSQL is there, unless the run opted out with STRATA_TEST_SKIP_POSTGRES=1")
     func postgres() {

@@ -9,7 +9,7 @@ import Testing
 
 @testable import StrataCommandLine
 
-@Suite("serve's token options and the unauthenticated-exposure guard")
+@Suite("serve's token options and the unauthenticated-exposure guard", .timeLimit(.minutes(10)))
 struct ServeAuthOptionsTests {
     static func resolve(_ arguments: [String], host: String, secret: String? = nil, environment: [String: String] = [:]) throws
         -> StrataHTTPConfiguration

@@ -21,7 +21,7 @@ private final class Acknowledged: Sendable {
     var total: Int { skus.withLock { $0.values.map(\.count).reduce(0, +) } }
 }
 
-@Suite("strata serve, the real binary over HTTP", .serialized)
+@Suite("strata serve, the real binary over HTTP", .timeLimit(.minutes(10)), .serialized)
 struct ServeEndToEndTests {
     @Test("SQLite: killed mid-load and restarted, every acknowledged command is in the log once and the views match a rebuild")
     func sqliteCrashAndRestart() async throws {
@@ -184,7 +184,12 @@ struct ServeEndToEndTests {
                 }
             }
         }
-        while acknowledged.total < 40 { try await Task.sleep(for: .milliseconds(20)) }
+        // Bounded: if every client gives up early (the service refuses them all), the count never grows.
+        let loading = ContinuousClock.now + .seconds(60)
+        while acknowledged.total < 40 {
+            try #require(ContinuousClock.now < loading, "only \(acknowledged.total) commands acknowledged in 60 s")
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(await service.stop(with: SIGKILL) == SIGKILL)
         await load.value
 

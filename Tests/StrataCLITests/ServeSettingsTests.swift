@@ -9,7 +9,7 @@ import Testing
 
 @testable import StrataCommandLine
 
-@Suite("serve's limits and durations, from options or the environment")
+@Suite("serve's limits and durations, from options or the environment", .timeLimit(.minutes(10)))
 struct ServeSettingsTests {
     static func settings(_ arguments: [String], environment: [String: String] = [:]) throws -> ServeSettings {
         try ServeSettings(

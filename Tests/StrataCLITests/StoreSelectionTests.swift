@@ -7,7 +7,7 @@
 import Foundation
 import Testing
 
-@Suite("--store and STRATA_STORE")
+@Suite("--store and STRATA_STORE", .timeLimit(.minutes(10)))
 struct StoreSelectionTests {
     @Test("STRATA_STORE names the store when --store is absent, and its missing folders are created")
     func environmentVariable() async throws {

@@ -9,7 +9,7 @@ import Strata
 import StrataSQLite
 import Testing
 
-@Suite("strata streams list over more streams than one page, with a deleted one")
+@Suite("strata streams list over more streams than one page, with a deleted one", .timeLimit(.minutes(10)))
 struct StreamsListCommandTests {
     @Test("every stream is listed across pages, in id order; a deleted stream is marked; --limit cuts across pages")
     func pagesAndDeletions() async throws {

@@ -9,7 +9,7 @@ import Strata
 import StrataSQLite
 import Testing
 
-@Suite("strata subjects forget")
+@Suite("strata subjects forget", .timeLimit(.minutes(10)))
 struct SubjectsCommandTests {
     @Test("reads show personal data decrypted, and redacted once the subject is forgotten; other fields stay")
     func forgetRedactsReads() async throws {

@@ -8,7 +8,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@Suite("strata events tail")
+@Suite("strata events tail", .timeLimit(.minutes(10)))
 struct TailCommandTests {
     @Test("follows events appended by another process after it started, and SIGINT ends it with status 0")
     func followsOtherProcessesAndStopsOnSIGINT() async throws {

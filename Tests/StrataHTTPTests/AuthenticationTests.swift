@@ -9,7 +9,7 @@ import Hummingbird
 import StrataHTTP
 import Testing
 
-@Suite("Bearer tokens and scopes")
+@Suite("Bearer tokens and scopes", .timeLimit(.minutes(5)))
 struct AuthenticationTests {
     static let secret = "a-test-secret-that-is-32-bytes-or-more"
 

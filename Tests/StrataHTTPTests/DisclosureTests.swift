@@ -10,7 +10,7 @@ import StrataHTTP
 import Testing
 
 /// What the service tells callers about itself: no more than they may read, and never an error's own words.
-@Suite("Nothing internal leaks")
+@Suite("Nothing internal leaks", .timeLimit(.minutes(5)))
 struct DisclosureTests {
     /// The words FaultyEventStore's failures carry: they must reach the log only.
     static let internalText = "connection was lost"

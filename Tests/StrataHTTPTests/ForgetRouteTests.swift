@@ -10,7 +10,7 @@ import Strata
 import StrataHTTP
 import Testing
 
-@Suite("Forgetting a customer over HTTP")
+@Suite("Forgetting a customer over HTTP", .timeLimit(.minutes(5)))
 struct ForgetRouteTests {
     private static let address = #"{"street":"12 St James's Square","city":"London","postalCode":"SW1Y 4JH","country":"GB"}"#
 

@@ -9,7 +9,7 @@ import Hummingbird
 import StrataHTTP
 import Testing
 
-@Suite("HTTP metrics count the status answered")
+@Suite("HTTP metrics count the status answered", .timeLimit(.minutes(5)))
 struct MetricsStatusTests {
     @Test("a 404, a 400, a 401, a 403 and a 503 are each counted under their own status")
     func statuses() async throws {

@@ -10,7 +10,7 @@ import Strata
 import StrataHTTP
 import Testing
 
-@Suite("Numbers in requests: at and past their limits they get a 400 or 422, never a trap")
+@Suite("Numbers in requests: at and past their limits they get a 400 or 422, never a trap", .timeLimit(.minutes(5)))
 struct NumericInputTests {
     static let beyondPositions = ["9223372036854775808", "18446744073709551615", "18446744073709551616", "-1", "1e3", " "]
 

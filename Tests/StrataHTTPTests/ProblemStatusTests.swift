@@ -9,7 +9,7 @@ import Hummingbird
 import StrataHTTP
 import Testing
 
-@Suite("Every failure is an RFC 9457 problem with the right status, and nothing is half-written")
+@Suite("Every failure is an RFC 9457 problem with the right status, and nothing is half-written", .timeLimit(.minutes(5)))
 struct ProblemStatusTests {
     @Test("400: malformed JSON, a missing field, invalid fields")
     func badRequests() async throws {

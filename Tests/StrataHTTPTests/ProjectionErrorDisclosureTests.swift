@@ -12,7 +12,7 @@ import Strata
 import StrataHTTP
 import Testing
 
-@Suite("A projection's errors are for admins")
+@Suite("A projection's errors are for admins", .timeLimit(.minutes(5)))
 struct ProjectionErrorDisclosureTests {
     /// A projection whose every apply fails with words that must not reach ordinary callers.
     struct Failing: Projection {

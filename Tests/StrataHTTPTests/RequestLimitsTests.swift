@@ -12,7 +12,7 @@ import StrataHTTP
 import StrataShop
 import Testing
 
-@Suite("Request limits: each is answered with a typed problem and appends nothing")
+@Suite("Request limits: each is answered with a typed problem and appends nothing", .timeLimit(.minutes(5)))
 struct RequestLimitsTests {
     /// A registration whose ignored `extra` member nests arrays so that the body is `depth` deep in all.
     static func registration(depth: Int) -> String {

@@ -10,7 +10,7 @@ import StrataHTTP
 import Testing
 
 /// Every route of the shop service with every kind of caller, and paths spelled to slip past the check.
-@Suite("Access is checked on the matched route")
+@Suite("Access is checked on the matched route", .timeLimit(.minutes(5)))
 struct RouteAccessTests {
     /// A caller, by the token it presents.
     enum Caller: String, CaseIterable, CustomStringConvertible {

@@ -6,10 +6,11 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Hummingbird
+import Strata
 import StrataHTTP
 import Testing
 
-@Suite("The shop's commands and queries over HTTP")
+@Suite("The shop's commands and queries over HTTP", .timeLimit(.minutes(5)))
 struct ShopRouteTests {
     @Test("a customer orders and pays; the views show it, read-your-writes")
     func orderAndPay() async throws {
@@ -129,12 +130,16 @@ struct ShopRouteTests {
             let matching = try await shop.post("/orders/\(order)/lines", line, headers: [.ifMatch: "\"0\""])
             #expect(matching.status == .ok)
             #expect(matching.headers[.eTag] == "\"1\"")
+            let headBefore = try await shop.events.headPosition()
             let stale = try await shop.post("/orders/\(order)/lines", line, headers: [.ifMatch: "\"0\""])
             #expect(stale.status == .preconditionFailed)
             #expect(stale.problemCode == "precondition-failed")
             #expect(stale["currentVersion"] as? Int == 1)
             let malformed = try await shop.post("/orders/\(order)/lines", line, headers: [.ifMatch: "yesterday"])
             #expect(malformed.status == .badRequest)
+            // Refused before anything was written: neither the log nor the order's stream moved.
+            #expect(try await shop.events.headPosition() == headBefore)
+            #expect(try await shop.events.currentVersion(of: try StreamID("order-\(order)")) == 1)
         }
     }
 

@@ -10,7 +10,7 @@ import JWTKit
 import StrataHTTP
 import Testing
 
-@Suite("What a bearer token must say")
+@Suite("What a bearer token must say", .timeLimit(.minutes(5)))
 struct TokenPolicyTests {
     static let secret = AuthenticationTests.secret
 

@@ -12,7 +12,7 @@ import Strata
 import StrataHTTP
 import Testing
 
-@Suite("Routes that declare no access")
+@Suite("Routes that declare no access", .timeLimit(.minutes(5)))
 struct UndeclaredRouteTests {
     @Test("a route added without an access declaration, or past StrataRoutes, needs admin; declared ones need what they declare")
     func undeclaredNeedsAdmin() async throws {

@@ -82,6 +82,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
 
 @Test(
     "SQLite events feed a PostgreSQL read store that passes the read-store conformance suite",
+    .timeLimit(.minutes(10)),
     .enabled(if: IntegrationPostgres.isAvailable),
     .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
@@ -92,6 +93,7 @@ func sqliteEventsIntoPostgresReadStore(_ check: ReadStoreConformanceCheck) async
 
 @Test(
     "PostgreSQL events feed a SQLite read store that passes the read-store conformance suite",
+    .timeLimit(.minutes(10)),
     .enabled(if: IntegrationPostgres.isAvailable),
     .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks

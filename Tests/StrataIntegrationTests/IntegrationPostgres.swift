@@ -45,7 +45,7 @@ enum IntegrationPostgres {
 }
 
 /// The cross-database checks may be skipped only when the run says so (`STRATA_TEST_SKIP_POSTGRES=1`).
-@Test("PostgreSQL is there for the integration tests, unless the run opted out with STRATA_TEST_SKIP_POSTGRES=1")
+@Test("PostgreSQL is there for the integration tests, unless the run opted out with STRATA_TEST_SKIP_POSTGRES=1", .timeLimit(.minutes(1)))
 func postgresIsRequiredByIntegrationTests() {
     guard ProcessInfo.processInfo.environment["STRATA_TEST_SKIP_POSTGRES"] != "1" else { return }
     #expect(

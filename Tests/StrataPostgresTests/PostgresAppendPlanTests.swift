@@ -9,7 +9,7 @@ import PostgresNIO
 import StrataPostgres
 import Testing
 
-@Suite("PostgreSQL append plans", .enabled(if: TestPostgres.isAvailable))
+@Suite("PostgreSQL append plans", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresAppendPlanTests {
     @Test("appends look events up by index even on a connection that planned them while the table was empty")
     func appendsUseIndexes() async throws {

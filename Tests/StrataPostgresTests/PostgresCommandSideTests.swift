@@ -14,7 +14,7 @@ private func event(_ n: Int = 0, id: UUID = UUID()) -> NewEvent {
 }
 
 /// What the conformance suite cannot see: races between transactions of several connections.
-@Suite("PostgreSQL command-side storage", .enabled(if: TestPostgres.isAvailable))
+@Suite("PostgreSQL command-side storage", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresCommandSideTests {
     private func withStore(_ body: (PostgresEventStore) async throws -> Void) async throws {
         let store = try await TestPostgres.makeStore()

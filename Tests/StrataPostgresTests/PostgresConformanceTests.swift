@@ -32,6 +32,7 @@ struct PostgresBackend: ConformanceBackend {
 // (and this machine) enough to starve the timing-sensitive checks of other suites running beside them.
 @Test(
     "the PostgreSQL store passes the conformance suite",
+    .timeLimit(.minutes(10)),
     .enabled(if: TestPostgres.isAvailable),
     .serialized,
     arguments: ConformanceCheck.all

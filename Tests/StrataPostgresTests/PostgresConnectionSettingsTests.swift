@@ -8,7 +8,7 @@ import Strata
 import StrataPostgres
 import Testing
 
-@Suite("PostgreSQL store URLs")
+@Suite("PostgreSQL store URLs", .timeLimit(.minutes(10)))
 struct PostgresConnectionSettingsTests {
     @Test("a full URL sets user, password, host, port, database and schema")
     func fullURL() throws {

@@ -16,7 +16,7 @@ private func event(_ n: Int = 0, id: UUID = UUID()) -> NewEvent {
     NewEvent(id: id, type: "Tested", data: Data(#"{"n":\#(n)}"#.utf8))
 }
 
-@Suite("PostgreSQL event store", .enabled(if: TestPostgres.isAvailable))
+@Suite("PostgreSQL event store", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresEventStoreTests {
     @Test("migrations apply once, even from several processes at once, and are idempotent")
     func migrations() async throws {
@@ -56,21 +56,32 @@ struct PostgresEventStoreTests {
         let reader = try await TestPostgres.makeStore(schema: schema) { $0.pollInterval = .seconds(3600) }
         let received = try await withRunning(reader) {
             try await withThrowingTaskGroup(of: Int.self) { group in
+                let (markerSeen, marked) = AsyncStream.makeStream(of: Void.self)
                 group.addTask {
                     var count = 0
-                    for try await _ in reader.subscribeToAll(from: .start) {
+                    for try await event in reader.subscribeToAll(from: .start) {
+                        if event.stream.category == "marker" {
+                            marked.yield()
+                            continue
+                        }
                         count += 1
                         if count == 3 { return count }
                     }
                     return count
                 }
                 group.addTask {
-                    // Let the subscriber catch up on the empty log and wait, then append elsewhere.
-                    try await Task.sleep(for: .milliseconds(300))
+                    // Once the subscriber has the marker it has caught up and waits: the events after it can come
+                    // only by notification, not from a catch-up read that started late.
+                    _ = try await writer.append([event(100)], to: StreamID(category: "marker", id: "0"), expecting: .noStream)
+                    for await _ in markerSeen { break }
                     for n in 0..<3 {
                         _ = try await writer.append([event(n)], to: StreamID(category: "order", id: "\(n)"), expecting: .noStream)
                         try await Task.sleep(for: .milliseconds(50))
                     }
+                    try await Task.sleep(for: .seconds(3600))
+                    return -1
+                }
+                group.addTask {
                     try await Task.sleep(for: .seconds(20))
                     return -1
                 }

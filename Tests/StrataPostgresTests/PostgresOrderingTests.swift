@@ -28,7 +28,7 @@ private final class Seen: Sendable {
     var count: Int { events.withLock { $0.count } }
 }
 
-@Suite("PostgreSQL global order", .enabled(if: TestPostgres.isAvailable))
+@Suite("PostgreSQL global order", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresOrderingTests {
     @Test("under concurrent, slow and rolled-back writers, every subscriber sees exactly the committed events in one order")
     func torture() async throws {

@@ -51,7 +51,7 @@ private func waitFor(_ what: String, seconds: Double = 15, _ condition: () async
     }
 }
 
-@Suite("PostgreSQL projection leases", .enabled(if: TestPostgres.isAvailable))
+@Suite("PostgreSQL projection leases", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresProjectionLeasesTests {
     @Test("one holder at a time; the next takes over when the holder finishes, and no lock is left on pooled connections")
     func exclusive() async throws {

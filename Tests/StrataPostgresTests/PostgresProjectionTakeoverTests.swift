@@ -49,7 +49,7 @@ private struct Node {
     }
 }
 
-@Suite("PostgreSQL projections across processes", .enabled(if: TestPostgres.isAvailable))
+@Suite("PostgreSQL projections across processes", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresProjectionTakeoverTests {
     @Test(
         "two processes share a read store: one runs the projection, the other takes over within seconds when the first loses its connection or dies, and every event is applied exactly once"

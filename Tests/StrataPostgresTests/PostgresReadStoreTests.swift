@@ -57,6 +57,7 @@ extension TestPostgres {
 
 @Test(
     "the PostgreSQL read store, fed by an in-memory event store, passes the read-store conformance suite",
+    .timeLimit(.minutes(10)),
     .enabled(if: TestPostgres.isAvailable),
     .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
@@ -67,6 +68,7 @@ func postgresReadStoreConformance(_ check: ReadStoreConformanceCheck) async thro
 
 @Test(
     "the PostgreSQL read store, fed by a PostgreSQL event store, passes the read-store conformance suite",
+    .timeLimit(.minutes(10)),
     .enabled(if: TestPostgres.isAvailable),
     .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
@@ -75,7 +77,7 @@ func postgresReadStoreOnPostgresEventsConformance(_ check: ReadStoreConformanceC
     try await check.run(on: PostgresReadStoreBackend(postgresEvents: true))
 }
 
-@Suite("PostgreSQL read store", .enabled(if: TestPostgres.isAvailable))
+@Suite("PostgreSQL read store", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresReadStoreTests {
     /// Runs `body` with a fresh read store, dropping its schema afterwards.
     private func withReadStore(_ body: (PostgresReadStore) async throws -> Void) async throws {

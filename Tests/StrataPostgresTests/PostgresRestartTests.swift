@@ -150,7 +150,7 @@ private final class Reader: Sendable {
     }
 }
 
-@Suite("PostgreSQL server restarts", .enabled(if: PrivatePostgres.isAvailable))
+@Suite("PostgreSQL server restarts", .timeLimit(.minutes(10)), .enabled(if: PrivatePostgres.isAvailable))
 struct PostgresRestartTests {
     @Test("across a server restart, live subscriptions deliver every committed event exactly once and appends fail as unavailable")
     func restartUnderLiveSubscriptions() async throws {

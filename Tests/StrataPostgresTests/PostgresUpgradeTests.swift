@@ -25,7 +25,7 @@ private struct FirstMigrations: PostgresMigrationPlan {
     var migrations: [PostgresSchema.Migration] { Array(schema.migrations.prefix(count)) }
 }
 
-@Suite("PostgreSQL schema upgrades", .enabled(if: TestPostgres.isAvailable))
+@Suite("PostgreSQL schema upgrades", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresUpgradeTests {
     @Test("a store written before the command-side migration upgrades in place: old events read as schema version 1")
     func upgradeFromVersion2() async throws {

@@ -21,7 +21,7 @@ private func event(_ n: Int = 0) -> NewEvent {
     NewEvent(type: "Tested", data: Data(#"{"n":\#(n)}"#.utf8))
 }
 
-@Suite("SQLite command-side storage")
+@Suite("SQLite command-side storage", .timeLimit(.minutes(5)))
 struct SQLiteCommandSideTests {
     @Test("keyed commands, deletions and plain appends committed together each keep their own outcome")
     func mixedBatches() async throws {

@@ -21,7 +21,7 @@ private func event(_ n: Int = 0) -> NewEvent {
     NewEvent(type: "Tested", data: Data(#"{"n":\#(n)}"#.utf8))
 }
 
-@Suite("SQLite event store")
+@Suite("SQLite event store", .timeLimit(.minutes(5)))
 struct SQLiteEventStoreTests {
     @Test("commits are fully synchronous by default, and the level is configurable")
     func durability() async throws {
@@ -60,14 +60,24 @@ struct SQLiteEventStoreTests {
             let right = try SQLiteEventStore(path: path, configuration: configuration)
             _ = try await left.append([event()], to: "order-1", expecting: .noStream)
 
-            let successes = await withTaskGroup(of: Bool.self) { group in
+            let outcomes = await withTaskGroup(of: (any Error)?.self) { group in
                 for n in 0..<20 {
                     let store = n.isMultiple(of: 2) ? left : right
-                    group.addTask { (try? await store.append([event(n)], to: "order-1", expecting: .exactly(0))) != nil }
+                    group.addTask {
+                        do {
+                            _ = try await store.append([event(n)], to: "order-1", expecting: .exactly(0))
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
                 }
-                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+                return await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(successes == 1)
+            let failures = outcomes.compactMap { $0 }
+            #expect(outcomes.count - failures.count == 1)
+            // Every other writer lost the race to a version conflict: a busy database must not pass for one.
+            #expect(failures.allSatisfy { ($0 as? WrongExpectedVersion)?.actual == 1 }, "\(failures)")
 
             // The right store's subscription learns of the left store's appends by polling.
             let seen = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -145,7 +155,7 @@ private func corrupt(_ path: String, sql: String) throws {
     try #require(process.terminationStatus == 0, "sqlite3 failed")
 }
 
-@Suite("SQLite files keep their contents to their owner")
+@Suite("SQLite files keep their contents to their owner", .timeLimit(.minutes(5)))
 struct SQLiteFilePrivacyTests {
     @Test("a new database and its WAL are created readable by their owner only (0600)")
     func fileModes() async throws {

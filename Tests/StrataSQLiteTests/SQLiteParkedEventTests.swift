@@ -28,7 +28,7 @@ private final class ShapeRecorder: Projection {
 
 private struct ShapeFault: Error {}
 
-@Suite("SQLite parked events")
+@Suite("SQLite parked events", .timeLimit(.minutes(5)))
 struct SQLiteParkedEventTests {
     @Test("a parked event keeps its schema version, also across reopening")
     func parkedSchemaVersionRoundTrip() async throws {

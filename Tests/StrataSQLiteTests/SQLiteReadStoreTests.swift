@@ -59,6 +59,7 @@ struct SQLiteReadStoreBackend: ReadStoreConformanceBackend {
 
 @Test(
     "the SQLite read store, fed by an in-memory event store, passes the read-store conformance suite",
+    .timeLimit(.minutes(5)),
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
 )
 func sqliteReadStoreConformance(_ check: ReadStoreConformanceCheck) async throws {
@@ -67,13 +68,14 @@ func sqliteReadStoreConformance(_ check: ReadStoreConformanceCheck) async throws
 
 @Test(
     "the SQLite read store, fed by a SQLite event store, passes the read-store conformance suite",
+    .timeLimit(.minutes(5)),
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
 )
 func sqliteReadStoreOnSQLiteEventsConformance(_ check: ReadStoreConformanceCheck) async throws {
     try await check.run(on: SQLiteReadStoreBackend(sqliteEvents: true))
 }
 
-@Suite("SQLite read store")
+@Suite("SQLite read store", .timeLimit(.minutes(5)))
 struct SQLiteReadStoreTests {
     @Test("a read store is a WAL database, fully durable by default")
     func durability() async throws {

@@ -9,7 +9,7 @@ import Strata
 import StrataShop
 import Testing
 
-@Suite("Forgetting a customer")
+@Suite("Forgetting a customer", .timeLimit(.minutes(5)))
 struct ForgettingCustomerTests {
     let store = ProtectedEventStore(InMemoryEventStore(), rules: Shop.personalDataRules)
     var shop: Shop { Shop(store: store) }

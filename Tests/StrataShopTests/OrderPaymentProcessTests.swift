@@ -9,7 +9,7 @@ import Strata
 import StrataShop
 import Testing
 
-@Suite("Order payment process")
+@Suite("Order payment process", .timeLimit(.minutes(5)))
 struct OrderPaymentProcessTests {
     /// A confirmed order of `cents`, for a new customer.
     private func confirmedOrder(_ shop: Shop, cents: Int, email: String) async throws -> String {

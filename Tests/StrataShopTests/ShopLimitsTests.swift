@@ -11,7 +11,7 @@ import Testing
 
 @testable import StrataShop
 
-@Suite("Shop limits: numbers beyond them are rejected on the way in and never trap on the way back")
+@Suite("Shop limits: numbers beyond them are rejected on the way in and never trap on the way back", .timeLimit(.minutes(5)))
 struct ShopLimitsTests {
     /// A line an older version could store: the numbers that used to overflow the view's total.
     static let overflowingLine = #"{"line":{"sku":"a","quantity":9223372036854775807,"unitPriceCents":2}}"#

@@ -9,7 +9,7 @@ import Strata
 import StrataShop
 import Testing
 
-@Suite("Shop views")
+@Suite("Shop views", .timeLimit(.minutes(5)))
 struct ShopViewsTests {
     @Test("order details, a customer's orders and daily sales follow the commands; forgetting and rebuilding redacts the name")
     func views() async throws {

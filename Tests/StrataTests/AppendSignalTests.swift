@@ -7,7 +7,7 @@
 import Strata
 import Testing
 
-@Suite("Append signal")
+@Suite("Append signal", .timeLimit(.minutes(5)))
 struct AppendSignalTests {
     @Test("a wait for an old generation returns at once")
     func staleGeneration() async {

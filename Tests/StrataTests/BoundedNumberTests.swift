@@ -8,7 +8,7 @@ import PropertyBased
 import Strata
 import Testing
 
-@Suite("Positions and versions from outside are bounded")
+@Suite("Positions and versions from outside are bounded", .timeLimit(.minutes(5)))
 struct BoundedNumberTests {
     @Test(
         "positions parse in 0...2^63-1 and nothing else",

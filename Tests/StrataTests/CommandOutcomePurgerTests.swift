@@ -8,7 +8,7 @@ import Foundation
 import Strata
 import Testing
 
-@Suite("Purging expired command outcomes")
+@Suite("Purging expired command outcomes", .timeLimit(.minutes(5)))
 struct CommandOutcomePurgerTests {
     private static func record(_ key: String, at date: Date, in store: InMemoryEventStore) async throws {
         let record = CommandOutcomeRecord(

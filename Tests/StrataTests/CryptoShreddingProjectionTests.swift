@@ -35,7 +35,7 @@ private struct Customers: Projection {
     }
 }
 
-@Suite("Crypto-shredding and projections")
+@Suite("Crypto-shredding and projections", .timeLimit(.minutes(5)))
 struct CryptoShreddingProjectionTests {
     @Test("after forgetting a subject, a rebuild drops its personal data from the read model and keeps the rest")
     func rebuildDropsForgottenData() async throws {

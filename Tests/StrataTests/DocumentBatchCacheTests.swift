@@ -41,7 +41,7 @@ private struct Tallies: Projection {
     struct Mismatch: Error { var what: String }
 }
 
-@Suite("documents within a projection batch")
+@Suite("documents within a projection batch", .timeLimit(.minutes(5)))
 struct DocumentBatchCacheTests {
     @Test("a batch sees its own puts, updates and deletes through get and find, and commits their final state")
     func batchSeesItsOwnChanges() async throws {

@@ -9,7 +9,7 @@ import Testing
 
 @testable import Strata
 
-@Suite("Document index values")
+@Suite("Document index values", .timeLimit(.minutes(5)))
 struct DocumentIndexValuesTests {
     private let document = Data(
         #"""

@@ -46,7 +46,7 @@ private func recorded(_ type: String, _ json: String, position: UInt64 = 9) -> R
     )
 }
 
-@Suite("Event registry")
+@Suite("Event registry", .timeLimit(.minutes(5)))
 struct EventRegistryTests {
     let registry = EventRegistry(Opened.self, Deposited.self)
 

@@ -12,7 +12,7 @@ private struct Rejected: Error, Equatable {
     var value: Int
 }
 
-@Suite("Group commit queue")
+@Suite("Group commit queue", .timeLimit(.minutes(5)))
 struct GroupCommitQueueTests {
     @Test("a lone request runs at once in a batch of one")
     func loneRequest() async throws {

@@ -13,9 +13,18 @@ struct InMemoryBackend: ConformanceBackend {
     // Memory is the database here: reopening is handing back the same store.
     func reopen(_ store: any EventStore) async throws -> any EventStore { store }
     func dispose(_ store: any EventStore) async throws {}
+    var isDurable: Bool { false }
 }
 
-@Test("the in-memory store passes the conformance suite", arguments: ConformanceCheck.all)
+@Test("the in-memory store passes the conformance suite", .timeLimit(.minutes(5)), arguments: ConformanceCheck.applicable(to: InMemoryBackend()))
 func inMemoryConformance(_ check: ConformanceCheck) async throws {
     try await check.run(on: InMemoryBackend())
+}
+
+@Test("the durability checks do not apply to the in-memory store, which cannot be reopened", .timeLimit(.minutes(5)))
+func inMemoryDurabilityDoesNotApply() {
+    let applicable = Set(ConformanceCheck.applicable(to: InMemoryBackend()).map(\.name))
+    let left = ConformanceCheck.all.filter { !applicable.contains($0.name) }
+    #expect(left.map(\.name).sorted() == ConformanceCheck.all.filter(\.requiresDurableStore).map(\.name).sorted())
+    #expect(left.count == 2, "\(left.map(\.name))")
 }

@@ -17,7 +17,7 @@ struct InMemoryReadStoreBackend: ReadStoreConformanceBackend {
     func dispose(_ eventStore: any EventStore) async throws {}
 }
 
-@Test("the in-memory read store passes the read-store conformance suite", arguments: ReadStoreConformanceCheck.all)
+@Test("the in-memory read store passes the read-store conformance suite", .timeLimit(.minutes(5)), arguments: ReadStoreConformanceCheck.all)
 func inMemoryReadStoreConformance(_ check: ReadStoreConformanceCheck) async throws {
     try await check.run(on: InMemoryReadStoreBackend())
 }

@@ -9,7 +9,7 @@ import Testing
 
 @testable import Strata
 
-@Suite("Keyed fingerprints of idempotent commands")
+@Suite("Keyed fingerprints of idempotent commands", .timeLimit(.minutes(5)))
 struct KeyedFingerprintTests {
     struct Greeted: DomainEvent, Equatable {
         static let eventType = "Greeted"

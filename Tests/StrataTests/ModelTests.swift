@@ -8,7 +8,7 @@ import Foundation
 import Strata
 import Testing
 
-@Suite("Event model")
+@Suite("Event model", .timeLimit(.minutes(5)))
 struct ModelTests {
     @Test("valid stream ids are accepted and know their category")
     func validStreamIDs() throws {

@@ -75,7 +75,11 @@ struct ProcessManagerParkingTests {
         func handled(_ process: String) async throws -> Int { try await store.readStream(try StreamID("handled-\(process)")).count }
 
         func waitUntil(_ condition: @escaping @Sendable () async throws -> Bool) async throws {
-            while try await !condition() { try await Task.sleep(for: .milliseconds(10)) }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try await !condition() {
+                try #require(ContinuousClock.now < deadline, "the condition did not hold in 20 s")
+                try await Task.sleep(for: .milliseconds(10))
+            }
         }
     }
 

@@ -39,7 +39,7 @@ private func status(of runner: ProjectionRunner, until condition: (ProjectionSta
 
 /// Requests made by another process reach a runner only through the read store's registry: two runners over one
 /// read store stand for the service and `strata projections`.
-@Suite("Projection runner and requests recorded by other processes")
+@Suite("Projection runner and requests recorded by other processes", .timeLimit(.minutes(5)))
 struct ProjectionRegistryPollTests {
     @Test("an idle runner takes up a rebuild and a reset that another runner recorded, with no event to wake it")
     func otherProcessRequests() async throws {

@@ -61,7 +61,7 @@ private func deposit(_ amount: Int) throws -> NewEvent {
     try EventRegistry(Deposited.self).newEvent(Deposited(amount: amount))
 }
 
-@Suite("Projection runner")
+@Suite("Projection runner", .timeLimit(.minutes(5)))
 struct ProjectionRunnerTests {
     @Test("a runner in a service group serves read-your-writes queries and stops on graceful shutdown")
     func gracefulShutdown() async throws {

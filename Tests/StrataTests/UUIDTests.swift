@@ -8,7 +8,7 @@ import Foundation
 import Strata
 import Testing
 
-@Suite("Event ids")
+@Suite("Event ids", .timeLimit(.minutes(5)))
 struct UUIDTests {
     @Test("time-ordered ids carry version 7, the RFC 9562 variant and the time in milliseconds")
     func timeOrderedLayout() {

@@ -52,7 +52,8 @@ enum ExactlyOnceChecks {
     static func commitCrash(_ backend: any ReadStoreConformanceBackend) async throws {
         try await withStores(backend) { events, _ in
             let head = try await OrderEvents.appendHistory(to: events, orders: 10)
-            let expected = try await cleanRun(backend, events: events)
+            let expected = try await ordersAppliedOnce(events)
+            #expect(try await cleanRun(backend, events: events) == expected)
             // Transaction 1 registers the projection; 2 to 6 apply the five batches of four order events.
             for crashAt in [2, 3, 4, 6] {
                 let readStore = try await backend.makeReadStore()
@@ -70,7 +71,12 @@ enum ExactlyOnceChecks {
                     try await eventually("the failure to be recorded") { crashing.crashes >= 3 }
                 }
                 #expect(crashing.crashes == 3, "the crashed transaction was retried once")
-                expectAppliedOnce(try await orderSummaries(readStore))
+                // Every batch before the crashed one, and nothing of it: OrderProjection adds to what is there, so a
+                // trace of the crashed batch would show as an amount or a position too many after the resume.
+                let partial = try await orderSummaries(readStore)
+                expectAppliedOnce(partial)
+                let kept = partial.values.flatMap(\.applied).sorted()
+                #expect(kept == expected.values.flatMap(\.applied).sorted().prefix(4 * (crashAt - 2)).map { $0 }, "crash at transaction \(crashAt)")
                 let resumed = ProjectionRunner(
                     store: events, readStore: readStore, projections: [OrderProjection()], configuration: fastConfiguration())
                 try await whileRunning(resumed) { try await caughtUp(resumed, to: head) }
@@ -83,7 +89,10 @@ enum ExactlyOnceChecks {
     static func lostAcknowledgement(_ backend: any ReadStoreConformanceBackend) async throws {
         try await withStores(backend) { events, readStore in
             let head = try await OrderEvents.appendHistory(to: events, orders: 8)
-            let expected = try await cleanRun(backend, events: events)
+            let expected = try await ordersAppliedOnce(events)
+            // Transaction 1 registers the projection, 2 applies the first batch; 3 applies the second and is
+            // reported lost, and so is the retry (4). OrderProjection adds to what is there, so applying a batch
+            // again would double amounts and list positions twice.
             let crashing = CrashingReadStore(readStore, at: .afterCommit, firstCrash: 3, crashCount: 2)
             let runner = ProjectionRunner(
                 store: events,
@@ -93,7 +102,9 @@ enum ExactlyOnceChecks {
             )
             try await whileRunning(runner) { try await caughtUp(runner, to: head) }
             #expect(crashing.crashes == 2)
-            #expect(try await orderSummaries(readStore) == expected)
+            let final = try await orderSummaries(readStore)
+            expectAppliedOnce(final)
+            #expect(final == expected)
         }
     }
 

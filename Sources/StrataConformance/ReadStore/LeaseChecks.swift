@@ -13,6 +13,10 @@ enum LeaseChecks {
         ReadStoreConformanceCheck("with leases, one of two runners runs a projection and the other waits in standby", standby),
         ReadStoreConformanceCheck("when the lease holder stops or loses its lease, the other runner takes over and applies nothing twice", takeover),
         ReadStoreConformanceCheck("the registry records what the runner reports: state, node and last error", reports),
+        ReadStoreConformanceCheck(
+            "a holder that lost its lease unawares has its in-flight batch refused once the next holder has committed",
+            staleHolder
+        ),
     ]
 
     static func configuration(_ leases: LocalProjectionLeases, node: String) -> ProjectionRunner.Configuration {
@@ -95,6 +99,35 @@ enum LeaseChecks {
             }
             let logged = try await events.readAll(from: .start, limit: 10_000, filter: .all)
             #expect(counts.map { $0.values.reduce(0, +) } == logged.count, "every event counted exactly once")
+        }
+    }
+
+    static func staleHolder(_ backend: any ReadStoreConformanceBackend) async throws {
+        try await withStores(backend) { events, readStore in
+            let head = try await OrderEvents.appendHistory(to: events, orders: 4)
+            let expected = try await ordersAppliedOnce(events)
+            // The stale holder reads its first batch and stalls there (a long pause, a slow network), long enough
+            // for its lease to lapse and another runner to take the projection over. Neither uses a lease object:
+            // what is checked is the fence in the registry, which holds whatever the lease implementation does.
+            let stalling = StallingEventStore(events)
+            let stale = ProjectionRunner(
+                store: stalling, readStore: readStore, projections: [OrderProjection()], configuration: fastConfiguration(batchSize: 4))
+            let staleRun = Task { try await stale.run() }
+            defer { staleRun.cancel() }
+            try await eventually("the stale holder to have a batch in hand") { stalling.isStalled }
+            let successor = ProjectionRunner(
+                store: events, readStore: readStore, projections: [OrderProjection()], configuration: fastConfiguration(batchSize: 4))
+            try await whileRunning(successor) { try await caughtUp(successor, to: head) }
+            #expect(try await orderSummaries(readStore) == expected)
+            // Its batch is now behind the registry: committing it must write nothing, and the holder carry on
+            // from the successor's checkpoint.
+            stalling.resume()
+            try await caughtUp(stale, to: head)
+            staleRun.cancel()
+            _ = await staleRun.result
+            let final = try await orderSummaries(readStore)
+            expectAppliedOnce(final)
+            #expect(final == expected, "the stale batch was applied again")
         }
     }
 

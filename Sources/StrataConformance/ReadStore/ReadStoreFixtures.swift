@@ -125,10 +125,14 @@ struct OrderProjection: Projection {
         switch event.type {
         case "OrderPlaced":
             let placed = try JSONDecoder().decode(Placed.self, from: event.data)
-            try await orders.put(
-                OrderSummary(id: key, customer: placed.customer, status: status("placed"), amount: placed.amount, applied: [event.position.value]),
-                key: key
-            )
+            // Adds to what is there rather than overwriting it, so that an event applied twice shows, whatever
+            // its type: the amount doubles and its position is listed twice.
+            try await orders.update(key, default: OrderSummary(id: key, customer: placed.customer, status: "", amount: 0, applied: [])) { summary in
+                summary.customer = placed.customer
+                summary.status = status("placed")
+                summary.amount += placed.amount
+                summary.applied.append(event.position.value)
+            }
         case "OrderShipped", "OrderCancelled":
             try await orders.updateIfPresent(key) { summary in
                 summary.status = status(event.type == "OrderShipped" ? "shipped" : "cancelled")
@@ -221,5 +225,55 @@ final class CrashingReadStore: ReadStore {
 
     func withReader<T>(_ body: (any ReadStoreReader) async throws -> T) async throws -> T {
         try await base.withReader(body)
+    }
+}
+
+/// An event store whose first read of events returns only when resumed: the reader then holds a batch that
+/// may be stale by the time it commits it.
+final class StallingEventStore: EventStore {
+    let base: any EventStore
+    private let stalled = Mutex(false)
+    private let resumed = Mutex(false)
+
+    init(_ base: any EventStore) {
+        self.base = base
+    }
+
+    /// Whether a read is held back.
+    var isStalled: Bool { stalled.withLock { $0 } }
+
+    /// Lets the held-back read return.
+    func resume() { resumed.withLock { $0 = true } }
+
+    func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
+        let page = try await base.readAll(from: position, limit: limit, filter: filter)
+        guard !page.isEmpty, !resumed.withLock({ $0 }) else { return page }
+        stalled.withLock { $0 = true }
+        while !resumed.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(2)) }
+        return page
+    }
+
+    func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
+        try await base.append(events, to: stream, expecting: expected)
+    }
+
+    func readStream(_ stream: StreamID, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
+        try await base.readStream(stream, from: version, direction: direction, limit: limit)
+    }
+
+    func currentVersion(of stream: StreamID) async throws -> StreamVersion? { try await base.currentVersion(of: stream) }
+
+    func headPosition() async throws -> GlobalPosition { try await base.headPosition() }
+
+    func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
+        base.subscribeToAll(from: position, filter: filter)
+    }
+
+    func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
+        try await base.deleteStream(stream, expecting: expected)
+    }
+
+    func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws {
+        try await base.truncateStream(stream, before: version)
     }
 }

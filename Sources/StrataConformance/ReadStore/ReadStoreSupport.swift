@@ -94,3 +94,37 @@ func expectAppliedOnce(_ summaries: [String: OrderSummary], sourceLocation: Sour
         #expect(summary.applied == summary.applied.sorted(), "\(summary.id) out of order: \(summary.applied)", sourceLocation: sourceLocation)
     }
 }
+
+/// The order summaries that applying every order event of `events` exactly once gives (OrderProjection at
+/// version 1), worked out from the log itself rather than by a runner, so a check can state the exact state.
+func ordersAppliedOnce(_ events: any EventStore) async throws -> [String: OrderSummary] {
+    struct Placed: Decodable {
+        var customer: String
+        var amount: Int
+    }
+    var summaries: [String: OrderSummary] = [:]
+    var position = GlobalPosition.start
+    while true {
+        let page = try await events.readAll(from: position, limit: 500, filter: .category("order"))
+        for event in page {
+            let key = event.stream.rawValue
+            switch event.type {
+            case "OrderPlaced":
+                let placed = try JSONDecoder().decode(Placed.self, from: event.data)
+                var summary = summaries[key] ?? OrderSummary(id: key, customer: placed.customer, status: "", amount: 0, applied: [])
+                summary.customer = placed.customer
+                summary.status = "placed"
+                summary.amount += placed.amount
+                summary.applied.append(event.position.value)
+                summaries[key] = summary
+            case "OrderShipped", "OrderCancelled":
+                summaries[key]?.status = event.type == "OrderShipped" ? "shipped" : "cancelled"
+                summaries[key]?.applied.append(event.position.value)
+            default:
+                break
+            }
+        }
+        guard page.count == 500, let last = page.last else { return summaries }
+        position = last.position.next
+    }
+}

@@ -11,6 +11,7 @@ import Testing
 enum RebuildChecks {
     static let all: [ReadStoreConformanceCheck] = [
         ReadStoreConformanceCheck("a rebuild is built beside the live read model, which answers queries until an atomic switch", rebuildBeside),
+        ReadStoreConformanceCheck("queries all through a rebuild see the whole old read model or the whole new one, never a mix", atomicSwitch),
         ReadStoreConformanceCheck("a new code version is rebuilt from the start when configured, or kept when not", versionChange),
         ReadStoreConformanceCheck("a checkpoint can be reset to a position", reset),
     ]
@@ -53,6 +54,44 @@ enum RebuildChecks {
                 // Live events go on to the new generation.
                 let next = try await events.append([OrderEvents.placed(customer: "c9", amount: 5)], to: "order-late", expecting: .noStream)
                 #expect(try await queries.ask(OrdersQuery(customer: "c9"), minimumPosition: next.position).map(\.amount) == [5])
+            }
+        }
+    }
+
+    static func atomicSwitch(_ backend: any ReadStoreConformanceBackend) async throws {
+        try await withStores(backend) { events, readStore in
+            let head = try await OrderEvents.appendHistory(to: events, orders: 12)
+            let first = ProjectionRunner(store: events, readStore: readStore, projections: [OrderProjection()], configuration: fastConfiguration())
+            try await whileRunning(first) { try await caughtUp(first, to: head) }
+            let old = try await orderSummaries(readStore)
+            // Version 2 upper-cases statuses: every sample tells which read model it came from.
+            let new = try await cleanRun(backend, events: events, projection: OrderProjection(version: 2))
+            #expect(old != new)
+            let gate = Gate()
+            // Small batches: the rebuild takes many transactions, each a chance for a query to see it half-done.
+            let rebuilding = ProjectionRunner(
+                store: events,
+                readStore: readStore,
+                projections: [OrderProjection(version: 2, gate: gate)],
+                configuration: fastConfiguration(batchSize: 2)
+            )
+            let samples = try await whileRunning(rebuilding) {
+                var samples: [[String: OrderSummary]] = []
+                try await eventually("the rebuild to start") { gate.isReached }
+                samples.append(try await orderSummaries(readStore))
+                gate.openGate()
+                let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+                while try await rebuilding.status(of: "orders").generation < 2 {
+                    guard ContinuousClock.now < deadline else { throw DeadlineExceeded(what: "the switch to generation 2") }
+                    samples.append(try await orderSummaries(readStore))
+                }
+                samples.append(try await orderSummaries(readStore))
+                return samples
+            }
+            #expect(samples.first == old, "before the switch, the old read model")
+            #expect(samples.last == new, "after the switch, the new read model")
+            for (index, sample) in samples.enumerated() where sample != old && sample != new {
+                Issue.record("sample \(index) of \(samples.count) is neither read model: \(sample.count) orders")
             }
         }
     }

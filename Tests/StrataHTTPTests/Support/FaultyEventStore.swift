@@ -16,7 +16,12 @@ final class FaultyEventStore: EventStore {
         case conflictOnAppend
         /// Every call fails as a lost database connection does.
         case unavailable
+        /// Every call fails as a corrupt database does, in words that name its file and its SQL.
+        case broken
     }
+
+    /// What a `broken` store says, which must reach the log only.
+    static let brokenWords = "SQLITE_CORRUPT: database disk image is malformed (SELECT data FROM events) in /var/lib/strata/events.sqlite"
 
     let base = InMemoryEventStore()
     private let fault = Mutex(Fault.none)
@@ -24,8 +29,10 @@ final class FaultyEventStore: EventStore {
     func inject(_ fault: Fault) { self.fault.withLock { $0 = fault } }
 
     fileprivate func check() throws {
-        if fault.withLock({ $0 }) == .unavailable {
-            throw EventStoreError(.unavailable, "the database connection was lost")
+        switch fault.withLock({ $0 }) {
+        case .unavailable: throw EventStoreError(.unavailable, "the database connection was lost")
+        case .broken: throw EventStoreError(.storage, Self.brokenWords)
+        case .none, .conflictOnAppend: break
         }
     }
 

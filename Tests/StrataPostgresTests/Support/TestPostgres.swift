@@ -73,7 +73,7 @@ func withRunning<T: Sendable>(_ store: PostgresEventStore, _ body: @escaping @Se
 
 /// PostgreSQL is the production backend: its tests may be skipped only when the run says so
 /// (`STRATA_TEST_SKIP_POSTGRES=1`), never because a server or its binaries happen to be missing.
-@Test("PostgreSQL and its server binaries are there, unless the run opted out with STRATA_TEST_SKIP_POSTGRES=1")
+@Test("PostgreSQL and its server binaries are there, unless the run opted out with STRATA_TEST_SKIP_POSTGRES=1", .timeLimit(.minutes(1)))
 func postgresIsRequired() {
     guard ProcessInfo.processInfo.environment["STRATA_TEST_SKIP_POSTGRES"] != "1" else { return }
     #expect(
