@@ -64,7 +64,9 @@ struct RequestLimitsTests {
     @Test("beyond the limit of open event streams, /events is a 503 with Retry-After")
     func eventStreams() async throws {
         try await ShopHarness(maxEventStreams: 0).run { shop in
-            let reply = try await shop.get("/events")
+            // One event and limit=1: a stream served despite the limit would end at once rather than hang the test.
+            _ = try await shop.registerCustomer()
+            let reply = try await shop.get("/events?limit=1")
             #expect(reply.status == .serviceUnavailable)
             #expect(reply.problemCode == "too-many-event-streams")
             #expect(reply.headers[.retryAfter] == "5")
