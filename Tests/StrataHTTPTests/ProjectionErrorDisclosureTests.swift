@@ -29,21 +29,11 @@ struct ProjectionErrorDisclosureTests {
 
     @Test("lastError and parked errors read 'withheld' for a read token, and as they are for admin", .timeLimit(.minutes(1)))
     func withheldFromReaders() async throws {
-        let store = InMemoryEventStore()
-        let readStore = InMemoryReadStore()
-        let runner = ProjectionRunner(store: store, readStore: readStore, projections: [Failing()], configuration: .init())
-        let environment = StrataEnvironment(
-            store: store,
-            processManagerStore: store,
-            readStore: readStore,
-            projections: runner,
-            queries: QueryHandler(readStore: readStore, progress: runner.progress, timeout: .seconds(1)),
-            logger: Logger(label: "strata.test", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
+        let (environment, runner) = StrataEnvironment.inMemory(projections: [Failing()])
         var configuration = StrataHTTPConfiguration()
         configuration.authSecret = AuthenticationTests.secret
         let router = await StrataRouter.make(environment: environment, configuration: configuration) { _ in }
-        _ = try await store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
+        _ = try await environment.store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
         let reader = try await bearer(.expiring(in: 600, scope: "read"))
         let admin = try await bearer(.expiring(in: 600, scope: "admin"))
         try await withThrowingTaskGroup(of: Void.self) { group in

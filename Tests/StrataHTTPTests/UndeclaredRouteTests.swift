@@ -16,17 +16,7 @@ import Testing
 struct UndeclaredRouteTests {
     @Test("a route added without an access declaration, or past StrataRoutes, needs admin; declared ones need what they declare")
     func undeclaredNeedsAdmin() async throws {
-        let store = InMemoryEventStore()
-        let readStore = InMemoryReadStore()
-        let runner = ProjectionRunner(store: store, readStore: readStore, projections: [], configuration: .init())
-        let environment = StrataEnvironment(
-            store: store,
-            processManagerStore: store,
-            readStore: readStore,
-            projections: runner,
-            queries: QueryHandler(readStore: readStore, progress: runner.progress, timeout: .seconds(1)),
-            logger: Logger(label: "strata.test", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
+        let environment = StrataEnvironment.inMemory().environment
         var configuration = StrataHTTPConfiguration()
         configuration.authSecret = AuthenticationTests.secret
         let router = await StrataRouter.make(environment: environment, configuration: configuration) { routes in
