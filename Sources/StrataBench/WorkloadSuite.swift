@@ -8,8 +8,9 @@ import Foundation
 import Strata
 import Synchronization
 
-/// The workloads of `../shared/bench-reference/WORKLOADS.md` on one backend: each Strata figure beside the bare
-/// driver doing the same work in the same transaction shape, over the same kind of table.
+/// The benchmark workloads (batch10, command, load, catch-up; see the README's Benchmarks section) on one backend:
+/// each Strata figure beside the bare driver doing the same work in the same transaction shape, over the same kind
+/// of table.
 struct WorkloadSuite: Sendable {
     struct Sizes: Sendable {
         /// Accounts per batch10 run (10 events each, one append per account).

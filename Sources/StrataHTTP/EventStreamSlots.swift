@@ -33,7 +33,4 @@ final class EventStreamSlots: Sendable {
         }
         return taken ? Slot(self) : nil
     }
-
-    /// How many streams are open.
-    var count: Int { open.withLock { $0 } }
 }

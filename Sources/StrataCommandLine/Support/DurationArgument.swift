@@ -43,6 +43,7 @@ public struct DurationArgument: ExpressibleByArgument, Sendable, Hashable, Custo
         let seconds = value * (unit?.seconds ?? 1)
         let maximumSeconds = Double(Self.maximum.components.seconds)
         guard seconds.isFinite, seconds >= 0, seconds <= maximumSeconds else { return nil }
+        // At most a century of milliseconds (about 3.2e12): far inside Int64, so the conversion cannot trap.
         duration = .milliseconds(Int64((seconds * 1_000).rounded()))
         self.text = text
     }
