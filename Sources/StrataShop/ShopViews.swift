@@ -180,7 +180,20 @@ public struct OrderDetailsQuery: Query {
     public init(orderId: String) { self.orderId = orderId }
 
     public func run(on reader: ReadModelReader) async throws -> OrderDetails? {
-        try await reader.documents("orders", of: "shop-views", as: OrderDetails.self).get("order-\(orderId)")
+        try await OrderDetailsJSONQuery(orderId: orderId).run(on: reader)?.decode()
+    }
+}
+
+/// One order's details as the view stores them, to hand on without decoding (the HTTP API does); `nil` for an
+/// unknown order.
+public struct OrderDetailsJSONQuery: Query {
+    public var orderId: String
+    public var projections: [String] { ["shop-views"] }
+
+    public init(orderId: String) { self.orderId = orderId }
+
+    public func run(on reader: ReadModelReader) async throws -> DocumentJSON<OrderDetails>? {
+        try await reader.documents("orders", of: "shop-views", as: OrderDetails.self).json("order-\(orderId)")
     }
 }
 

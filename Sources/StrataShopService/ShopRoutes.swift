@@ -154,10 +154,11 @@ struct ShopRoutes: Sendable {
         routes.get("/orders/{id}", access: .read) { request, context in
             let id = try context.parameters.require("id")
             _ = try Shop.orderStream(id)
-            guard let order = try await environment.ask(OrderDetailsQuery(orderId: id), for: request) else {
+            // The view already holds the order as the API shows it: its bytes are the answer.
+            guard let order = try await environment.ask(OrderDetailsJSONQuery(orderId: id), for: request) else {
                 throw HTTPProblem(.notFound, code: "not-found", detail: "there is no order '\(id)'")
             }
-            return JSONReply(order)
+            return order
         }
         routes.get("/customers/{id}/orders", access: .read) { request, context in
             let id = try context.parameters.require("id")

@@ -40,4 +40,19 @@ struct MetricsStatusTests {
             #expect(!metrics.contains(#"status="500""#))
         }
     }
+
+    @Test("requests count once each, and a method the server does not know counts as 'other', not as a new series")
+    func methods() async throws {
+        try await ShopHarness().run { shop in
+            for _ in 0..<3 { _ = try await shop.get("/orders/o1") }
+            for method in ["FROB", "SNARF-1", "SNARF-2"] {
+                _ = try await shop.send(try #require(HTTPRequest.Method(method)), "/orders/o1")
+            }
+            let metrics = try await shop.get("/metrics").text
+            #expect(metrics.contains(#"strata_http_requests_total{method="GET",route="/orders/{id}",status="404"} 3"#))
+            let others = metrics.split(separator: "\n").filter { $0.hasPrefix(#"strata_http_requests_total{method="other","#) }
+            #expect(others.count == 1 && others.first?.hasSuffix(#"status="404"} 3"#) == true, "\(others)")
+            #expect(!metrics.contains("FROB") && !metrics.contains("SNARF"))
+        }
+    }
 }

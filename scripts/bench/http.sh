@@ -98,11 +98,9 @@ write_scripts() {
         sed 's/.*/"&",/' "$orders_file" | tr -d '\n'
         printf '}\n'
         cat <<'LUA'
-counter = 0
 request = function()
-    counter = counter + 1
     local id = orders[math.random(#orders)]
-    local body = '{"sku":"s' .. counter .. '-' .. math.random(1000000000) .. '","quantity":1,"unitPriceCents":100}'
+    local body = '{"sku":"s' .. math.random(20) .. '","quantity":1,"unitPriceCents":100}'
     return wrk.format("POST", "/orders/" .. id .. "/lines", {["Content-Type"] = "application/json"}, body)
 end
 LUA
@@ -117,17 +115,52 @@ request = function()
 end
 LUA
     } >"$WORK/queries.lua"
+    # The same queries, each carrying a read-your-writes token the views have already reached (the position of
+    # the last seeding command): what checking a token costs.
+    {
+        printf 'orders = {'
+        sed 's/.*/"&",/' "$orders_file" | tr -d '\n'
+        printf '}\n'
+        printf 'token = "%s"\n' "$SEED_POSITION"
+        cat <<'LUA'
+request = function()
+    return wrk.format("GET", "/orders/" .. orders[math.random(#orders)], {["Strata-Min-Position"] = token})
+end
+LUA
+    } >"$WORK/queries-token.lua"
+    # Nine queries to one command, the shape of most read-heavy services.
+    {
+        printf 'orders = {'
+        sed 's/.*/"&",/' "$orders_file" | tr -d '\n'
+        printf '}\n'
+        cat <<'LUA'
+counter = 0
+request = function()
+    counter = counter + 1
+    local id = orders[math.random(#orders)]
+    if counter % 10 == 0 then
+        local body = '{"sku":"s' .. math.random(20) .. '","quantity":1,"unitPriceCents":100}'
+        return wrk.format("POST", "/orders/" .. id .. "/lines", {["Content-Type"] = "application/json"}, body)
+    end
+    return wrk.format("GET", "/orders/" .. id)
+end
+LUA
+    } >"$WORK/mixed.lua"
 }
 
-# Registers a customer and places 1,000 orders, so that commands spread over many aggregates.
+# Registers a customer and places 1,000 orders, so that commands spread over many aggregates. A command adds one
+# of 20 skus to a random order (a sku it has already raises the quantity), so orders stay within the shop's
+# limits however long the run, and after the first command run every order shows about 20 lines to the queries.
 seed_shop() {
     local customer
     customer="$(curl -sf -X POST "$BASE/customers" -d '{"name":"Bench","email":"bench-'$RANDOM'@example.com"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')"
     : >"$WORK/orders.txt"
+    local reply
     for _ in $(seq 1 1000); do
-        curl -sf -X POST "$BASE/orders" -d '{"customerId":"'"$customer"'"}' | sed 's/.*"id":"\([^"]*\)".*/\1/' >>"$WORK/orders.txt"
-        echo >>"$WORK/orders.txt"
+        reply="$(curl -sf -X POST "$BASE/orders" -d '{"customerId":"'"$customer"'"}')"
+        echo "$reply" | sed 's/.*"id":"\([^"]*\)".*/\1/' >>"$WORK/orders.txt"
     done
+    SEED_POSITION="$(echo "$reply" | sed 's/.*"position":\([0-9]*\).*/\1/')"
     write_scripts "$WORK/orders.txt"
 }
 
@@ -149,6 +182,8 @@ start_server "$STRATA" serve --port 0 --store "sqlite:$WORK/sqlite/events.sqlite
 seed_shop
 measure "strata serve, SQLite, commands (add a line)" "$WORK/commands.lua" "$BASE"
 measure "strata serve, SQLite, queries (an order)" "$WORK/queries.lua" "$BASE"
+measure "strata serve, SQLite, queries with a reached token" "$WORK/queries-token.lua" "$BASE"
+measure "strata serve, SQLite, mixed 90 % queries" "$WORK/mixed.lua" "$BASE"
 stop_server
 
 if [ -n "$POSTGRES_URL" ]; then
@@ -157,6 +192,8 @@ if [ -n "$POSTGRES_URL" ]; then
     seed_shop
     measure "strata serve, PostgreSQL, commands (add a line)" "$WORK/commands.lua" "$BASE"
     measure "strata serve, PostgreSQL, queries (an order)" "$WORK/queries.lua" "$BASE"
+    measure "strata serve, PostgreSQL, queries with a reached token" "$WORK/queries-token.lua" "$BASE"
+    measure "strata serve, PostgreSQL, mixed 90 % queries" "$WORK/mixed.lua" "$BASE"
     stop_server
     psql -q "$POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; DROP SCHEMA IF EXISTS ${schema}_read CASCADE" >/dev/null 2>&1 || true
 fi

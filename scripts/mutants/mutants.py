@@ -89,6 +89,13 @@ MUTANTS = [
         "StrataSQLiteTests",
     ),
     Mutant(
+        "query-generation-retry-dropped",
+        "a query whose cached generation a rebuild dropped reads the registry again and answers from the new one",
+        "Sources/Strata/Queries/QueryHandler.swift",
+        [("guard current != used else { throw error }", "guard current.isEmpty, current != used else { throw error }")],
+        "StrataTests",
+    ),
+    Mutant(
         "idempotency-lookup-skipped",
         "a command retried with its idempotency key returns the original outcome and appends nothing",
         "Sources/Strata/Idempotency/IdempotentCommand.swift",

@@ -27,6 +27,8 @@ public struct QueryHandler: Sendable {
     /// How soon a waiting read-your-writes query first asks the read store's registry again, for projections that
     /// other processes run; the interval then doubles, up to half a second.
     public var registryPollInterval: Duration = .milliseconds(50)
+    /// The generations queries read, shared by the copies of this handler.
+    private let generations = ActiveGenerationCache()
 
     public init(readStore: any ReadStore, progress: ProjectionProgress?, timeout: Duration = .seconds(5)) {
         self.readStore = readStore
@@ -45,20 +47,20 @@ public struct QueryHandler: Sendable {
         if let minimumPosition, minimumPosition > .start {
             try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout)
         }
-        // The generations are read in the same reader as the query, so that a query costs one read access.
-        var generations: [Int?]? = nil
+        let used = generations.numbers(of: query.projections)
         do {
             return try await readStore.withReader { reader in
-                generations = try await Self.activeGenerations(query.projections, in: reader)
-                return try await query.run(on: ReadModelReader(store: reader))
+                try await query.run(on: ReadModelReader(store: reader, generations: generations))
             }
         } catch {
-            // A rebuild that switched generations under the query drops the tables it was reading; the new
-            // generation holds the same data (or newer), so asking again is safe.
-            guard let generations else { throw error }
-            let current = try await readStore.withReader { reader in try await Self.activeGenerations(query.projections, in: reader) }
-            guard current != generations else { throw error }
-            return try await readStore.withReader { reader in try await query.run(on: ReadModelReader(store: reader)) }
+            // A rebuild that switched generations under the query (or before it, while the cache still named the
+            // old one) drops the tables it was reading; the new generation holds the same data (or newer), so
+            // asking again is safe.
+            let current = try await readStore.withReader { reader in try await activeGenerations(query.projections, in: reader) }
+            guard current != used else { throw error }
+            return try await readStore.withReader { reader in
+                try await query.run(on: ReadModelReader(store: reader, generations: generations))
+            }
         }
     }
 
@@ -90,14 +92,23 @@ public struct QueryHandler: Sendable {
     private func persistedPositions(_ projections: [String]) async throws -> [String: GlobalPosition] {
         try await readStore.withReader { reader in
             var positions: [String: GlobalPosition] = [:]
-            for name in projections { positions[name] = try await reader.projectionRecord(named: name)?.active.position ?? .start }
+            for name in projections {
+                let record = try await reader.projectionRecord(named: name)
+                generations.remember(record?.active.number, of: name)
+                positions[name] = record?.active.position ?? .start
+            }
             return positions
         }
     }
 
-    private static func activeGenerations(_ projections: [String], in reader: any ReadStoreReader) async throws -> [Int?] {
-        var generations: [Int?] = []
-        for name in projections { generations.append(try await reader.projectionRecord(named: name)?.active.number) }
-        return generations
+    /// Reads the generations of `projections` from the registry and caches them.
+    private func activeGenerations(_ projections: [String], in reader: any ReadStoreReader) async throws -> [Int?] {
+        var numbers: [Int?] = []
+        for name in projections {
+            let number = try await reader.projectionRecord(named: name)?.active.number
+            generations.remember(number, of: name)
+            numbers.append(number)
+        }
+        return numbers
     }
 }

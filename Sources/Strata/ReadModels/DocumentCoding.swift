@@ -10,7 +10,8 @@ import Foundation
 enum DocumentCoding {
     static func encode<Document: Encodable>(_ document: Document) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        // The bytes may be served as they are (DocumentJSON), so they read as an API's JSON does.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return try encoder.encode(document)
     }

@@ -28,6 +28,12 @@ public struct DocumentReader<Document: Decodable>: Sendable {
         return try DocumentCoding.decode(Document.self, from: json, key: key, collection: collection)
     }
 
+    /// The JSON of the document under `key` as stored, or `nil`: for answering without decoding.
+    public func json(_ key: String) async throws -> DocumentJSON<Document>? {
+        guard let bytes = try await reader.document(key: key, in: collection) else { return nil }
+        return DocumentJSON(key: key, bytes: bytes, collection: collection)
+    }
+
     /// The documents matching `query`, in its order.
     public func find(_ query: DocumentQuery = .all) async throws -> [Document] {
         try await findWithKeys(query).map(\.document)

@@ -13,18 +13,27 @@
 public struct ReadModelReader: Sendable {
     /// The read store's reader, for direct access to the registry.
     public let store: any ReadStoreReader
+    /// Generations already read from the registry, shared by the queries of one QueryHandler.
+    let generations: ActiveGenerationCache?
 
     public init(store: any ReadStoreReader) {
+        self.init(store: store, generations: nil)
+    }
+
+    init(store: any ReadStoreReader, generations: ActiveGenerationCache?) {
         self.store = store
+        self.generations = generations
     }
 
     /// The generation queries of `projection` read.
     ///
     /// - Throws: ReadStoreError with code `unknownName` when the projection has never run.
     public func activeGeneration(of projection: String) async throws -> Int {
+        if let number = generations?.number(of: projection) { return number }
         guard let record = try await store.projectionRecord(named: projection) else {
             throw ReadStoreError(.unknownName, "projection '\(projection)' has no read model yet")
         }
+        generations?.remember(record.active.number, of: projection)
         return record.active.number
     }
 
