@@ -96,7 +96,10 @@ extension PostgresReadStoreAccess {
     }
 
     func document(key: String, in collection: String) async throws -> Data? {
-        _ = try await columns(of: collection)
+        // A reader does not look the collection up first: its key lookup is then one round trip, and a collection
+        // that does not exist fails it with undefined_table, which reads as unknownName. A failed statement would
+        // abort a read-write transaction, so that looks first.
+        if mode == .transaction { _ = try await columns(of: collection) }
         let rows = try await rows(
             PostgresQuery(unsafeSQL: "SELECT document FROM \(schema.table(collection)) WHERE key = $1", binds: Self.binds(key)),
             "read document '\(key)' of '\(collection)'"

@@ -23,6 +23,9 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
 
     private struct State {
         var open = false
+        /// Whether a transaction is open on the server: always for a read-write one; for a reader, only once raw
+        /// SQL needs one.
+        var inTransaction = false
         /// Whether unqualified names resolve to the read store's schema yet.
         var searchesSchema = false
         /// The projections whose registry lock this transaction holds.
@@ -49,16 +52,19 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
 
     // MARK: Transaction
 
-    /// Opens the transaction.
+    /// Opens the access: a read-write transaction at once; a reader's statements run on their own.
     ///
     /// The isolation level is explicit so that a server default of `REPEATABLE READ` or `SERIALIZABLE` cannot
     /// change it: a batch must see what the previous holder of its projection's lock committed.
+    ///
+    /// A reader sends no `BEGIN`: most queries are one statement (a key lookup), and a transaction around it
+    /// would triple its round trips. Each statement still sees committed data only, as a statement of the SQLite
+    /// read store does; raw SQL, which may span statements, gets a `REPEATABLE READ` transaction (prepareForSQL()).
     func begin() async throws {
-        let begin =
-            mode == .transaction
-            ? "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
-            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-        try await statement(PostgresQuery(unsafeSQL: begin), "begin a transaction")
+        if mode == .transaction {
+            try await statement("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE", "begin a transaction")
+            state.withLock { $0.inTransaction = true }
+        }
         state.withLock { $0.open = true }
     }
 
@@ -70,19 +76,31 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
     /// connection goes back unchanged.
     func prepareForSQL() async throws {
         guard state.withLock({ !$0.searchesSchema }) else { return }
+        if !state.withLock({ $0.inTransaction }) {
+            try await statement("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin a transaction")
+            state.withLock { $0.inTransaction = true }
+        }
         try await execute(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema.quoted)"), "set the search path")
         state.withLock { $0.searchesSchema = true }
     }
 
     func commit() async throws {
-        state.withLock { $0.open = false }
+        let inTransaction = state.withLock { state in
+            state.open = false
+            return state.inTransaction
+        }
+        guard inTransaction else { return }
         try await statement("COMMIT", "commit")
     }
 
     /// Rolls back; when even that fails, closes the connection so that the pool never lends a connection with a
     /// transaction still open.
     func rollBack() async {
-        state.withLock { $0.open = false }
+        let inTransaction = state.withLock { state in
+            state.open = false
+            return state.inTransaction
+        }
+        guard inTransaction else { return }
         // A closed connection has no transaction left to roll back: the server ended it.
         guard !connection.isClosed else { return }
         do {
