@@ -49,6 +49,11 @@ public final class ProjectionProgress: Sendable {
         }
     }
 
+    /// Whether every projection of `projections` has reported processing through `position`.
+    public func hasProcessed(_ projections: [String], through position: GlobalPosition) -> Bool {
+        firstLagging(projections, position) == nil
+    }
+
     private func firstLagging(_ projections: [String], _ position: GlobalPosition) -> String? {
         positions.withLock { positions in projections.first { (positions[$0] ?? .start) < position } }
     }
