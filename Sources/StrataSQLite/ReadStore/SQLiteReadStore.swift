@@ -73,10 +73,10 @@ public final class SQLiteReadStore: ReadStore {
     public func withTransaction<T>(_ body: (any ReadStoreTransaction) async throws -> T) async throws -> T {
         try await transactionLock.withLock {
             let access = SQLiteReadStoreAccess(store: self, writing: true)
-            try await access.run { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            try await access.transactionStatement("BEGIN IMMEDIATE")
             do {
                 let result = try await body(access)
-                try await access.run { db in try db.execute(sql: "COMMIT") }
+                try await access.transactionStatement("COMMIT")
                 return result
             } catch {
                 await rollBack()

@@ -23,23 +23,44 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
     /// Runs `body` on the writing connection (inside the open transaction) or a reading one, reporting driver
     /// failures as ReadStoreError.
     ///
-    /// A read runs on the calling thread. It is a lookup in a local file whose pages are mostly cached, work of
-    /// a few microseconds like any other CPU work of a request; sending it to GRDB's reader queue and back costs
-    /// several times that in thread switches. It never waits long for a connection either: the pool holds more
-    /// readers than the cooperative thread pool has threads, and reads on the event store use another pool.
+    /// Both run on the calling thread. A read is a lookup in a local file whose pages are mostly cached, and a
+    /// statement of an open transaction changes pages in memory (the disk waits for COMMIT): work of a few
+    /// microseconds, like any other CPU work of a request or a batch, where sending it to GRDB's queue and back
+    /// costs several times that in thread switches. Neither waits long for its connection: the pool holds more
+    /// readers than the cooperative thread pool has threads, and the writer is this transaction's alone
+    /// (SQLiteReadStore/withTransaction(_:) holds its lock). What can wait on the disk or on another process,
+    /// `BEGIN IMMEDIATE` and `COMMIT`, goes through transactionStatement(_:) instead.
     func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            if writing { return try await store.pool.writeWithoutTransaction(body) }
+            if writing { return try writeOnCallingThread(body) }
             return try readOnCallingThread(body)
         } catch let error as DatabaseError {
-            throw ReadStoreError(.storage, "SQLite read store at \(store.path) failed: \(error.message ?? "\(error.resultCode)")", underlying: error)
+            throw Self.storageError(error, store)
         }
+    }
+
+    /// Runs `BEGIN IMMEDIATE`, `COMMIT` or the like on GRDB's writer queue, off the cooperative threads: it may wait
+    /// for another process's write lock, or for the disk.
+    func transactionStatement(_ sql: String) async throws {
+        do {
+            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: sql) }
+        } catch let error as DatabaseError {
+            throw Self.storageError(error, store)
+        }
+    }
+
+    private static func storageError(_ error: DatabaseError, _ store: SQLiteReadStore) -> ReadStoreError {
+        ReadStoreError(.storage, "SQLite read store at \(store.path) failed: \(error.message ?? "\(error.resultCode)")", underlying: error)
     }
 
     /// Each read access is one statement (with a lookup in the collection registry at most), which SQLite
     /// runs in its own read transaction: wrapping it in another, as GRDB's `read` does, only adds statements.
     private func readOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
         try store.pool.unsafeRead(body)
+    }
+
+    private func writeOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
+        try store.pool.writeWithoutTransaction(body)
     }
 
     func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws {
