@@ -38,6 +38,35 @@ enum TransactionChecks {
                     try await tx.putDocuments([DocumentPut(key: "k", document: Data("{}".utf8), indexValues: [:])], in: "missing__g1")
                 }
             }
+            // Every kind of indexed value, a field left out, and a key put twice (the last put stands), put
+            // together in one collection and one by one in another: both answer every lookup alike.
+            let mixed: [DocumentPut] = [
+                (key: "m1", n: SQLValue.real(1.5), t: SQLValue.text("x")),
+                (key: "m2", n: .text("b"), t: .null),
+                (key: "m3", n: .blob(Data([1, 2])), t: .text("y")),
+                (key: "m4", n: .integer(-3), t: .text("")),
+                (key: "m1", n: .integer(2), t: .text("z")),
+            ].map { row in
+                DocumentPut(key: row.key, document: Data(#"{"k":"\#(row.key)","t":"\#(row.t)"}"#.utf8), indexValues: ["n": row.n, "t": row.t])
+            }
+            try await readStore.withTransaction { tx in
+                try await tx.createCollection("together__g1", indexes: ["n", "t"])
+                try await tx.createCollection("apart__g1", indexes: ["n", "t"])
+                try await tx.putDocuments(mixed, in: "together__g1")
+                for put in mixed { try await tx.putDocument(put.document, key: put.key, indexValues: put.indexValues, in: "apart__g1") }
+            }
+            try await readStore.withReader { (reader: any ReadStoreReader) async throws -> Void in
+                for query: DocumentQuery in [
+                    .all, .all.sorted(by: "n"), .all.sorted(by: "t", descending: true), .where("n", .greater, 0),
+                    .where("t", .equal, "y"), .where("t", .equal, ""), .where("n", .equal, .blob(Data([1, 2]))),
+                ] {
+                    let together = try await reader.documents(in: "together__g1", matching: query)
+                    let apart = try await reader.documents(in: "apart__g1", matching: query)
+                    #expect(together.map(\.key) == apart.map(\.key), "\(query)")
+                    #expect(together.map(\.json) == apart.map(\.json), "\(query)")
+                }
+                #expect(try await reader.documents(in: "together__g1", matching: .where("t", .equal, "z")).map(\.key) == ["m1"])
+            }
         }
     }
 

@@ -118,6 +118,64 @@ struct PostgresDocumentColumns: Sendable {
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
+    /// One document of a multi-row upsert.
+    struct Row {
+        var key: String
+        var json: String
+        var values: [String: SQLValue]
+    }
+
+    /// An upsert of several documents with distinct keys, in one statement: each column travels as one array,
+    /// and `unnest` turns the arrays back into rows.
+    ///
+    /// An array element cannot be `NULL` here, so a field's kind array carries 0 for an absent value and each
+    /// value column is filled only where the kind says the value is of its kind.
+    func upsert(table: String, rows: [Row]) -> PostgresQuery {
+        var bindings = PostgresBindings()
+        bindings.append(rows.map(\.key))
+        bindings.append(rows.map(\.json))
+        var columns = ["key", "document"]
+        var selected = ["u.c1", "u.c2::json"]
+        var arrays = ["$1::text[]", "$2::text[]"]
+        for (index, field) in indexes.enumerated() {
+            let group = Group(field: index)
+            var kinds: [Int16] = []
+            var numbers: [String] = []
+            var texts: [String] = []
+            var blobs: [ByteBuffer] = []
+            for row in rows {
+                let value = row.values[field] ?? .null
+                let kind = Kind(of: value)
+                kinds.append(kind?.rawValue ?? 0)
+                numbers.append(kind == .number ? Self.numericText(value) : "0")
+                texts.append(kind == .text ? value.string ?? "" : "")
+                blobs.append(kind == .blob ? ByteBuffer(bytes: value.data ?? .init()) : ByteBuffer())
+            }
+            let first = bindings.count + 1
+            bindings.append(kinds)
+            bindings.append(numbers)
+            bindings.append(texts)
+            bindings.append(blobs)
+            arrays += ["$\(first)::int2[]", "$\(first + 1)::text[]", "$\(first + 2)::text[]", "$\(first + 3)::bytea[]"]
+            let kind = "u.c\(first)"
+            columns += [group.kind!, group.columns[.number]!, group.columns[.text]!, group.columns[.blob]!]
+            selected += [
+                "NULLIF(\(kind), 0)",
+                "CASE WHEN \(kind) = \(Kind.number.rawValue) THEN u.c\(first + 1)::numeric END",
+                "CASE WHEN \(kind) = \(Kind.text.rawValue) THEN u.c\(first + 2) END",
+                "CASE WHEN \(kind) = \(Kind.blob.rawValue) THEN u.c\(first + 3) END",
+            ]
+        }
+        let names = (1...arrays.count).map { "c\($0)" }.joined(separator: ", ")
+        let updates = columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        let sql = """
+            INSERT INTO \(table) (\(columns.joined(separator: ", ")))
+            SELECT \(selected.joined(separator: ", ")) FROM unnest(\(arrays.joined(separator: ", "))) AS u(\(names))
+            ON CONFLICT (key) DO UPDATE SET \(updates)
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
     // MARK: Querying
 
     /// The `SELECT key, document` that answers `query`.
