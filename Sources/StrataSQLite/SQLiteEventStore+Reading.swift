@@ -53,21 +53,21 @@ extension SQLiteEventStore {
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
         let state = try await storageAccess {
-            try readStatement { db in try Self.streamState(of: stream, in: db) }
+            try await pool.read { db in try Self.streamState(of: stream, in: db) }
         }
         return state.deleted ? nil : state.version
     }
 
     public func headPosition() async throws -> GlobalPosition {
         let head = try await storageAccess {
-            try readStatement { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM strata_events")) }
+            try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM strata_events") }
         }
         return GlobalPosition(UInt64(head ?? 0))
     }
 
     private func fetchEvents(sql: String, arguments: StatementArguments) async throws -> [RecordedEvent] {
         try await storageAccess {
-            try readStatement { db in
+            try await pool.read { db in
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
                 var events: [RecordedEvent] = []
                 while let row = try rows.next() {
@@ -76,17 +76,6 @@ extension SQLiteEventStore {
                 return events
             }
         }
-    }
-
-    /// Runs a read of one statement on the calling thread.
-    ///
-    /// Loading an aggregate, reading a page for a subscription or the head are single statements over mostly
-    /// cached pages: work like any other CPU work of the caller, where a trip through GRDB's reader queue and
-    /// back costs thread switches worth several such reads. SQLite runs a lone statement in its own read
-    /// transaction, so GRDB's wrapping one is skipped too. A reader connection is held only while the statement
-    /// runs, which never suspends, so waiting for one means waiting for other statements to finish.
-    func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.unsafeRead(body)
     }
 
     /// Decodes one row of `selectColumns`; a row that does not decode is reported with its position.
