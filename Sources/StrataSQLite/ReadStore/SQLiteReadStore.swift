@@ -114,7 +114,7 @@ public final class SQLiteReadStore: ReadStore {
 
     /// The journal mode SQLite reports, `wal` for a read store.
     public func journalMode() async throws -> String {
-        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        try await SQLiteReadStoreAccess(store: self, writing: false).run { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 }
 

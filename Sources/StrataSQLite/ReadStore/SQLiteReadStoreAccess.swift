@@ -26,9 +26,11 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
     /// Both run on the calling thread. A read is a lookup in a local file whose pages are mostly cached, and a
     /// statement of an open transaction changes pages in memory (the disk waits for COMMIT): work of a few
     /// microseconds, like any other CPU work of a request or a batch, where sending it to GRDB's queue and back
-    /// costs several times that in thread switches. Neither waits long for its connection: the pool holds more
-    /// readers than the cooperative thread pool has threads, and the writer is this transaction's alone
-    /// (SQLiteReadStore/withTransaction(_:) holds its lock). What can wait on the disk or on another process,
+    /// costs several times that in thread switches. Neither waits long for its connection: a reader is held only
+    /// for one statement, which never suspends, so a read waits at most for other statements to finish; and the
+    /// writer is this transaction's alone (SQLiteReadStore/withTransaction(_:) holds its lock). That holds only
+    /// while every read of this pool goes through here: GRDB's async read keeps its connection while it waits
+    /// for a cooperative thread, and reads blocking those threads for that connection would deadlock. What can wait on the disk or on another process,
     /// `BEGIN IMMEDIATE` and `COMMIT`, goes through transactionStatement(_:) instead.
     func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
