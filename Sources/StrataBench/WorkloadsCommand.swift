@@ -17,7 +17,7 @@ struct WorkloadsCommand: AsyncParsableCommand {
         commandName: "workloads",
         abstract: "batch10, command (1, 4, 64 workers), load-10, load-1000 and catch-up-decode, beside the bare driver.",
         discussion: """
-            The workloads of WORKLOADS.md on a bank account (Opened, then Deposited events), on durable settings: \
+            The README's benchmark workloads on a bank account (Opened, then Deposited events), on durable settings: \
             SQLite synchronous=FULL, PostgreSQL synchronous_commit=on. The bare driver writes and reads a table of \
             the same columns and indexes in the same transaction shape and decodes with JSONDecoder. Runs are \
             interleaved; medians are reported.

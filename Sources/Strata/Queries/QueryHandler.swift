@@ -65,12 +65,12 @@ public struct QueryHandler: Sendable {
     }
 
     private func waitFor(_ projections: [String], through position: GlobalPosition, timeout: Duration) async throws {
-        // The registry is the durable truth and covers runners in other processes; the in-process progress only
-        // adds a prompt wake-up. A projection that runs in another process (this one holds no lease on it) never
-        // advances the local progress, so the registry is asked again at every poll interval.
         // What a runner of this process reports, it has committed: a token it has passed needs no registry read,
         // which keeps a read-your-writes query as cheap as any other once the views have caught up.
         if let progress, progress.hasProcessed(projections, through: position) { return }
+        // Otherwise the registry, the durable truth, decides: it covers runners in other processes, which never
+        // advance the local progress, so it is asked again at every poll interval; the local progress only adds a
+        // prompt wake-up.
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var pollInterval = registryPollInterval
         while true {

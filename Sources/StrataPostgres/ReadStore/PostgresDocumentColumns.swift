@@ -61,9 +61,12 @@ struct PostgresDocumentColumns: Sendable {
             self.columns = columns
         }
 
+        /// The kind column of the indexed field at `index`.
+        static func kindColumn(_ index: Int) -> String { "i\(index)_kind" }
+
         init(field index: Int) {
             self.init(
-                kind: "i\(index)_kind",
+                kind: Self.kindColumn(index),
                 columns: [.number: "i\(index)_num", .text: "i\(index)_text", .blob: "i\(index)_blob"]
             )
         }
@@ -151,6 +154,7 @@ struct PostgresDocumentColumns: Sendable {
                 texts.append(kind == .text ? value.string ?? "" : "")
                 blobs.append(kind == .blob ? ByteBuffer(bytes: value.data ?? .init()) : ByteBuffer())
             }
+            // Four arrays per indexed field after the key's and the document's: a handful of parameters.
             let first = bindings.count + 1
             bindings.append(kinds)
             bindings.append(numbers)
@@ -158,7 +162,8 @@ struct PostgresDocumentColumns: Sendable {
             bindings.append(blobs)
             arrays += ["$\(first)::int2[]", "$\(first + 1)::text[]", "$\(first + 2)::text[]", "$\(first + 3)::bytea[]"]
             let kind = "u.c\(first)"
-            columns += [group.kind!, group.columns[.number]!, group.columns[.text]!, group.columns[.blob]!]
+            // `ordered` is number, text, blob: the order of the arrays and of `selected` below.
+            columns += [Group.kindColumn(index)] + group.ordered
             selected += [
                 "NULLIF(\(kind), 0)",
                 "CASE WHEN \(kind) = \(Kind.number.rawValue) THEN u.c\(first + 1)::numeric END",

@@ -90,10 +90,7 @@ extension PostgresReadStoreAccess {
     /// time on PostgreSQL.
     func putDocuments(_ documents: [DocumentPut], in collection: String) async throws {
         try requireWriting()
-        guard documents.count > 1 else {
-            for put in documents { try await putDocument(put.document, key: put.key, indexValues: put.indexValues, in: collection) }
-            return
-        }
+        guard !documents.isEmpty else { return }
         var rows: [PostgresDocumentColumns.Row] = []
         rows.reserveCapacity(documents.count)
         // One statement may change a row once: of several puts under one key, the last stands, as it would
