@@ -39,7 +39,32 @@ final class ConnectionCloseWatch: Sendable {
         on connection: PostgresConnection,
         _ operation: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {
-        let outcome = Outcome<Value>()
+        let outcome = OperationOutcome<Value>()
+        // Unstructured, so that an operation stuck on a dropped query can be left behind; a child task could not,
+        // as its parent must wait for it.
+        let task = Task {
+            do {
+                outcome.finish(.success(try await watching(outcome, on: connection) { try await operation(connection) }))
+            } catch {
+                outcome.finish(.failure(error))
+            }
+        }
+        return try await withTaskCancellationHandler {
+            try await outcome.value()
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    /// Runs `body`, which works on `connection` for whoever awaits `outcome`; if the connection closes meanwhile
+    /// and `outcome` is still open after the grace period, `outcome` fails with `unavailable`.
+    ///
+    /// `body` must run in a task that its caller can leave behind, as `outcome`'s awaiter may stop waiting for it.
+    func watching<Value: Sendable, Result>(
+        _ outcome: OperationOutcome<Value>,
+        on connection: PostgresConnection,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
         let key = ObjectIdentifier(connection)
         let (id, firstOperation) = state.withLock { state in
             state.nextID &+= 1
@@ -57,20 +82,7 @@ final class ConnectionCloseWatch: Sendable {
             }
         }
         defer { state.withLock { _ = $0.operations[key]?.removeValue(forKey: id) } }
-        // Unstructured, so that an operation stuck on a dropped query can be left behind; a child task could not,
-        // as its parent must wait for it.
-        let task = Task {
-            do {
-                outcome.finish(.success(try await operation(connection)))
-            } catch {
-                outcome.finish(.failure(error))
-            }
-        }
-        return try await withTaskCancellationHandler {
-            try await outcome.value()
-        } onCancel: {
-            task.cancel()
-        }
+        return try await body()
     }
 
     private func abandonOperations(on key: ObjectIdentifier) {
@@ -86,11 +98,14 @@ private protocol Abandonable: Sendable {
 }
 
 /// The outcome of one operation, delivered once to the one caller waiting for it.
-private final class Outcome<Value: Sendable>: Abandonable {
+/// The outcome of an operation that runs in a task of its own, for the one caller that awaits it: the first
+/// result delivered wins, so a deadline or an abandonment can answer before the operation does.
+final class OperationOutcome<Value: Sendable>: Abandonable {
     private let state = Mutex<(result: Result<Value, any Error>?, continuation: CheckedContinuation<Value, any Error>?, delivered: Bool)>(
         (nil, nil, false)
     )
 
+    /// Delivers `result`, unless a result was delivered before.
     func finish(_ result: Result<Value, any Error>) {
         let continuation: CheckedContinuation<Value, any Error>? = state.withLock { state in
             guard !state.delivered, state.result == nil else { return nil }
@@ -109,6 +124,7 @@ private final class Outcome<Value: Sendable>: Abandonable {
         finish(.failure(EventStoreError(.unavailable, "PostgreSQL is unavailable: the connection closed during the operation")))
     }
 
+    /// Waits for the first result delivered.
     func value() async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             let ready: Result<Value, any Error>? = state.withLock { state in

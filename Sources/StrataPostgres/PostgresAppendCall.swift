@@ -25,7 +25,28 @@ struct PostgresAppendCall: Sendable {
         var streamIsDeleted: Bool { outcome == 4 }
     }
 
-    let query: PostgresQuery
+    /// The call, prepared once per connection.
+    struct Statement: SchemaStatement {
+        typealias Row = (Int16, Int64?, Int64?, Int64?)
+
+        static let tag = "strata_append"
+
+        static func sql(in schema: PostgresSchema) -> String {
+            """
+            SELECT outcome, actual_version, last_version, last_position FROM \(schema.quoted).strata_append(
+                $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            """
+        }
+
+        let bindings: PostgresBindings
+
+        func makeBindings() -> PostgresBindings { bindings }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    let schema: PostgresSchema
+    let statement: Statement
 
     init(_ batch: [PendingAppend], schema: PostgresSchema) throws {
         var streams: [String] = []
@@ -72,23 +93,31 @@ struct PostgresAppendCall: Sendable {
                 }
             }
         }
-        query = """
-            SELECT outcome, actual_version, last_version, last_position FROM \(unescaped: schema.quoted).strata_append(
-                \(streams), \(categories), \(expectedKinds), \(expectedVersions), \(counts),
-                \(ids), \(types), \(payloads), \(schemaVersions), \(correlations), \(hasCorrelation), \(causations),
-                \(hasCausation), \(metadata), \(hasMetadata))
-            """
+        var bindings = PostgresBindings(capacity: 15)
+        bindings.append(streams)
+        bindings.append(categories)
+        bindings.append(expectedKinds)
+        bindings.append(expectedVersions)
+        bindings.append(counts)
+        bindings.append(ids)
+        bindings.append(types)
+        bindings.append(payloads)
+        bindings.append(schemaVersions)
+        bindings.append(correlations)
+        bindings.append(hasCorrelation)
+        bindings.append(causations)
+        bindings.append(hasCausation)
+        bindings.append(metadata)
+        bindings.append(hasMetadata)
+        self.schema = schema
+        statement = Statement(bindings: bindings)
     }
 
     /// Runs the call on `connection`: one outcome per append, in order.
     func run(on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
-        var outcomes: [Outcome] = []
-        for try await (outcome, actual, last, position) in try await connection.query(query, logger: logger).decode(
-            (Int16, Int64?, Int64?, Int64?).self
-        ) {
-            outcomes.append(Outcome(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position))
+        try await connection.execute(statement, in: schema, logger: logger).map { outcome, actual, last, position in
+            Outcome(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position)
         }
-        return outcomes
     }
 
     /// Kind 0 any, 1 no stream, 2 stream exists, 3 exactly the version.

@@ -18,31 +18,44 @@ extension PostgresClient {
     /// telling its caller to retry. The limit covers only the wait for a connection: once `operation` has a
     /// connection it runs to its end, so a slow query is never cut off half way, unless the connection closes
     /// under it (see ConnectionCloseWatch).
+    ///
+    /// The operation runs in one task of its own (which ConnectionCloseWatch needs, to leave a stuck operation
+    /// behind), and the deadline is an event-loop timer that is cancelled when the operation ends: every read
+    /// and append goes through here, and a child task with a sleep of its own per call cost more than the
+    /// query it guarded.
+    ///
+    /// - Parameter ignoringCancellation: Whether the operation runs to its end even if the caller is cancelled,
+    ///   as a batch of appends must: it belongs to every caller in it, not only to the one that waits here.
     func withConnection<Value: Sendable>(
         waitingAtMost limit: Duration,
+        ignoringCancellation: Bool = false,
         _ operation: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {
         let lease = LeaseDeadline()
-        return try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask {
-                try await self.withConnection { connection in
-                    // The deadline may have passed just as the connection arrived: then the caller gets the
+        let outcome = OperationOutcome<Value>()
+        let task = Task {
+            do {
+                let value = try await self.withConnection { connection -> Value? in
+                    // The deadline may have passed just as the connection arrived: then the caller has the
                     // deadline's error, and the operation must not run behind its back.
                     guard lease.claim(.leased) else { return nil }
-                    return try await ConnectionCloseWatch.shared.run(on: connection, operation)
+                    return try await ConnectionCloseWatch.shared.watching(outcome, on: connection) { try await operation(connection) }
                 }
+                if let value { outcome.finish(.success(value)) }
+            } catch {
+                outcome.finish(.failure(error))
             }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                guard lease.claim(.expired) else { return nil }
-                throw EventStoreError(.unavailable, "PostgreSQL is unavailable: no connection within \(limit)")
-            }
-            defer { group.cancelAll() }
-            while let value = try await group.next() {
-                if let value { return value }
-            }
-            // Unreachable: either the operation's task returns a value or throws, or the deadline's task throws.
-            throw CancellationError()
+        }
+        let deadline = PostgresClient.defaultEventLoopGroup.any().scheduleTask(in: TimeAmount(limit)) {
+            guard lease.claim(.expired) else { return }
+            task.cancel()
+            outcome.finish(.failure(EventStoreError(.unavailable, "PostgreSQL is unavailable: no connection within \(limit)")))
+        }
+        defer { deadline.cancel() }
+        return try await withTaskCancellationHandler {
+            try await outcome.value()
+        } onCancel: {
+            if !ignoringCancellation { task.cancel() }
         }
     }
 }
