@@ -25,28 +25,7 @@ struct PostgresAppendCall: Sendable {
         var streamIsDeleted: Bool { outcome == 4 }
     }
 
-    /// The call, prepared once per connection.
-    struct Statement: SchemaStatement {
-        typealias Row = (Int16, Int64?, Int64?, Int64?)
-
-        static let tag = "strata_append"
-
-        static func sql(in schema: PostgresSchema) -> String {
-            """
-            SELECT outcome, actual_version, last_version, last_position FROM \(schema.quoted).strata_append(
-                $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-            """
-        }
-
-        let bindings: PostgresBindings
-
-        func makeBindings() -> PostgresBindings { bindings }
-
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
-    }
-
-    let schema: PostgresSchema
-    let statement: Statement
+    let query: PostgresQuery
 
     init(_ batch: [PendingAppend], schema: PostgresSchema) throws {
         var streams: [String] = []
@@ -109,14 +88,21 @@ struct PostgresAppendCall: Sendable {
         bindings.append(hasCausation)
         bindings.append(metadata)
         bindings.append(hasMetadata)
-        self.schema = schema
-        statement = Statement(bindings: bindings)
+        query = PostgresQuery(
+            unsafeSQL: """
+                SELECT outcome, actual_version, last_version, last_position FROM \(schema.quoted).strata_append(
+                    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                """,
+            binds: bindings
+        )
     }
 
     /// Runs the call on `connection`: one outcome per append, in order.
     func run(on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
-        try await connection.execute(statement, in: schema, logger: logger).map { outcome, actual, last, position in
-            Outcome(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position)
+        // Prepared: see PreparedQuery for what parsing and planning the call every time cost.
+        try await connection.queryPrepared(query, logger: logger).map { row in
+            let (outcome, actual, last, position) = try row.decode((Int16, Int64?, Int64?, Int64?).self)
+            return Outcome(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position)
         }
     }
 

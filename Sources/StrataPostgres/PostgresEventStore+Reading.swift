@@ -9,9 +9,7 @@ import PostgresNIO
 import Strata
 
 extension PostgresEventStore {
-    private var selectColumns: String { Self.selectColumns(in: schema) }
-
-    fileprivate static func selectColumns(in schema: PostgresSchema) -> String {
+    private var selectColumns: String {
         """
         SELECT position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at,
             schema_version
@@ -26,13 +24,21 @@ extension PostgresEventStore {
         limit: Int
     ) async throws -> [RecordedEvent] {
         guard limit > 0 else { return [] }
-        let page = StreamPage(stream: stream.rawValue, from: Int64(clamping: version.value), limit: Int64(limit))
-        // Loading a stream is half of every command: its statements are prepared once per connection.
-        return try await withConnection("read events") { [schema, logger] connection in
+        let from = Int64(clamping: version.value)
+        // Truncation and deletion hide the versions before `truncate_before`. The lookup is one primary-key probe,
+        // evaluated once per query; a stream with no lifecycle row shows everything.
+        let visibleFrom = """
+            coalesce((SELECT s.truncate_before FROM \(schema.quoted).strata_streams s WHERE s.stream_id = $1), 0)
+            """
+        let sql =
             direction == .forwards
-                ? try await connection.execute(ForwardStreamPage(page), in: schema, logger: logger)
-                : try await connection.execute(BackwardStreamPage(page), in: schema, logger: logger)
-        }
+            ? "\(selectColumns) WHERE stream_id = $1 AND stream_version >= greatest($2, \(visibleFrom)) ORDER BY stream_version ASC LIMIT $3"
+            : "\(selectColumns) WHERE stream_id = $1 AND stream_version <= $2 AND stream_version >= \(visibleFrom) ORDER BY stream_version DESC LIMIT $3"
+        var bindings = PostgresBindings()
+        bindings.append(stream.rawValue)
+        bindings.append(from)
+        bindings.append(limit)
+        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings))
     }
 
     public func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
@@ -84,14 +90,11 @@ extension PostgresEventStore {
         }
     }
 
+    /// Loading a stream is half of every command, and subscriptions read pages all the time: their statements
+    /// are prepared once per connection.
     private func fetchEvents(_ query: PostgresQuery) async throws -> [RecordedEvent] {
         try await withConnection("read events") { [logger] connection in
-            let rows = try await connection.query(query, logger: logger)
-            var events: [RecordedEvent] = []
-            for try await row in rows {
-                events.append(try Self.recordedEvent(from: row))
-            }
-            return events
+            try await connection.queryPrepared(query, logger: logger).map(Self.recordedEvent(from:))
         }
     }
 
@@ -165,65 +168,4 @@ extension PostgresEventStore {
             throw PostgresErrors.translate(error, what)
         }
     }
-}
-
-/// Which events of a stream to read.
-private struct StreamPage: Sendable {
-    let stream: String
-    let from: Int64
-    let limit: Int64
-
-    var bindings: PostgresBindings {
-        var bindings = PostgresBindings(capacity: 3)
-        bindings.append(stream)
-        bindings.append(from)
-        bindings.append(limit)
-        return bindings
-    }
-
-    /// Truncation and deletion hide the versions before `truncate_before`. The lookup is one primary-key probe,
-    /// evaluated once per query; a stream with no lifecycle row shows everything.
-    static func visibleFrom(in schema: PostgresSchema) -> String {
-        "coalesce((SELECT s.truncate_before FROM \(schema.quoted).strata_streams s WHERE s.stream_id = $1), 0)"
-    }
-}
-
-/// A stream's events from a version on, oldest first.
-private struct ForwardStreamPage: SchemaStatement {
-    static let tag = "strata_stream_fwd"
-    let page: StreamPage
-
-    init(_ page: StreamPage) { self.page = page }
-
-    static func sql(in schema: PostgresSchema) -> String {
-        """
-        \(PostgresEventStore.selectColumns(in: schema))
-        WHERE stream_id = $1 AND stream_version >= greatest($2, \(StreamPage.visibleFrom(in: schema)))
-        ORDER BY stream_version ASC LIMIT $3
-        """
-    }
-
-    func makeBindings() -> PostgresBindings { page.bindings }
-
-    func decodeRow(_ row: PostgresRow) throws -> RecordedEvent { try PostgresEventStore.recordedEvent(from: row) }
-}
-
-/// A stream's events up to a version, newest first.
-private struct BackwardStreamPage: SchemaStatement {
-    static let tag = "strata_stream_back"
-    let page: StreamPage
-
-    init(_ page: StreamPage) { self.page = page }
-
-    static func sql(in schema: PostgresSchema) -> String {
-        """
-        \(PostgresEventStore.selectColumns(in: schema))
-        WHERE stream_id = $1 AND stream_version <= $2 AND stream_version >= \(StreamPage.visibleFrom(in: schema))
-        ORDER BY stream_version DESC LIMIT $3
-        """
-    }
-
-    func makeBindings() -> PostgresBindings { page.bindings }
-
-    func decodeRow(_ row: PostgresRow) throws -> RecordedEvent { try PostgresEventStore.recordedEvent(from: row) }
 }

@@ -128,6 +128,7 @@ extension PostgresReadStoreAccess {
         if mode == .transaction { _ = try await columns(of: collection) }
         let rows = try await rows(
             PostgresQuery(unsafeSQL: "SELECT document FROM \(schema.table(collection)) WHERE key = $1", binds: Self.binds(key)),
+            prepared: true,
             "read document '\(key)' of '\(collection)'"
         )
         return try rows.first.map { Data(try $0.decode(String.self).utf8) }

@@ -129,12 +129,17 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
     // MARK: Statements
 
     /// Runs `query` and returns its rows, reporting driver failures as ReadStoreError.
-    func rows(_ query: PostgresQuery, _ what: @autoclosure () -> String) async throws -> [PostgresRow] {
+    ///
+    /// - Parameter prepared: Whether the statement is prepared once per connection (see PreparedQuery), for
+    ///   statements that hot paths send over and over.
+    func rows(_ query: PostgresQuery, prepared: Bool = false, _ what: @autoclosure () -> String) async throws -> [PostgresRow] {
         try checkOpen()
         try checkConnected(what())
         do {
             return try await ConnectionCloseWatch.shared.run(on: connection) { [logger] connection in
-                try await connection.query(query, logger: logger).collect()
+                prepared
+                    ? try await connection.queryPrepared(query, logger: logger)
+                    : try await connection.query(query, logger: logger).collect()
             }
         } catch {
             throw PostgresErrors.readStoreError(error, what())
