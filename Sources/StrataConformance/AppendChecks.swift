@@ -15,6 +15,7 @@ enum AppendChecks {
         ConformanceCheck("an append of no events is rejected", emptyAppend),
         ConformanceCheck("a retried append with the same event ids returns the original result and writes nothing", idempotentRetry),
         ConformanceCheck("an event id reused anywhere else is an error", duplicateEventIDs),
+        ConformanceCheck("a large append is stored whole and in order, or not at all", largeAppend),
         ConformanceCheck("data and metadata round-trip exactly", dataAndMetadataRoundTrip),
     ]
 
@@ -126,6 +127,33 @@ enum AppendChecks {
                 #expect(error?.code == .duplicateEventID, "duplicate id \(what)")
             }
             #expect(try await store.headPosition() == head, "a rejected append must write nothing")
+        }
+    }
+
+    /// Thousands of events in one append: more than a backend may write with one statement.
+    static func largeAppend(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let stream = uniqueStream()
+            let events = (0..<2_500).map { event(n: $0) }
+            let result = try await store.append(events, to: stream, expecting: .noStream)
+            #expect(result.streamVersion == 2_499)
+            #expect(try await store.headPosition() == result.position)
+            let read = try await store.readStream(stream)
+            #expect(read.map(\.id) == events.map(\.id))
+            #expect(read.map(\.version.value) == Array(0..<2_500))
+            #expect(read.first.map { $0.position.value + 2_499 } == result.position.value, "positions are consecutive")
+            expectWellOrdered(read)
+
+            // A stored id at the very end: every event before it is taken back too.
+            let head = try await store.headPosition()
+            let refused = (0..<2_000).map { event(n: $0) } + [events[0]]
+            let error = await #expect(throws: EventStoreError.self) {
+                try await store.append(refused, to: uniqueStream(), expecting: .noStream)
+            }
+            #expect(error?.code == .duplicateEventID)
+            #expect(try await store.headPosition() == head, "a rejected append must write nothing")
+            let after = try await store.append([event(n: 1)], to: stream, expecting: .exactly(2_499))
+            #expect(after.position.value == head.value + 1, "no position was used by the rejected append")
         }
     }
 

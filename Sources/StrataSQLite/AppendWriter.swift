@@ -112,8 +112,23 @@ struct AppendWriter: Sendable {
             throw WrongExpectedVersion(stream: request.stream, expected: request.expected, actual: state.version)
         }
         do {
+            // One INSERT statement is atomic by itself: when it fails, SQLite takes back the rows it had written,
+            // and the rest of the batch is kept. Only an append too large for one statement needs a savepoint.
+            if request.events.count <= Self.rowsPerStatement {
+                return try insert(request, after: state.version, recordedAt: recordedAt, in: db)
+            }
             return try withSavepoint("strata_append", in: db) {
-                try insert(request, after: state.version, recordedAt: recordedAt, in: db)
+                var version = state.version
+                var last: AppendResult?
+                for start in stride(from: 0, to: request.events.count, by: Self.rowsPerStatement) {
+                    let end = min(start + Self.rowsPerStatement, request.events.count)
+                    let part = PendingAppend(events: Array(request.events[start..<end]), stream: request.stream, expected: request.expected)
+                    let result = try insert(part, after: version, recordedAt: recordedAt, in: db)
+                    version = result.streamVersion
+                    last = result
+                }
+                guard let last else { throw EventStoreError(.invalidArgument, "an append needs at least one event") }
+                return last
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             if let original = try resolveRepeatedIDs(of: request, in: db) {
@@ -122,6 +137,13 @@ struct AppendWriter: Sendable {
             throw error
         }
     }
+
+    /// The most events one INSERT writes: 11 values each, well within SQLite's 32,766 bound parameters.
+    static let rowsPerStatement = 1000
+
+    /// How many events an INSERT statement kept for reuse may write: appends of up to this many events each get
+    /// a statement prepared once per connection; larger ones are prepared for the one use.
+    private static let rowsPerCachedStatement = 16
 
     /// Runs `body` in a savepoint, so that when it throws its writes are taken back and the rest of the batch
     /// is kept.
@@ -138,21 +160,24 @@ struct AppendWriter: Sendable {
         }
     }
 
+    /// Inserts the events of `request` with one statement, numbering their versions after `actual`.
     private func insert(_ request: PendingAppend, after actual: StreamVersion?, recordedAt: Double, in db: Database) throws -> AppendResult {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO strata_events
-                    (stream_id, stream_version, event_id, event_type, category, data, correlation_id, causation_id, metadata,
-                     recorded_at, schema_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
+        let count = request.events.count
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let sql = """
+            INSERT INTO strata_events
+                (stream_id, stream_version, event_id, event_type, category, data, correlation_id, causation_id, metadata,
+                 recorded_at, schema_version)
+            VALUES \(Array(repeating: row, count: count).joined(separator: ", "))
+            """
+        let statement = count <= Self.rowsPerCachedStatement ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         let category = request.stream.category
-        var version = actual.map(\.next) ?? .first
-        var last = AppendResult(streamVersion: version, position: .start)
+        let first = actual.map(\.next) ?? .first
+        var version = first
+        var values: [(any DatabaseValueConvertible)?] = []
+        values.reserveCapacity(count * 11)
         for event in request.events {
-            let custom = try MetadataColumn.encode(event.metadata.custom)
-            try statement.execute(arguments: [
+            values += [
                 request.stream.rawValue,
                 Int64(version.value),
                 event.id.uuidString,
@@ -161,14 +186,18 @@ struct AppendWriter: Sendable {
                 event.data,
                 event.metadata.correlationID,
                 event.metadata.causationID,
-                custom,
+                try MetadataColumn.encode(event.metadata.custom),
                 recordedAt,
                 event.schemaVersion,
-            ])
-            last = AppendResult(streamVersion: version, position: GlobalPosition(UInt64(db.lastInsertedRowID)))
+            ]
             version = version.next
         }
-        return last
+        try statement.execute(arguments: StatementArguments(values))
+        // One statement of one writer: its rows took consecutive positions, the last of which SQLite reports.
+        return AppendResult(
+            streamVersion: StreamVersion(first.value + UInt64(count - 1)),
+            position: GlobalPosition(UInt64(db.lastInsertedRowID))
+        )
     }
 
     /// The original result when `request` repeats an append that already succeeded; throws when it reuses
