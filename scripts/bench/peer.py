@@ -10,7 +10,9 @@ settings. Run through scripts/bench/peer.sh, which installs the peer into a thro
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import resource
 import statistics
 import sys
@@ -215,6 +217,61 @@ def project_without_subscription(app: Bank, view_class: type, env: dict, total: 
         start = page[-1].id + 1
 
 
+def figure_name(name: str) -> str:
+    """A workload's name without its unit, as strata-bench names it: `command, 1 worker (commands/s)` → `command, 1 worker`."""
+    return re.sub(r" \([^)]*\)$", "", name)
+
+
+STRATA_LINE = re.compile(r"^(strata|raw GRDB|raw postgres-nio), (.+?)\s{2,}([\d,]+)\s")
+
+
+def strata_figures(text: str) -> dict[str, dict[str, dict[str, list[float]]]]:
+    """Figures of `strata-bench workloads` tables: backend → workload → {"strata", "bare"} → one value per run."""
+    figures: dict[str, dict[str, dict[str, list[float]]]] = {}
+    pending: dict[str, float] = {}
+    for line in text.splitlines():
+        match = STRATA_LINE.match(line)
+        if not match:
+            continue
+        who, name, value = match.group(1), match.group(2), float(match.group(3).replace(",", ""))
+        if who == "strata":
+            pending[name] = value
+        elif name in pending:
+            backend = "sqlite" if who == "raw GRDB" else "postgres"
+            entry = figures.setdefault(backend, {}).setdefault(name, {"strata": [], "bare": []})
+            entry["strata"].append(pending.pop(name))
+            entry["bare"].append(value)
+    return figures
+
+
+def report(folder: str) -> None:
+    """One table per backend from rounds that alternated strata-bench and the peer (see peer.sh --with-strata)."""
+    with open(os.path.join(folder, "strata.txt")) as file:
+        strata = strata_figures(file.read())
+    peer: dict[str, dict[str, list[float]]] = {}
+    for entry in sorted(os.listdir(folder)):
+        if entry.startswith("peer-") and entry.endswith(".json"):
+            with open(os.path.join(folder, entry)) as file:
+                for backend, figures in json.load(file).items():
+                    for name, values in figures.items():
+                        peer.setdefault(backend, {}).setdefault(figure_name(name), []).extend(values)
+    for backend in sorted(set(strata) | set(peer)):
+        rounds = max((len(v["strata"]) for v in strata.get(backend, {}).values()), default=0)
+        print(f"\n{backend}: medians of {rounds} rounds, Strata and the peer alternating")
+        print(f"  {'workload':<36} {'Strata':>10} {'bare driver':>12} {'eventsourcing':>14} {'Strata/bare':>12} {'Strata/peer':>12}")
+        names = list(strata.get(backend, {})) + [n for n in peer.get(backend, {}) if n not in strata.get(backend, {})]
+        for name in names:
+            ours = strata.get(backend, {}).get(name)
+            theirs = peer.get(backend, {}).get(name)
+            mine = statistics.median(ours["strata"]) if ours else None
+            bare = statistics.median(ours["bare"]) if ours else None
+            other = statistics.median(theirs) if theirs else None
+            cells = [f"{v:>,.0f}" if v is not None else "–" for v in (mine, bare, other)]
+            ratio_bare = f"{mine / bare:.2f}" if mine and bare else "–"
+            ratio_peer = f"{mine / other:.2f}" if mine and other else "–"
+            print(f"  {name:<36} {cells[0]:>10} {cells[1]:>12} {cells[2]:>14} {ratio_bare:>12} {ratio_peer:>12}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "all"], default="all")
@@ -224,16 +281,26 @@ def main() -> None:
     parser.add_argument("--batch-accounts", type=int, default=10_000)
     parser.add_argument("--log-accounts", type=int, default=10_000)
     parser.add_argument("--command-accounts", type=int, default=200)
+    parser.add_argument("--json", help="also write the figures to this file, for --report")
+    parser.add_argument("--report", metavar="FOLDER", help="print the tables of a peer.sh --with-strata run and exit")
     args = parser.parse_args()
+    if args.report:
+        report(args.report)
+        return
     backends = ["sqlite", "postgres"] if args.backend == "all" else [args.backend]
     if "postgres" in backends and not args.postgres:
         parser.error("--postgres is needed for the PostgreSQL suite")
+    everything: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory(prefix="strata-peer-") as folder:
         for backend in backends:
             figures = run_suite(backend, args, folder)
+            everything[backend] = figures
             print(f"\neventsourcing (Python), {backend}: median (min–max) of {args.runs} runs")
             for name, values in figures.items():
                 print(f"  {name:<52} {statistics.median(values):>10,.0f}  ({min(values):,.0f}–{max(values):,.0f})")
+    if args.json:
+        with open(args.json, "w") as file:
+            json.dump(everything, file)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory: {peak:,.0f} MiB")
 

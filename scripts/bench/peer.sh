@@ -12,8 +12,19 @@
 # interleaved with it, and compare figures taken in the same disk state only.
 #
 # STRATA_BENCH_RUNS sets the runs (default 5); STRATA_BENCH_POSTGRES_URL names an existing server instead.
+#
+# With `--with-strata PATH` (a release strata-bench), the one invocation alternates rounds of
+# `strata-bench workloads --runs 1` and of the peer with the same sizes, and prints one table per backend with
+# Strata, the bare driver and the peer side by side (medians over the rounds). Any other arguments go to both,
+# among them --batch-accounts, --log-accounts and --command-accounts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+strata_bench=""
+if [ "${1:-}" = "--with-strata" ]; then
+    strata_bench="$(realpath "${2:?--with-strata needs the path of a strata-bench binary}")"
+    shift 2
+fi
 
 VENV="$(mktemp -d)/venv"
 trap 'rm -rf "$(dirname "$VENV")"' EXIT
@@ -35,4 +46,19 @@ if [ -z "$url" ]; then
     echo "warning: no PostgreSQL server: only the SQLite suite runs" >&2
     backend=sqlite
 fi
-"$VENV/bin/python" scripts/bench/peer.py --backend "$backend" ${url:+--postgres "$url"} --runs "${STRATA_BENCH_RUNS:-5}" "$@"
+if [ -z "$strata_bench" ]; then
+    "$VENV/bin/python" scripts/bench/peer.py --backend "$backend" ${url:+--postgres "$url"} --runs "${STRATA_BENCH_RUNS:-5}" "$@"
+    exit 0
+fi
+
+rounds="${STRATA_BENCH_RUNS:-5}"
+work="$(dirname "$VENV")"
+for round in $(seq 1 "$rounds"); do
+    echo "==> round $round of $rounds: strata-bench"
+    "$strata_bench" workloads --backend "$backend" ${url:+--store "$url"} --runs 1 --workers 1,4 --folder "$work/strata" "$@" \
+        >>"$work/strata.txt"
+    echo "==> round $round of $rounds: eventsourcing"
+    "$VENV/bin/python" scripts/bench/peer.py --backend "$backend" ${url:+--postgres "$url"} --runs 1 --projection-runs 0 \
+        --json "$work/peer-$round.json" "$@" >/dev/null
+done
+"$VENV/bin/python" scripts/bench/peer.py --report "$work"
