@@ -68,13 +68,18 @@ struct AppendWriter: Sendable {
         var results: [Result<SQLiteWriteResult, any Error>] = []
         results.reserveCapacity(batch.count)
         // IMMEDIATE takes the write lock up front, so another process cannot write between a version check
-        // and its insert.
-        try db.inTransaction(.immediate) {
+        // and its insert. The statements are prepared once: GRDB's inTransaction parses its BEGIN and COMMIT on
+        // every call, which cost a single append a twentieth of its time.
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+        do {
             let recordedAt = Date().timeIntervalSince1970
             for request in batch {
                 results.append(Result { try perform(request, recordedAt: recordedAt, in: db) })
             }
-            return .commit
+            try db.cachedStatement(sql: "COMMIT").execute()
+        } catch {
+            if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK").execute() }
+            throw error
         }
         return results
     }

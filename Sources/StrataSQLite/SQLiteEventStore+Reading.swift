@@ -53,21 +53,21 @@ extension SQLiteEventStore {
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
         let state = try await storageAccess {
-            try await pool.read { db in try Self.streamState(of: stream, in: db) }
+            try readStatement { db in try Self.streamState(of: stream, in: db) }
         }
         return state.deleted ? nil : state.version
     }
 
     public func headPosition() async throws -> GlobalPosition {
         let head = try await storageAccess {
-            try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM strata_events") }
+            try readStatement { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM strata_events")) }
         }
         return GlobalPosition(UInt64(head ?? 0))
     }
 
     private func fetchEvents(sql: String, arguments: StatementArguments) async throws -> [RecordedEvent] {
         try await storageAccess {
-            try await pool.read { db in
+            try readStatement { db in
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
                 var events: [RecordedEvent] = []
                 while let row = try rows.next() {
@@ -76,6 +76,22 @@ extension SQLiteEventStore {
                 return events
             }
         }
+    }
+
+    /// Runs a read of one statement on the calling thread, on a connection of `statementReaders`.
+    ///
+    /// Loading an aggregate, reading a page for a subscription or the head are single statements over mostly
+    /// cached pages: work like any other CPU work of the caller, where a trip through GRDB's reader queue and
+    /// back costs thread switches worth several such reads. SQLite runs a lone statement in its own read
+    /// transaction, so GRDB's wrapping one is skipped too.
+    ///
+    /// The connections are a pool of their own that nothing reads asynchronously. On the store's main pool,
+    /// GRDB's async reads (the catalog's, say) hold a connection while they wait for a cooperative thread: a
+    /// read on the calling thread that waited for that connection could hold the last cooperative thread, and
+    /// neither would move. Here a connection is held only while its statement runs, which never suspends, so
+    /// waiting for one means waiting for other statements to finish.
+    func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
+        try statementReaders.unsafeRead(body)
     }
 
     /// Decodes one row of `selectColumns`; a row that does not decode is reported with its position.

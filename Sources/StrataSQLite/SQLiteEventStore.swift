@@ -33,6 +33,8 @@ public final class SQLiteEventStore: EventStore {
     public let configuration: Configuration
 
     let pool: DatabasePool
+    /// Read-only connections that only ever run one statement on the calling thread: see readStatement(_:).
+    let statementReaders: DatabasePool
     let signal = AppendSignal()
     let commits: GroupCommitQueue<SQLiteWrite, SQLiteWriteResult>
 
@@ -59,6 +61,10 @@ public final class SQLiteEventStore: EventStore {
                 try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.pragmaValue)")
             }
             try Self.migrator.migrate(pool)
+            var readers = grdb
+            readers.readonly = true
+            readers.label = "strata.events.statements"
+            statementReaders = try DatabasePool(path: path, configuration: readers)
         } catch {
             throw EventStoreError(.storage, "cannot open the SQLite event store at \(path)", underlying: error)
         }
@@ -71,6 +77,7 @@ public final class SQLiteEventStore: EventStore {
     /// Closes the database. Later calls throw EventStoreError with code `storage`.
     public func close() throws {
         do {
+            try statementReaders.close()
             try pool.close()
         } catch {
             throw EventStoreError(.storage, "cannot close the SQLite event store at \(path)", underlying: error)
