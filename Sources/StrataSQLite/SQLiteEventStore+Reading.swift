@@ -53,21 +53,21 @@ extension SQLiteEventStore {
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
         let state = try await storageAccess {
-            try readStatement { db in try Self.streamState(of: stream, in: db) }
+            try await readStatement { db in try Self.streamState(of: stream, in: db) }
         }
         return state.deleted ? nil : state.version
     }
 
     public func headPosition() async throws -> GlobalPosition {
         let head = try await storageAccess {
-            try readStatement { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM strata_events")) }
+            try await readStatement { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM strata_events")) }
         }
         return GlobalPosition(UInt64(head ?? 0))
     }
 
     private func fetchEvents(sql: String, arguments: StatementArguments) async throws -> [RecordedEvent] {
         try await storageAccess {
-            try readStatement { db in
+            try await readStatement { db in
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
                 var events: [RecordedEvent] = []
                 while let row = try rows.next() {
@@ -90,7 +90,21 @@ extension SQLiteEventStore {
     /// read on the calling thread that waited for that connection could hold the last cooperative thread, and
     /// neither would move. Here a connection is held only while its statement runs, which never suspends, so
     /// waiting for one means waiting for other statements to finish.
-    func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
+    ///
+    /// Nor does a statement here wait for a lock: SQLite's busy handler would sleep on the cooperative thread,
+    /// up to the busy timeout, and with it every task that thread could run. The connections have no busy
+    /// timeout; a statement that finds the database busy (a reader during WAL recovery, a checkpoint that
+    /// resets the log) is run again through GRDB's reader queue, which may wait.
+    func readStatement<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try readOnCallingThread(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return try await pool.read(body)
+        }
+    }
+
+    /// Synchronous, so that GRDB's blocking `unsafeRead` is the one called.
+    private func readOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
         try statementReaders.unsafeRead(body)
     }
 

@@ -63,6 +63,8 @@ public final class SQLiteEventStore: EventStore {
             try Self.migrator.migrate(pool)
             var readers = grdb
             readers.readonly = true
+            // See readStatement(_:): these connections never wait for a lock on the calling thread.
+            readers.busyMode = .immediateError
             readers.label = "strata.events.statements"
             statementReaders = try DatabasePool(path: path, configuration: readers)
         } catch {
