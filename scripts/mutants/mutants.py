@@ -75,6 +75,25 @@ MUTANTS = [
         "StrataPostgresTests",
     ),
     Mutant(
+        "sqlite-large-append-unguarded",
+        "an append too large for one INSERT is written whole or not at all (SQLite)",
+        "Sources/StrataSQLite/AppendWriter.swift",
+        [
+            (
+                'try db.cachedStatement(sql: "SAVEPOINT \\(name)").execute()',
+                'if "\\(name)" == "strata_append" { return try body() }\n        try db.cachedStatement(sql: "SAVEPOINT \\(name)").execute()',
+            )
+        ],
+        "StrataSQLiteTests",
+    ),
+    Mutant(
+        "postgres-failed-statement-kept",
+        "a prepared statement that failed on a connection is sent under a new name, not failed for ever (PostgreSQL)",
+        "Sources/StrataPostgres/PreparedQuery.swift",
+        [("RetiredStatements.shared.retire(statement, on: connection)", "_ = statement")],
+        "StrataPostgresTests",
+    ),
+    Mutant(
         "sqlite-synchronous-normal",
         "SQLite commits are fully synchronous (durable on power loss) unless configured otherwise",
         "Sources/StrataSQLite/SQLiteEventStore+Configuration.swift",
