@@ -40,8 +40,8 @@ struct PostgresAppendWriter: Sendable {
 
     /// Runs the batch, logging the transactions that hold it back whenever it waits longer than the stall threshold.
     ///
-    /// The watch is an event-loop timer, cancelled when the batch ends: a task that sleeps beside every batch
-    /// cost a single append a tenth of its time.
+    /// The watch is an event-loop timer, cancelled when the batch ends, rather than a task sleeping beside every
+    /// batch: a cancelled `Task.sleep` leaves its timer pending until it would have fired.
     private func commitWatchingForStalls(_ batch: [PendingAppend]) async throws -> [PostgresAppendCall.Outcome] {
         let interval = configuration.stallWarningAfter
         let warnings = Atomic<Int>(0)

@@ -20,9 +20,9 @@ extension PostgresClient {
     /// under it (see ConnectionCloseWatch).
     ///
     /// The operation runs in one task of its own (which ConnectionCloseWatch needs, to leave a stuck operation
-    /// behind), and the deadline is an event-loop timer that is cancelled when the operation ends: every read
-    /// and append goes through here, and a child task with a sleep of its own per call cost more than the
-    /// query it guarded.
+    /// behind), and the deadline is an event-loop timer that is cancelled when the operation ends. Every read and
+    /// append goes through here: a child task sleeping beside each call added a task to every query, and a
+    /// cancelled `Task.sleep` leaves its timer pending until it would have fired.
     ///
     /// - Parameter ignoringCancellation: Whether the operation runs to its end even if the caller is cancelled,
     ///   as a batch of appends must: it belongs to every caller in it, not only to the one that waits here.
