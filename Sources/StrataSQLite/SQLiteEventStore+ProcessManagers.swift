@@ -22,7 +22,7 @@ extension SQLiteEventStore: ProcessManagerStore {
                 try Int64.fetchOne(db, sql: "SELECT position FROM strata_process_checkpoints WHERE name = ?", arguments: [name])
             }
         }
-        return position.map { GlobalPosition(UInt64($0)) }
+        return position.map { GlobalPosition(UInt64(clamping: $0)) }
     }
 
     public func saveProcessCheckpoint(_ name: String, position: GlobalPosition) async throws {

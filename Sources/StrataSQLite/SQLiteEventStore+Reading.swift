@@ -62,7 +62,7 @@ extension SQLiteEventStore {
         let head = try await storageAccess {
             try await readStatement { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM strata_events")) }
         }
-        return GlobalPosition(UInt64(head ?? 0))
+        return GlobalPosition(UInt64(clamping: head ?? 0))
     }
 
     private func fetchEvents(sql: String, arguments: StatementArguments) async throws -> [RecordedEvent] {

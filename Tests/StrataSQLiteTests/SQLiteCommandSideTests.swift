@@ -97,6 +97,48 @@ struct SQLiteCommandSideTests {
         }
     }
 
+    @Test("rows written by hand at the edges of SQLite's integers make appends fail with a typed error, not a trap")
+    func handWrittenEdgeRows() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("events.sqlite").path
+            try SQLiteEventStore(path: path).close()
+            // A stream already at the largest version SQLite can store, and, in a second file, a log whose only
+            // position is negative, so that SQLite numbers the next row below 1.
+            try sqlite(
+                path,
+                """
+                INSERT INTO strata_events (position, stream_id, stream_version, event_id, event_type, category, data, recorded_at)
+                VALUES (1, 'order-top', 9223372036854775807, '\(UUID().uuidString)', 'Tested', 'order', X'7B7D', 1700000000);
+                """
+            )
+            let store = try SQLiteEventStore(path: path)
+            let full = await #expect(throws: EventStoreError.self) {
+                try await store.append([event()], to: "order-top", expecting: .any)
+            }
+            #expect(full?.code == .invalidArgument)
+            #expect(try await store.append([event()], to: "order-other", expecting: .noStream).position == 2, "the store goes on")
+            try store.close()
+
+            let negative = folder.appendingPathComponent("negative.sqlite").path
+            try SQLiteEventStore(path: negative).close()
+            try sqlite(
+                negative,
+                """
+                INSERT INTO strata_events (position, stream_id, stream_version, event_id, event_type, category, data, recorded_at)
+                VALUES (-5, 'order-1', 0, '\(UUID().uuidString)', 'Tested', 'order', X'7B7D', 1700000000);
+                """
+            )
+            let odd = try SQLiteEventStore(path: negative)
+            let corrupt = await #expect(throws: EventStoreError.self) {
+                try await odd.append([event()], to: "order-2", expecting: .noStream)
+            }
+            #expect(corrupt?.code == .corruptEvent)
+            #expect(try await odd.currentVersion(of: "order-2") == nil, "the refused append left nothing behind")
+            #expect(try await odd.headPosition() == .start, "a negative head reads as the start")
+            try odd.close()
+        }
+    }
+
     @Test("a store made before the command-side tables is upgraded in place, its events at schema version 1")
     func upgradeFromFirstSchema() async throws {
         try await withTemporaryFolder { folder in
