@@ -82,30 +82,14 @@ extension SQLiteEventStore {
     ///
     /// Loading an aggregate, reading a page for a subscription or the head are single statements over mostly
     /// cached pages: work like any other CPU work of the caller, where a trip through GRDB's reader queue and
-    /// back costs thread switches worth several such reads. SQLite runs a lone statement in its own read
-    /// transaction, so GRDB's wrapping one is skipped too.
-    ///
-    /// The connections are a pool of their own that nothing reads asynchronously. On the store's main pool,
-    /// GRDB's async reads (the catalog's, say) hold a connection while they wait for a cooperative thread: a
-    /// read on the calling thread that waited for that connection could hold the last cooperative thread, and
-    /// neither would move. Here a connection is held only while its statement runs, which never suspends, so
-    /// waiting for one means waiting for other statements to finish.
-    ///
-    /// Nor does a statement here wait for a lock: SQLite's busy handler would sleep on the cooperative thread,
-    /// up to the busy timeout, and with it every task that thread could run. The connections have no busy
-    /// timeout; a statement that finds the database busy (a reader during WAL recovery, a checkpoint that
-    /// resets the log) is run again through GRDB's reader queue, which may wait.
+    /// back costs thread switches worth several such reads. When every such connection is in use, or the
+    /// database is busy, the read goes through GRDB's pool, which may wait (see StatementReaders).
     func readStatement<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try readOnCallingThread(body)
+            if let value = try statementReaders.read(body) { return value }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            return try await pool.read(body)
         }
-    }
-
-    /// Synchronous, so that GRDB's blocking `unsafeRead` is the one called.
-    private func readOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
-        try statementReaders.unsafeRead(body)
+        return try await pool.read(body)
     }
 
     /// Decodes one row of `selectColumns`; a row that does not decode is reported with its position.

@@ -34,7 +34,7 @@ public final class SQLiteEventStore: EventStore {
 
     let pool: DatabasePool
     /// Read-only connections that only ever run one statement on the calling thread: see readStatement(_:).
-    let statementReaders: DatabasePool
+    let statementReaders: StatementReaders
     let signal = AppendSignal()
     let commits: GroupCommitQueue<SQLiteWrite, SQLiteWriteResult>
 
@@ -61,12 +61,7 @@ public final class SQLiteEventStore: EventStore {
                 try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.pragmaValue)")
             }
             try Self.migrator.migrate(pool)
-            var readers = grdb
-            readers.readonly = true
-            // See readStatement(_:): these connections never wait for a lock on the calling thread.
-            readers.busyMode = .immediateError
-            readers.label = "strata.events.statements"
-            statementReaders = try DatabasePool(path: path, configuration: readers)
+            statementReaders = StatementReaders(path: path, configuration: grdb, maximumCount: configuration.maximumReaderCount)
         } catch {
             throw EventStoreError(.storage, "cannot open the SQLite event store at \(path)", underlying: error)
         }

@@ -69,8 +69,8 @@ extension SQLiteReadStore {
 
     /// `name` quoted as a SQL identifier.
     static func quoted(_ name: String) -> String {
-        // Every read builds its statement's SQL with this; Foundation's replacing costs more than the read.
-        guard name.contains("\"") else { return "\"\(name)\"" }
+        // Every read builds its statement's SQL with this; Foundation's searching and replacing cost more than the read.
+        guard name.utf8.contains(UInt8(ascii: "\"")) else { return "\"\(name)\"" }
         return "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""
     }
 }

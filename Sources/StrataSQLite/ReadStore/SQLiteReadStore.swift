@@ -30,6 +30,8 @@ public final class SQLiteReadStore: ReadStore {
     public let configuration: Configuration
 
     let pool: DatabasePool
+    /// Runs the reads of queries on the calling thread (see SQLiteReadStoreAccess/run(_:)).
+    let statementReaders: StatementReaders
     /// Keeps transactions from interleaving on the single writing connection.
     let transactionLock = AsyncLock()
 
@@ -56,6 +58,7 @@ public final class SQLiteReadStore: ReadStore {
                 try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.pragmaValue)")
             }
             try Self.migrator.migrate(pool)
+            statementReaders = StatementReaders(path: path, configuration: grdb, maximumCount: configuration.maximumReaderCount)
         } catch {
             throw ReadStoreError(.storage, "cannot open the SQLite read store at \(path)", underlying: error)
         }
@@ -64,6 +67,7 @@ public final class SQLiteReadStore: ReadStore {
     /// Closes the database.
     public func close() throws {
         do {
+            try statementReaders.close()
             try pool.close()
         } catch {
             throw ReadStoreError(.storage, "cannot close the SQLite read store at \(path)", underlying: error)

@@ -85,9 +85,15 @@ extension SQLiteReadStoreAccess {
 
     func document(key: String, in collection: String) async throws -> Data? {
         try await run { db in
-            _ = try Self.indexes(of: collection, db)
-            return try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT document FROM \(SQLiteReadStore.quoted(collection)) WHERE key = ?"), arguments: [key])
+            do {
+                return try Data.fetchOne(
+                    db.cachedStatement(sql: "SELECT document FROM \(SQLiteReadStore.quoted(collection)) WHERE key = ?"), arguments: [key])
+            } catch {
+                // The registry is read only when the lookup fails, a query being one statement: an unknown
+                // collection is reported as such, anything else as it is.
+                _ = try Self.indexes(of: collection, db)
+                throw error
+            }
         }
     }
 

@@ -26,16 +26,19 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
     /// Both run on the calling thread. A read is a lookup in a local file whose pages are mostly cached, and a
     /// statement of an open transaction changes pages in memory (the disk waits for COMMIT): work of a few
     /// microseconds, like any other CPU work of a request or a batch, where sending it to GRDB's queue and back
-    /// costs several times that in thread switches. Neither waits long for its connection: a reader is held only
-    /// for one statement, which never suspends, so a read waits at most for other statements to finish; and the
-    /// writer is this transaction's alone (SQLiteReadStore/withTransaction(_:) holds its lock). That holds only
-    /// while every read of this pool goes through here: GRDB's async read keeps its connection while it waits
-    /// for a cooperative thread, and reads blocking those threads for that connection would deadlock. What can wait on the disk or on another process,
-    /// `BEGIN IMMEDIATE` and `COMMIT`, goes through transactionStatement(_:) instead.
+    /// costs several times that in thread switches. Neither waits long for its connection: reads take one of the
+    /// store's StatementReaders, or go through GRDB's pool (which may wait, off the calling thread) when all are
+    /// in use or the database is busy; the writer is this transaction's alone (SQLiteReadStore/withTransaction(_:)
+    /// holds its lock). What can wait on the disk or on another process, `BEGIN IMMEDIATE` and `COMMIT`, goes
+    /// through transactionStatement(_:) instead.
     func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             if writing { return try writeOnCallingThread(body) }
-            return try readOnCallingThread(body)
+            do {
+                if let value = try store.statementReaders.read(body) { return value }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            }
+            return try await store.pool.read(body)
         } catch let error as DatabaseError {
             throw Self.storageError(error, store)
         }
@@ -53,12 +56,6 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
 
     private static func storageError(_ error: DatabaseError, _ store: SQLiteReadStore) -> ReadStoreError {
         ReadStoreError(.storage, "SQLite read store at \(store.path) failed: \(error.message ?? "\(error.resultCode)")", underlying: error)
-    }
-
-    /// Each read access is one statement (with a lookup in the collection registry at most), which SQLite
-    /// runs in its own read transaction: wrapping it in another, as GRDB's `read` does, only adds statements.
-    private func readOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
-        try store.pool.unsafeRead(body)
     }
 
     private func writeOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
