@@ -13,7 +13,7 @@ enum ServeBootstrap {
     /// Logs to stderr at `level`, and returns the service's logger.
     static func logging(level: Logger.Level) -> Logger {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = LazyMetadataLogHandler(stream: StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }
