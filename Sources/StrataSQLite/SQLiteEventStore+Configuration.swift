@@ -29,7 +29,8 @@ extension SQLiteEventStore {
         public var durability: Durability = .full
         /// The most appends committed together in one transaction.
         public var maximumBatchSize: Int = 512
-        /// How many connections may read at once.
+        /// How many connections may read at once through GRDB's reader queue, and how many more run single
+        /// statements on the calling thread.
         public var maximumReaderCount: Int = 4
         /// How long a subscription that is caught up waits before looking for events appended by other
         /// processes. Appends in this process wake subscriptions at once.

@@ -94,6 +94,20 @@ MUTANTS = [
         "StrataPostgresTests",
     ),
     Mutant(
+        "sqlite-statement-readers-writable",
+        "the connections that run reads on the calling thread cannot write (SQLite)",
+        "Sources/StrataSQLite/StatementReaders.swift",
+        [("readers.readonly = true", "readers.readonly = false")],
+        "StrataSQLiteTests",
+    ),
+    Mutant(
+        "sqlite-statement-readers-unbounded",
+        "reads on the calling thread open no more connections than allowed, and give them back (SQLite)",
+        "Sources/StrataSQLite/StatementReaders.swift",
+        [("guard connections.opened < maximumCount else", "guard connections.opened >= 0 else")],
+        "StrataSQLiteTests",
+    ),
+    Mutant(
         "sqlite-synchronous-normal",
         "SQLite commits are fully synchronous (durable on power loss) unless configured otherwise",
         "Sources/StrataSQLite/SQLiteEventStore+Configuration.swift",

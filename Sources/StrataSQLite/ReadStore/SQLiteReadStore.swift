@@ -130,7 +130,8 @@ extension SQLiteReadStore {
     public struct Configuration: Sendable {
         /// How durable each commit is. Default: full, so a committed batch and its checkpoint survive a power cut.
         public var durability: Durability = .full
-        /// How many connections may read at once.
+        /// How many connections may read at once through GRDB's reader queue, and how many more run single
+        /// statements on the calling thread.
         public var maximumReaderCount: Int = 4
         /// How long to wait for another process that holds the write lock.
         public var busyTimeout: Duration = .seconds(10)
