@@ -56,8 +56,10 @@ start_throwaway_postgres() {
         cat "$PG_TMP/initdb.log" >&2
         exit 1
     }
+    # A session left idle inside a transaction (a test that failed between BEGIN and COMMIT) would hold its locks
+    # until the run ends and stall every test waiting on them; the server ends it after a minute instead.
     as_postgres_user "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
-        -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on -c synchronous_commit=on" \
+        -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on -c synchronous_commit=on -c idle_in_transaction_session_timeout=60s" \
         start >/dev/null || {
         cat "$PG_TMP/server.log" >&2
         exit 1

@@ -54,14 +54,15 @@ struct PostgresAppendPlanTests {
                 ),
                 logger: logger
             )
-            _ = try await connection.query("BEGIN", logger: logger)
-            for n in 0..<5 { try await append("later-\(n)") }
-            let scans = PostgresQuery(unsafeSQL: "SELECT pg_stat_get_xact_tuples_returned('\(schema).strata_events'::regclass)")
-            var rowsScanned: Int64 = -1
-            for try await count in try await connection.query(scans, logger: logger).decode(Int64.self) {
-                rowsScanned = count
+            let rowsScanned = try await inRawTransaction(connection) {
+                for n in 0..<5 { try await append("later-\(n)") }
+                let scans = PostgresQuery(unsafeSQL: "SELECT pg_stat_get_xact_tuples_returned('\(schema).strata_events'::regclass)")
+                var rowsScanned: Int64 = -1
+                for try await count in try await connection.query(scans, logger: logger).decode(Int64.self) {
+                    rowsScanned = count
+                }
+                return rowsScanned
             }
-            _ = try await connection.query("COMMIT", logger: logger)
             #expect(rowsScanned < 1000, "an append that scans the events table gets slower as the log grows")
         }
     }

@@ -104,38 +104,39 @@ struct PostgresEventStoreTests {
         let schema = store.configuration.schema
         _ = try await store.append([event(0)], to: "order-0", expecting: .noStream)
         let heldID = UUID()
-        try await TestPostgres.client.withConnection { connection in
-            try await connection.query("BEGIN", logger: Logger(label: "test"))
-            try await rawAppend(connection, schema: schema, stream: "held-1", ids: [heldID])
-            let pidRows = try await connection.query("SELECT pg_backend_pid()", logger: Logger(label: "test"))
-            var heldPID: Int32 = 0
-            for try await pid in pidRows.decode(Int32.self) { heldPID = pid }
+        let waiting = try await TestPostgres.client.withConnection { connection in
+            try await inRawTransaction(connection) {
+                try await rawAppend(connection, schema: schema, stream: "held-1", ids: [heldID])
+                let pidRows = try await connection.query("SELECT pg_backend_pid()", logger: Logger(label: "test"))
+                var heldPID: Int32 = 0
+                for try await pid in pidRows.decode(Int32.self) { heldPID = pid }
 
-            // Another append waits for the held transaction...
-            let waiting = Task { try await store.append([event(1)], to: "order-1", expecting: .noStream) }
-            let blockers = try await poll(within: 10) {
-                let blockers = try await store.appendBlockers()
-                return blockers.isEmpty ? nil : blockers
-            }
-            #expect(blockers.map(\.pid) == [Int(heldPID)])
-            #expect(blockers.first?.state == "idle in transaction")
-            #expect(blockers.first?.waitingAppends == 1)
-            // ...and after the stall threshold the store says so in its log, naming the blocker. (The warning repeats
-            // every threshold; on a loaded machine the first may come before the append reaches the lock.)
-            let blocker = "pid \(heldPID)"
-            _ = try await poll(within: 10) {
-                capture.entries(atLeast: .warning).first {
-                    $0.message.contains("waiting for another transaction")
-                        && "\($0.metadata["strata.blockers"] ?? "")".contains(blocker)
+                // Another append waits for the held transaction...
+                let waiting = Task { try await store.append([event(1)], to: "order-1", expecting: .noStream) }
+                let blockers = try await poll(within: 30) {
+                    let blockers = try await store.appendBlockers()
+                    return blockers.isEmpty ? nil : blockers
                 }
-            }
-            // Readers are not held back: the committed event reads at once.
-            #expect(try await store.readAll(from: .start, limit: 10).count == 1)
+                #expect(blockers.map(\.pid) == [Int(heldPID)])
+                #expect(blockers.first?.state == "idle in transaction")
+                #expect(blockers.first?.waitingAppends == 1)
+                // ...and after the stall threshold the store says so in its log, naming the blocker. (The warning repeats
+                // every threshold; on a loaded machine the first may come before the append reaches the lock.)
+                let blocker = "pid \(heldPID)"
+                _ = try await poll(within: 30) {
+                    capture.entries(atLeast: .warning).first {
+                        $0.message.contains("waiting for another transaction")
+                            && "\($0.metadata["strata.blockers"] ?? "")".contains(blocker)
+                    }
+                }
+                // Readers are not held back: the committed event reads at once.
+                #expect(try await store.readAll(from: .start, limit: 10).count == 1)
 
-            try await connection.query("COMMIT", logger: Logger(label: "test"))
-            let appended = try await waiting.value
-            #expect(appended.position == 3, "the waiting append comes after the held one")
+                return waiting
+            }
         }
+        let appended = try await waiting.value
+        #expect(appended.position == 3, "the waiting append comes after the held one")
         let log = try await store.readAll(from: .start, limit: 10)
         #expect(log.map(\.position) == [1, 2, 3])
         #expect(log[1].id == heldID)

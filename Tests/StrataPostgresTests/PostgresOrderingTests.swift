@@ -68,9 +68,9 @@ struct PostgresOrderingTests {
                                 case 5:
                                     let ids = [UUID()]
                                     try await TestPostgres.client.withConnection { connection in
-                                        try await connection.query("BEGIN", logger: logger)
-                                        try await rawAppend(connection, schema: schema, stream: stream, ids: ids)
-                                        try await connection.query("ROLLBACK", logger: logger)
+                                        try await inRawTransaction(connection, commit: false) {
+                                            try await rawAppend(connection, schema: schema, stream: stream, ids: ids)
+                                        }
                                     }
                                     tally.rolledBack.withLock { $0.formUnion(ids) }
                                 default:

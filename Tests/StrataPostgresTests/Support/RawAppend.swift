@@ -26,3 +26,21 @@ func rawAppend(_ connection: PostgresConnection, schema: String, stream: String,
         logger: Logger(label: "strata.test.raw")
     )
 }
+
+/// Runs `body` between `BEGIN` and its end on a pooled connection: `COMMIT` when `commit` is true, else `ROLLBACK`;
+/// and `ROLLBACK` when `body` throws. A connection must never go back to the pool inside a transaction: the next
+/// test to get it would run inside that transaction and wait on its locks (a failed check once stalled every
+/// PostgreSQL test of a run for minutes that way).
+func inRawTransaction<T>(_ connection: PostgresConnection, commit: Bool = true, _ body: () async throws -> T) async throws -> T {
+    let logger = Logger(label: "strata.test")
+    try await connection.query("BEGIN", logger: logger)
+    let value: T
+    do {
+        value = try await body()
+    } catch {
+        _ = try? await connection.query("ROLLBACK", logger: logger)
+        throw error
+    }
+    try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
+    return value
+}
