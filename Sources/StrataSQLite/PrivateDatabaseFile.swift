@@ -17,10 +17,14 @@ import GRDB
 
 /// How Strata's SQLite files keep what they hold to their owner.
 enum PrivateDatabaseFile {
-    /// Creates the database file readable and writable by its owner only (0600) when it does not exist yet.
-    /// SQLite gives the `-wal` and `-shm` files it creates beside it the same mode. An existing file keeps the
-    /// mode its owner gave it.
+    /// Creates the database file readable and writable by its owner only (0600) when it does not exist yet, and
+    /// its folder (and any missing parent) for its owner only (0700). SQLite gives the `-wal` and `-shm` files it
+    /// creates beside it the same mode. An existing file or folder keeps the mode its owner gave it.
     static func create(at path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: folder.path) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if descriptor >= 0 {
             close(descriptor)

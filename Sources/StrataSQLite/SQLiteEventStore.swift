@@ -41,7 +41,7 @@ public final class SQLiteEventStore: EventStore {
     /// Opens (creating when needed) the store at `path` and brings its schema up to date.
     ///
     /// - Parameters:
-    ///   - path: The database file. Its folder must exist.
+    ///   - path: The database file. Its folder is created, for its owner only, when missing.
     ///   - configuration: Durability, batching and polling settings.
     /// - Throws: EventStoreError with code `storage` when the file cannot be opened or migrated.
     public init(path: String, configuration: Configuration = Configuration()) throws {

@@ -172,6 +172,27 @@ struct SQLiteFilePrivacyTests {
         }
     }
 
+    @Test("stores in a folder that does not exist yet create it, for their owner only (0700)")
+    func missingFolders() async throws {
+        try await withTemporaryPath { path in
+            let root = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let events = root.appendingPathComponent("data/events/events.sqlite").path
+            let store = try SQLiteEventStore(path: events)
+            _ = try await store.append([event()], to: StreamID("folder-1"), expecting: .any)
+            try store.close()
+            let reads = root.appendingPathComponent("views/read.sqlite").path
+            try SQLiteReadStore(path: reads).close()
+            for file in [events, reads] {
+                let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+                let mode = try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int
+                #expect(mode == 0o700, "\(folder): \(String(mode ?? 0, radix: 8))")
+            }
+            let reopened = try SQLiteEventStore(path: events)
+            #expect(try await reopened.headPosition() == 1)
+            try reopened.close()
+        }
+    }
+
     @Test("a forgotten subject's key leaves no bytes behind in the database file (secure_delete)")
     func forgottenKeyBytesAreOverwritten() async throws {
         try await withTemporaryPath { path in

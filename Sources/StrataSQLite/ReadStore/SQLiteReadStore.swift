@@ -38,7 +38,8 @@ public final class SQLiteReadStore: ReadStore {
     /// Opens (creating when needed) the read store at `path` and brings its schema up to date.
     ///
     /// - Parameters:
-    ///   - path: The database file. Its folder must exist. Use a different file from the event store's.
+    ///   - path: The database file; its folder is created, for its owner only, when missing. Use a different
+    ///     file from the event store's.
     ///   - configuration: Durability and connection settings.
     /// - Throws: ReadStoreError with code `storage` when the file cannot be opened or migrated.
     public init(path: String, configuration: Configuration = Configuration()) throws {
