@@ -208,6 +208,7 @@ let package = Package(
                 "StrataShop",
                 "StrataShopService",
                 "StrataCommandLine",
+                "StrataConformance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -8,14 +8,18 @@ import Logging
 import Synchronization
 
 /// Collects log messages, so that a check can show what Strata told an operator.
-final class LogRecorder: Sendable {
+public final class LogRecorder: Sendable {
     private let messages = Mutex<[(level: Logger.Level, message: String)]>([])
 
-    var logger: Logger {
+    public init() {}
+
+    /// A logger whose messages, at every level, this recorder keeps.
+    public var logger: Logger {
         Logger(label: "strata.conformance") { _ in Handler(recorder: self) }
     }
 
-    func messages(atLeast level: Logger.Level) -> [String] {
+    /// The messages logged at `level` or above, in order.
+    public func messages(atLeast level: Logger.Level) -> [String] {
         messages.withLock { $0.filter { $0.level >= level }.map(\.message) }
     }
 

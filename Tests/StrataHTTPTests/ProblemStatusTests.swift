@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Hummingbird
+import StrataConformance
 import StrataHTTP
 import Testing
 
@@ -129,9 +130,12 @@ struct ProblemStatusTests {
         }
     }
 
-    @Test("503: a view that does not reach the requested position in time")
+    @Test("503: a view that does not reach the requested position in time, logged below error level")
     func staleView() async throws {
-        try await ShopHarness(readTimeout: .milliseconds(200)).run { shop in
+        let log = LogRecorder()
+        var harness = ShopHarness(readTimeout: .milliseconds(200))
+        harness.logger = log.logger
+        try await harness.run { shop in
             let order = try await shop.placeOrder(for: try await shop.registerCustomer())
             let reply = try await shop.get("/orders/\(order)", headers: [.strataMinPosition: "1000"])
             #expect(reply.status == .serviceUnavailable)
@@ -141,11 +145,17 @@ struct ProblemStatusTests {
             let malformed = try await shop.get("/orders/\(order)", headers: [.strataMinPosition: "soon"])
             #expect(malformed.status == .badRequest)
         }
+        // The client asked for a position the view had not reached: an answer to load, not a failure.
+        #expect(log.messages(atLeast: .notice).contains("request deferred"))
+        #expect(log.messages(atLeast: .error).isEmpty)
     }
 
-    @Test("503: the database is unavailable; health says so too")
+    @Test("503: the database is unavailable, logged as an error; health says so too")
     func databaseUnavailable() async throws {
-        try await ShopHarness().run { shop in
+        let log = LogRecorder()
+        var harness = ShopHarness()
+        harness.logger = log.logger
+        try await harness.run { shop in
             let customer = try await shop.registerCustomer()
             shop.events.inject(.unavailable)
             let reply = try await shop.post("/orders", #"{"customerId":"\#(customer)"}"#)
@@ -157,5 +167,6 @@ struct ProblemStatusTests {
             shop.events.inject(.none)
             #expect(try await shop.get("/health").status == .ok)
         }
+        #expect(log.messages(atLeast: .error).contains("request failed"))
     }
 }

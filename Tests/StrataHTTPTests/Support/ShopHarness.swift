@@ -24,6 +24,8 @@ struct ShopHarness {
     var maxBodySize = StrataHTTPConfiguration.defaultMaxBodySize
     var tokens = TokenPolicy()
     var maxEventStreams = StrataHTTPConfiguration().maxEventStreams
+    /// The service's log; nothing is kept unless a test passes a logger of its own.
+    var logger = Logger(label: "strata.test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Runs `test` against a fresh shop service.
     func run(_ test: @Sendable (ShopClient) async throws -> Void) async throws {
@@ -44,7 +46,7 @@ struct ShopHarness {
             http: http,
             readTimeout: readTimeout,
             metrics: metrics,
-            logger: Logger(label: "strata.test", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: logger
         )
         try await service.application.test(.router) { client in
             try await test(ShopClient(client: client, events: events, metrics: metrics))
