@@ -85,11 +85,7 @@ extension SQLiteEventStore {
     /// back costs thread switches worth several such reads. When every such connection is in use, or the
     /// database is busy, the read goes through GRDB's pool, which may wait (see StatementReaders).
     func readStatement<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            if let value = try statementReaders.read(body) { return value }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-        }
-        return try await pool.read(body)
+        try await statementReaders.read(body, otherwise: pool)
     }
 
     /// Decodes one row of `selectColumns`; a row that does not decode is reported with its position.

@@ -57,6 +57,16 @@ final class StatementReaders: Sendable {
         return try connection.unsafeRead(body)
     }
 
+    /// Runs `body` on an idle connection on the calling thread; when every connection is in use, or the database
+    /// is busy, through `pool`'s reader queue instead, which may wait (off the calling thread).
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T, otherwise pool: DatabasePool) async throws -> T {
+        do {
+            if let value = try read(body) { return value }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+        }
+        return try await pool.read(body)
+    }
+
     /// Closes every idle connection; connections in use close when they are given back.
     func close() throws {
         let idle = connections.withLock { connections in

@@ -34,11 +34,7 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
     func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             if writing { return try writeOnCallingThread(body) }
-            do {
-                if let value = try store.statementReaders.read(body) { return value }
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            }
-            return try await store.pool.read(body)
+            return try await store.statementReaders.read(body, otherwise: store.pool)
         } catch let error as DatabaseError {
             throw Self.storageError(error, store)
         }
