@@ -15,7 +15,7 @@ source scripts/throwaway-postgres.sh
 start_throwaway_postgres
 
 echo "==> swift format lint"
-swift format lint --strict --recursive Package.swift Sources Tests
+swift format lint --strict --recursive Package.swift Sources Tests Examples
 
 echo "==> swift build --build-tests"
 swift build --build-tests
@@ -33,6 +33,12 @@ swift test --skip-build --skip StrataCLITests
 
 echo "==> swift test (the strata binary)"
 swift test --skip-build --filter StrataCLITests
+
+# The bank, a second application in a package of its own that depends on Strata by path, built in this
+# checkout's build folder so that it reuses the build of Strata and its dependencies above.
+echo "==> the bank example (Examples/Bank)"
+swift build --build-tests --package-path Examples/Bank --scratch-path .build
+swift test --skip-build --package-path Examples/Bank --scratch-path .build
 
 # Bounded fuzzing of the parsers and decoders that take outside input; fails on any crash (scripts/fuzz.sh).
 echo "==> fuzzing for 60 seconds"

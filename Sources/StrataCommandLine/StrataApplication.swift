@@ -26,6 +26,13 @@ public protocol StrataApplication: ParsableArguments, Sendable {
     /// A one-line description of the application, shown in `serve --help` and in the startup log.
     static var summary: String { get }
 
+    /// The name of the application's executable, as its help and usage messages spell it (`USAGE: bank serve`,
+    /// "See 'bank help serve'"). By default, the name the process was started with.
+    static var commandName: String { get }
+
+    /// The tool's one-line help, above its list of commands. By default it names ``summary``.
+    static var abstract: String { get }
+
     /// Which fields of which events are personal data; the service encrypts them and can forget their subjects.
     var personalDataRules: [PersonalDataRule] { get }
 
@@ -51,6 +58,14 @@ extension StrataApplication {
     /// ArgumentParser's property wrappers can be read only once parsed, so an application made with `init()`
     /// must not be used; this parses an empty command line instead.
     public static func withDefaultOptions() throws -> Self { try parse([]) }
+
+    public static var commandName: String {
+        CommandLine.arguments.first.flatMap { $0.split(separator: "/").last.map(String.init) } ?? "strata"
+    }
+
+    public static var abstract: String {
+        "Serve \(summary), and inspect and write its event store and read models."
+    }
 
     public var personalDataRules: [PersonalDataRule] { [] }
 

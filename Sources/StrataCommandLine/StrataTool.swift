@@ -17,8 +17,8 @@ import Foundation
 public struct StrataTool<App: StrataApplication>: AsyncParsableCommand {
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
-            commandName: "strata",
-            abstract: "Serve \(App.summary), and inspect and write its event store and read models.",
+            commandName: App.commandName,
+            abstract: App.abstract,
             subcommands: [
                 ServeCommand<App>.self,
                 EventsCommand.self,

@@ -43,7 +43,7 @@ enum CommandChecks {
             let recorded = try await store.readStream(stream)
             #expect(recorded.map(\.type) == ["AccountOpened", "AccountDeposited"])
             #expect(recorded[0].metadata.correlationID == "request-7")
-            #expect(recorded[0].metadata.causationID == metadata.commandID.uuidString)
+            #expect(recorded[0].metadata.causationID == metadata.commandID.lowercasedString)
             #expect(recorded[0].metadata.custom == ["user": "ada"])
             #expect(recorded[1].metadata.correlationID != nil)
             #expect(recorded[1].metadata.correlationID == recorded[1].metadata.causationID, "a command with no correlation starts its own")

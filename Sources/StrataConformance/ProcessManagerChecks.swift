@@ -27,7 +27,7 @@ enum ProcessManagerChecks {
                 let events = try await store.readStream(stream)
                 #expect(events.count == 2)
                 #expect(events[1].metadata.correlationID == "request-1", "the bonus shares the request's correlation")
-                #expect(events[1].metadata.causationID == events[0].id.uuidString, "the bonus is caused by the opening")
+                #expect(events[1].metadata.causationID == events[0].id.lowercasedString, "the bonus is caused by the opening")
             }
         }
     }

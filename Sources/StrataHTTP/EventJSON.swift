@@ -25,7 +25,7 @@ public enum EventJSON {
             "stream": event.stream.rawValue,
             "version": event.version.value,
             "type": event.type,
-            "eventId": event.id.uuidString.lowercased(),
+            "eventId": event.id.lowercasedString,
             "metadata": event.metadata.flattened,
             "recordedAt": timestampStyle.format(event.recordedAt),
         ]

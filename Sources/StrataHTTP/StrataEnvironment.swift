@@ -52,4 +52,24 @@ extension StrataEnvironment {
     public func ask<Q: Query>(_ query: Q, for request: Hummingbird.Request) async throws -> Q.Result {
         try await queries.ask(query, minimumPosition: try request.minimumPosition())
     }
+
+    /// Answers a query whose answer may be missing (one document by its key, say) and turns a missing answer
+    /// into a `404 not-found` problem carrying `detail`, rather than a `200` with a `null` body.
+    ///
+    /// ```swift
+    /// routes.get("/accounts/{id}", access: .read) { request, context in
+    ///     let id = try context.parameters.require("id")
+    ///     return JSONReply(try await environment.ask(BalanceQuery(accountID: id), for: request, orNotFound: "there is no account '\(id)'"))
+    /// }
+    /// ```
+    public func ask<Q: Query, Found: Sendable>(
+        _ query: Q,
+        for request: Hummingbird.Request,
+        orNotFound detail: @autoclosure () -> String
+    ) async throws -> Found where Q.Result == Found? {
+        guard let found = try await ask(query, for: request) else {
+            throw HTTPProblem(.notFound, code: "not-found", detail: detail())
+        }
+        return found
+    }
 }

@@ -64,7 +64,7 @@ public struct Shop: Sendable {
 
     /// A new id: derived from the idempotency key when there is one, so that a retried creation creates the same thing.
     static func newID(idempotencyKey: String?) -> String {
-        guard let idempotencyKey else { return UUID().uuidString.lowercased() }
-        return DerivedID.uuid(from: "shop-id\u{0}\(idempotencyKey)").uuidString.lowercased()
+        guard let idempotencyKey else { return UUID().lowercasedString }
+        return DerivedID.uuid(from: "shop-id\u{0}\(idempotencyKey)").lowercasedString
     }
 }

@@ -15,6 +15,7 @@ import StrataShop
 /// The example shop as a Strata application: what `strata serve` runs.
 public struct ShopApplication: StrataApplication {
     public static let summary = "the example shop (customers, orders, payments)"
+    public static let commandName = "strata"
 
     @Option(
         name: .customLong("payment-timeout"),

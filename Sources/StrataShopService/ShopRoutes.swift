@@ -155,10 +155,7 @@ struct ShopRoutes: Sendable {
             let id = try context.parameters.require("id")
             _ = try Shop.orderStream(id)
             // The view already holds the order as the API shows it: its bytes are the answer.
-            guard let order = try await environment.ask(OrderDetailsJSONQuery(orderId: id), for: request) else {
-                throw HTTPProblem(.notFound, code: "not-found", detail: "there is no order '\(id)'")
-            }
-            return order
+            return try await environment.ask(OrderDetailsJSONQuery(orderId: id), for: request, orNotFound: "there is no order '\(id)'")
         }
         routes.get("/customers/{id}/orders", access: .read) { request, context in
             let id = try context.parameters.require("id")

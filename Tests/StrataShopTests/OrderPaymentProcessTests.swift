@@ -58,7 +58,7 @@ struct OrderPaymentProcessTests {
         #expect(marked.type == OrderPaid.eventType)
         #expect(marked.metadata.correlationID == "checkout-1", "the correlation flows from the payment to the order")
         let paymentEvent = try #require(try await store.readStream(try Shop.paymentStream(orderId: paid)).first)
-        #expect(marked.metadata.causationID == paymentEvent.id.uuidString)
+        #expect(marked.metadata.causationID == paymentEvent.id.lowercasedString)
         #expect(payment.result.position < marked.position)
         let cancellations = try await store.readStream(try Shop.orderStream(unpaid)).filter { $0.type == OrderCancelled.eventType }
         #expect(cancellations.count == 1)

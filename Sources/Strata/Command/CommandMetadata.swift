@@ -33,8 +33,8 @@ public struct CommandMetadata: Hashable, Sendable {
     public init(causedBy event: RecordedEvent, commandID: UUID = .timeOrdered(), custom: [String: String] = [:]) {
         self.init(
             commandID: commandID,
-            correlationID: event.metadata.correlationID ?? event.id.uuidString,
-            causationID: event.id.uuidString,
+            correlationID: event.metadata.correlationID ?? event.id.lowercasedString,
+            causationID: event.id.lowercasedString,
             custom: custom
         )
     }
@@ -42,8 +42,8 @@ public struct CommandMetadata: Hashable, Sendable {
     /// The metadata every event of this command carries.
     public var eventMetadata: EventMetadata {
         EventMetadata(
-            correlationID: correlationID ?? commandID.uuidString,
-            causationID: causationID ?? commandID.uuidString,
+            correlationID: correlationID ?? commandID.lowercasedString,
+            causationID: causationID ?? commandID.lowercasedString,
             custom: custom
         )
     }

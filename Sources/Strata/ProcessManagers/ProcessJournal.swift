@@ -38,7 +38,7 @@ struct ProcessJournal {
             id: DerivedID.uuid(from: "\(owner)\u{0}\(event.id.uuidString)"),
             type: Self.entryType,
             data: try JSONEncoder().encode(entry),
-            metadata: EventMetadata(correlationID: event.metadata.correlationID ?? event.id.uuidString, causationID: event.id.uuidString)
+            metadata: EventMetadata(correlationID: event.metadata.correlationID ?? event.id.lowercasedString, causationID: event.id.lowercasedString)
         )
     }
 }

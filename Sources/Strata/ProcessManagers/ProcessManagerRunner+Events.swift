@@ -34,8 +34,9 @@ extension ProcessManagerRunner {
         _ = try await store.append([try journal.entry(for: event)], to: try journal.stream(), expecting: .any)
         remember(state, of: processID, at: event.position)
 
-        let correlation = event.metadata.correlationID ?? event.id.uuidString
+        let correlation = event.metadata.correlationID ?? event.id.lowercasedString
         for (index, action) in manager.react(to: decoded, state: state, recorded: event).enumerated() {
+            // Stored as the command's idempotency key and deadline id: its spelling must not change.
             let id = "\(manager.name):\(event.id.uuidString):\(index)"
             switch action.kind {
             case .send(let command):
@@ -49,7 +50,7 @@ extension ProcessManagerRunner {
                     name: name,
                     dueAt: date,
                     command: try JSONEncoder().encode(command),
-                    metadata: EventMetadata(correlationID: correlation, causationID: event.id.uuidString)
+                    metadata: EventMetadata(correlationID: correlation, causationID: event.id.lowercasedString)
                 )
                 try await storage.schedule(scheduled)
                 deadlinesChanged.notify()

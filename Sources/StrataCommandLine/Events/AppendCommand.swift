@@ -55,7 +55,7 @@ struct AppendCommand: AsyncParsableCommand {
         }
         try StandardOutput.write(
             JSONLine.encode([
-                "eventId": event.id.uuidString.lowercased(),
+                "eventId": event.id.lowercasedString,
                 "position": result.position.value,
                 "stream": streamID.rawValue,
                 "streamVersion": result.streamVersion.value,

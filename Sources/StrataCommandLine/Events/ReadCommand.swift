@@ -15,8 +15,8 @@ struct ReadCommand: AsyncParsableCommand {
         commandName: "read",
         abstract: "Print the events of one stream (--stream) or of the whole log (--all), one JSON object per line.",
         usage: """
-            strata events read [--store <url>] --stream <id> [--from <version>] [--limit <n>] [--backwards]
-            strata events read [--store <url>] --all [--from <position>] [--limit <n>] [--category <category>] [--type <type> ...]
+            events read [--store <url>] --stream <id> [--from <version>] [--limit <n>] [--backwards]
+            events read [--store <url>] --all [--from <position>] [--limit <n>] [--category <category>] [--type <type> ...]
             """
     )
 

@@ -17,8 +17,8 @@ struct ProjectionsRebuildCommand<App: StrataApplication>: AsyncParsableCommand {
             discussion: """
                 The request is recorded in the read store. Then, unless --no-wait, this command runs the rebuild \
                 itself and shows its progress on stderr until the switch. With a PostgreSQL read store it waits for \
-                the projection's lease, so that a running `strata serve` that holds it does the work and this \
-                command only reports progress. With --no-wait, a running `strata serve` takes the request up within \
+                the projection's lease, so that a running `serve` that holds it does the work and this \
+                command only reports progress. With --no-wait, a running `serve` takes the request up within \
                 a second. Interrupting the wait leaves the request recorded: the next process to run the \
                 projection carries on with it.
                 """

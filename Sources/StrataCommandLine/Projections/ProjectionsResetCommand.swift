@@ -16,7 +16,7 @@ struct ProjectionsResetCommand<App: StrataApplication>: AsyncParsableCommand {
             abstract: "Move a projection's checkpoint (at most the head): events after the position are applied (again) next.",
             discussion: """
                 Moving back re-applies events to a read model that has them: use rebuild to start over safely. \
-                A running `strata serve` takes the new checkpoint up within a second.
+                A running `serve` takes the new checkpoint up within a second.
                 """
         )
     }

@@ -117,7 +117,7 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
             let url = "http://\(settings.http.host):\(port)"
             logger.info("serving \(App.summary)", metadata: ["url": "\(url)"])
             // One line on stdout that scripts can wait for; the log goes to stderr.
-            try? StandardOutput.write(Data("strata serving on \(url)\n".utf8))
+            try? StandardOutput.write(Data("\(App.commandName) serving on \(url)\n".utf8))
             logger.info("try: curl \(url)/health")
         }
         logger.info(

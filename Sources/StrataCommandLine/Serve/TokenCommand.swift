@@ -14,7 +14,7 @@ struct TokenCommand: AsyncParsableCommand {
         commandName: "token",
         abstract: "Print a bearer token (HS256 JWT) for a service that requires authentication.",
         discussion: """
-            The secret is --auth-secret, else STRATA_AUTH_SECRET: the one `strata serve` was started with. Likewise \
+            The secret is --auth-secret, else STRATA_AUTH_SECRET: the one `serve` was started with. Likewise \
             the issuer and audience (STRATA_AUTH_ISSUER, STRATA_AUTH_AUDIENCE), which the service checks when it \
             has them. The service refuses tokens valid for longer than its --auth-max-token-lifetime (24 hours by \
             default).

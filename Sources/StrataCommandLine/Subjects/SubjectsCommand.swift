@@ -25,7 +25,7 @@ struct ForgetSubjectCommand: AsyncParsableCommand {
         discussion: """
             The events stay in the log with their order and versions; only the subject's encrypted fields become \
             unreadable. Snapshots of the stream named like the subject are deleted. Rebuild projections that hold \
-            the subject's data (strata projections rebuild NAME) to drop it from read models.
+            the subject's data (projections rebuild NAME) to drop it from read models.
             """
     )
 
