@@ -73,7 +73,7 @@ struct ProjectionRegistryPollTests {
 
     @Test("with no poll interval, an idle runner waits for its own requests and new events only")
     func withoutPolling() async throws {
-        let store = InMemoryEventStore()
+        let store = SubscriptionCountingStore()
         let readStore = InMemoryReadStore()
         var configuration = ProjectionRunner.Configuration()
         configuration.registryPollInterval = nil
@@ -82,7 +82,9 @@ struct ProjectionRegistryPollTests {
         let head = try await store.append([NewEvent(type: "Tested", data: Data("{}".utf8))], to: "item-1", expecting: .noStream).position
         try await whileRunning(service) {
             try await service.progress.wait(for: ["counts"], through: head, timeout: .seconds(10))
-            _ = try await status(of: service) { $0.state == .live }
+            // Idle means waiting on a subscription: after turning live the runner looks at the registry once more,
+            // and takes up a request recorded before that look, as it should.
+            try await store.waitForSubscriptions(beyond: 0)
             try await operatorRunner.rebuild("counts")
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await service.status(of: "counts").generation == 1, "nothing woke the runner")
