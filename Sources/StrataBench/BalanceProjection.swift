@@ -25,6 +25,10 @@ struct BalanceProjection: Projection {
     var filter: EventFilter { .category("account") }
     var schema: ReadModelSchema { ReadModelSchema(collections: [DocumentCollection("accounts", indexes: ["balance"])]) }
 
+    func documentKeys(for event: RecordedEvent) -> [DocumentKey] {
+        [DocumentKey("accounts", event.stream.rawValue)]
+    }
+
     func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
         let deposit = try JSONDecoder().decode(Deposited.self, from: event.data)
         try await context.documents("accounts", as: AccountBalance.self).update(event.stream.rawValue, default: AccountBalance()) {

@@ -76,6 +76,11 @@ public struct ShopViews: Projection {
         var name: String
     }
 
+    /// An order's events change its details, read ahead with the rest of the batch's.
+    public func documentKeys(for event: RecordedEvent) -> [DocumentKey] {
+        event.stream.category == "order" ? [DocumentKey("orders", event.stream.rawValue)] : []
+    }
+
     public func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
         let orders = try context.documents("orders", as: OrderDetails.self)
         let key = event.stream.rawValue

@@ -30,6 +30,25 @@ public struct ProjectionContext: Sendable {
         try await documentCache.flush(to: transaction)
     }
 
+    /// Reads the documents under `keys` into the batch, one query per collection, for `get` to decode when asked.
+    /// Keys of collections the schema does not declare are left out: they are hints.
+    func prefetch(_ keys: [DocumentKey]) async throws {
+        guard !keys.isEmpty else { return }
+        var byCollection: [String: Set<String>] = [:]
+        for key in keys where schema.collections.contains(where: { $0.name == key.collection }) {
+            byCollection[key.collection, default: []].insert(key.key)
+        }
+        for (name, keys) in byCollection {
+            let collection = ReadModelNames.physicalName(projection: projection, name: name, generation: generation)
+            let wanted = keys.filter { documentCache.entry($0, in: collection) == nil }
+            guard !wanted.isEmpty else { continue }
+            let found = try await transaction.documents(keys: wanted.sorted(), in: collection)
+            for key in wanted {
+                documentCache.set(found[key].map { .stored($0) } ?? .absent(dirty: false), for: key, in: collection)
+            }
+        }
+    }
+
     /// The declared document collection `name`, typed as `type`.
     ///
     /// - Throws: ReadStoreError with code `unknownName` when the projection's schema does not declare it.

@@ -107,6 +107,10 @@ extension ProjectionWorker {
                 let context = ProjectionContext(projection: name, generation: lane.number, schema: schema, transaction: transaction)
                 let parkedStreams =
                     policy.keepsStreamOrder ? try await transaction.parkedStreams(projection: name, generation: lane.number) : []
+                if parking == nil {
+                    let applying = events.filter { !parkedStreams.contains($0.stream) }
+                    try await context.prefetch(applying.flatMap { projection.documentKeys(for: $0) })
+                }
                 for (offset, event) in events.enumerated() {
                     if let parking {
                         parked += 1

@@ -23,6 +23,9 @@ final class DocumentBatchCache: Sendable {
         case present(any Codable, indexes: [String], dirty: Bool)
         /// Deleted in this batch, or known to be absent (then not dirty).
         case absent(dirty: Bool)
+        /// Read ahead of the batch (Projection/documentKeys(for:)) and not yet decoded: the type is known only
+        /// when a handler asks for it.
+        case stored(Data)
     }
 
     private struct Collections: @unchecked Sendable {
@@ -79,6 +82,9 @@ final class DocumentBatchCache: Sendable {
             case .absent:
                 try await writePuts()
                 try await transaction.deleteDocument(key: key, in: collection)
+            case .stored:
+                // Read ahead and never changed: never pending.
+                break
             }
         }
         try await writePuts()

@@ -88,6 +88,10 @@ public struct DocumentWriter<Document: Codable>: Sendable {
         case .present:
             // Written in this batch as another type: read it back as this one.
             try await cache.flush(collection, to: transaction)
+        case .stored(let json):
+            let document = try DocumentCoding.decode(Document.self, from: json, key: key, collection: collection)
+            cache.set(.present(document, indexes: indexes, dirty: false), for: key, in: collection)
+            return document
         case nil:
             break
         }

@@ -58,6 +58,14 @@ public protocol ReadStoreReader: Sendable {
     /// - Throws: ReadStoreError with code `unknownName` when the collection does not exist.
     func document(key: String, in collection: String) async throws -> Data?
 
+    /// The JSON of the documents stored under `keys`, by key; keys with no document are left out.
+    ///
+    /// A projection batch reads the documents its events name this way (Projection/documentKeys(for:)): one
+    /// statement instead of one per document. By default, one document(key:in:) after another.
+    ///
+    /// - Throws: ReadStoreError with code `unknownName` when the collection does not exist.
+    func documents(keys: [String], in collection: String) async throws -> [String: Data]
+
     /// The documents that match `query`, in its order.
     ///
     /// - Throws: ReadStoreError with code `notIndexed` when the query uses a field the collection does not index.
@@ -143,5 +151,15 @@ public struct StoredDocument: Hashable, Sendable {
     public init(key: String, json: Data) {
         self.key = key
         self.json = json
+    }
+}
+
+extension ReadStoreReader {
+    public func documents(keys: [String], in collection: String) async throws -> [String: Data] {
+        var found: [String: Data] = [:]
+        for key in keys where found[key] == nil {
+            if let document = try await document(key: key, in: collection) { found[key] = document }
+        }
+        return found
     }
 }

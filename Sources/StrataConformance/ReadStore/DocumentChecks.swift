@@ -13,6 +13,7 @@ enum DocumentChecks {
         ReadStoreConformanceCheck("documents are stored, replaced, read and deleted by key", crud),
         ReadStoreConformanceCheck("document lookups filter and sort by indexed fields, with a limit", lookups),
         ReadStoreConformanceCheck("a lookup by a field that is not indexed, or in an unknown collection, is refused", refusals),
+        ReadStoreConformanceCheck("documents read by many keys at once are exactly the stored ones, in a transaction too", manyKeys),
     ]
 
     struct Item: Codable, Hashable, Sendable {
@@ -46,6 +47,27 @@ enum DocumentChecks {
             }
             try await readStore.withReader { (reader: any ReadStoreReader) async throws -> Void in
                 try await check(DocumentReader<Item>(collection: "items__g1", reader: reader))
+            }
+        }
+    }
+
+    static func manyKeys(_ backend: any ReadStoreConformanceBackend) async throws {
+        try await withStores(backend) { _, readStore in
+            let stored = try await readStore.withTransaction { tx in
+                try await tx.createCollection("items__g1", indexes: indexes)
+                let writer = DocumentWriter<Item>(collection: "items__g1", indexes: indexes, transaction: tx)
+                for item in items() { try await writer.put(item, key: item.name) }
+                // Inside the transaction that wrote them, with a key twice and one that was never stored.
+                return try await tx.documents(keys: ["item3", "missing", "item0", "item3"], in: "items__g1")
+            }
+            #expect(Set(stored.keys) == ["item0", "item3"])
+            #expect(try stored["item3"].map { try JSONDecoder().decode(Item.self, from: $0) } == items()[3])
+            try await readStore.withReader { reader in
+                let all = try await reader.documents(keys: items().map(\.name), in: "items__g1")
+                let expected = Dictionary(uniqueKeysWithValues: items().map { ($0.name, $0) })
+                #expect(try all.mapValues { try JSONDecoder().decode(Item.self, from: $0) } == expected)
+                #expect(try await reader.documents(keys: [], in: "items__g1").isEmpty)
+                await #expect(throws: ReadStoreError.self) { try await reader.documents(keys: ["item0"], in: "no_such_collection__g1") }
             }
         }
     }

@@ -116,6 +116,11 @@ struct OrderProjection: Projection {
         var amount: Int
     }
 
+    /// Every check of the suite runs with the runner reading a batch's documents ahead.
+    func documentKeys(for event: RecordedEvent) -> [DocumentKey] {
+        [DocumentKey("orders", event.stream.rawValue)]
+    }
+
     func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
         if context.generation > 1, let gate { try await gate.pass() }
         try faults?.check(event)

@@ -32,6 +32,11 @@ public struct AccountBalances: Projection {
 
     public init() {}
 
+    /// The account an event changes: the runner reads a batch's accounts in one query before applying it.
+    public func documentKeys(for event: RecordedEvent) -> [DocumentKey] {
+        Accounts.id(of: event.stream).map { [DocumentKey("accounts", $0)] } ?? []
+    }
+
     public func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
         guard let id = Accounts.id(of: event.stream) else { return }
         let accounts = try context.documents("accounts", as: AccountBalance.self)
