@@ -21,8 +21,9 @@ echo "==> swift build --build-tests"
 swift build --build-tests
 
 # Swift Testing runs every test at once by default. On a two-core machine, a hundred projection and
-# subscription tests at once kept some of them from progressing for longer than their 10 s budgets (about one run
-# in three); four at a time, none of eight runs stalled, and the runs took no longer.
+# subscription tests at once once kept some of them from progressing for longer than their 10 s budgets: stores
+# opened synchronously held the two threads of Swift concurrency while the disk flushed (they open off those
+# threads now). Four at a time leaves headroom on a slow disk, and the runs take no longer.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-4}"
 
 # Two passes: the CLI tests start `strata` and `strata serve` processes whose CPU use, on a small machine, would

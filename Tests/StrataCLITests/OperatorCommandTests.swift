@@ -168,7 +168,7 @@ struct OperatorCommandTests {
 
 /// Appends `count` events to a SQLite store in appends of 1,000.
 private func appendMany(_ count: Int, to path: String) async throws {
-    let store = try SQLiteEventStore(path: path)
+    let store = try await SQLiteEventStore.open(path: path)
     for batch in 0..<(count / 1000) {
         let events = (0..<1000).map { _ in NewEvent(type: "Tested", data: Data(#"{"n":1}"#.utf8)) }
         _ = try await store.append(events, to: StreamID(category: "bulk", id: String(batch)), expecting: .noStream)

@@ -13,7 +13,7 @@ struct ProjectionsParkedCommandTests {
     /// A store with a good customer and a malformed one, and an empty read store beside it.
     private static func poisonedStore(_ store: TestStore) async throws -> [String] {
         let readPath = store.folder.appendingPathComponent("read.sqlite").path
-        try SQLiteReadStore(path: readPath).close()
+        try await SQLiteReadStore.open(path: readPath).close()
         let good = try await store.append(
             stream: "customer-ada", type: "CustomerRegistered", data: #"{"customerId":"ada","name":"Ada","email":"a@x.io"}"#)
         #expect(good.status == 0, "\(good.stderr)")

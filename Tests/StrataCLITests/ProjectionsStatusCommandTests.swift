@@ -33,8 +33,8 @@ struct ProjectionsStatusCommandTests {
     /// Runs two projections over six events to the head, one of them parking an event, then appends two more
     /// events that neither projection sees.
     private func seed(_ store: TestStore) async throws {
-        let events = try SQLiteEventStore(path: store.path)
-        let readStore = try SQLiteReadStore(path: store.folder.appendingPathComponent("read.sqlite").path)
+        let events = try await SQLiteEventStore.open(path: store.path)
+        let readStore = try await SQLiteReadStore.open(path: store.folder.appendingPathComponent("read.sqlite").path)
         for (stream, type) in [("order-1", "Placed"), ("order-2", "Placed"), ("order-1", "Broken"), ("audit-1", "Seen"), ("order-2", "Shipped")] {
             _ = try await events.append([NewEvent(type: type, data: Data("{}".utf8))], to: StreamID(stream), expecting: .any)
         }

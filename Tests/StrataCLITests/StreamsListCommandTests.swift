@@ -15,7 +15,7 @@ struct StreamsListCommandTests {
     func pagesAndDeletions() async throws {
         try await TestStore.with { store in
             // The command reads 1,000 streams a page: 1,005 make it turn one.
-            let events = try SQLiteEventStore(path: store.path)
+            let events = try await SQLiteEventStore.open(path: store.path)
             let ids = (0..<1005).map { String(format: "s%04d", $0) }
             for id in ids {
                 _ = try await events.append(

@@ -14,7 +14,7 @@ struct SubjectsCommandTests {
     @Test("reads show personal data decrypted, and redacted once the subject is forgotten; other fields stay")
     func forgetRedactsReads() async throws {
         try await TestStore.with { store in
-            let sqlite = try SQLiteEventStore(path: store.path)
+            let sqlite = try await SQLiteEventStore.open(path: store.path)
             let protected = ProtectedEventStore(sqlite, rules: [PersonalDataRule(eventType: "CustomerRegistered", fields: ["name", "email"])])
             _ = try await protected.append(
                 [NewEvent(type: "CustomerRegistered", data: Data(#"{"name":"Ada","email":"ada@example.com","tier":"gold"}"#.utf8))],

@@ -35,7 +35,10 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
 
     func makeReadStore() async throws -> any ReadStore {
         if sqliteEvents { return try await IntegrationPostgres.makeReadStore() }
-        return try SQLiteReadStore(path: Self.folder().appendingPathComponent("read.sqlite").path, configuration: Self.sqliteReadStoreConfiguration())
+        return try await SQLiteReadStore.open(
+            path: Self.folder().appendingPathComponent("read.sqlite").path,
+            configuration: Self.sqliteReadStoreConfiguration()
+        )
     }
 
     func makeEventStore() async throws -> any EventStore {
@@ -49,7 +52,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
         var configuration = SQLiteEventStore.Configuration()
         configuration.pollInterval = .seconds(3600)
         configuration.durability = .normal
-        return try SQLiteEventStore(path: Self.folder().appendingPathComponent("events.sqlite").path, configuration: configuration)
+        return try await SQLiteEventStore.open(path: Self.folder().appendingPathComponent("events.sqlite").path, configuration: configuration)
     }
 
     func reopen(_ readStore: any ReadStore) async throws -> any ReadStore {
@@ -58,7 +61,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
         }
         let sqlite = try #require(readStore as? SQLiteReadStore)
         try sqlite.close()
-        return try SQLiteReadStore(path: sqlite.path, configuration: Self.sqliteReadStoreConfiguration())
+        return try await SQLiteReadStore.open(path: sqlite.path, configuration: Self.sqliteReadStoreConfiguration())
     }
 
     func dispose(_ readStore: any ReadStore) async throws {

@@ -26,7 +26,7 @@ struct SQLiteCommandSideTests {
     @Test("keyed commands, deletions and plain appends committed together each keep their own outcome")
     func mixedBatches() async throws {
         try await withTemporaryFolder { folder in
-            let store = try SQLiteEventStore(path: folder.appendingPathComponent("events.sqlite").path)
+            let store = try await SQLiteEventStore.open(path: folder.appendingPathComponent("events.sqlite").path)
             let taken: StreamID = "order-taken"
             let doomed: StreamID = "order-doomed"
             _ = try await store.append([event()], to: taken, expecting: .noStream)
@@ -101,7 +101,7 @@ struct SQLiteCommandSideTests {
     func handWrittenEdgeRows() async throws {
         try await withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("events.sqlite").path
-            try SQLiteEventStore(path: path).close()
+            try await SQLiteEventStore.open(path: path).close()
             // A stream already at the largest version SQLite can store, and, in a second file, a log whose only
             // position is negative, so that SQLite numbers the next row below 1.
             try sqlite(
@@ -111,7 +111,7 @@ struct SQLiteCommandSideTests {
                 VALUES (1, 'order-top', 9223372036854775807, '\(UUID().uuidString)', 'Tested', 'order', X'7B7D', 1700000000);
                 """
             )
-            let store = try SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore.open(path: path)
             let full = await #expect(throws: EventStoreError.self) {
                 try await store.append([event()], to: "order-top", expecting: .any)
             }
@@ -120,7 +120,7 @@ struct SQLiteCommandSideTests {
             try store.close()
 
             let negative = folder.appendingPathComponent("negative.sqlite").path
-            try SQLiteEventStore(path: negative).close()
+            try await SQLiteEventStore.open(path: negative).close()
             try sqlite(
                 negative,
                 """
@@ -128,7 +128,7 @@ struct SQLiteCommandSideTests {
                 VALUES (-5, 'order-1', 0, '\(UUID().uuidString)', 'Tested', 'order', X'7B7D', 1700000000);
                 """
             )
-            let odd = try SQLiteEventStore(path: negative)
+            let odd = try await SQLiteEventStore.open(path: negative)
             let corrupt = await #expect(throws: EventStoreError.self) {
                 try await odd.append([event()], to: "order-2", expecting: .noStream)
             }
@@ -162,7 +162,7 @@ struct SQLiteCommandSideTests {
                     (1, 'order-1', 0, '\(UUID().uuidString)', 'OrderPlaced', 'order', X'7B7D', NULL, NULL, NULL, 1700000000);
                 """
             )
-            let store = try SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore.open(path: path)
             #expect(try await store.readStream("order-1").map(\.schemaVersion) == [1])
             var shaped = event(2)
             shaped.schemaVersion = 2
@@ -179,7 +179,7 @@ struct SQLiteCommandSideTests {
     @Test("an empty snapshot, outcome or command is stored as empty, not as missing")
     func emptyBlobs() async throws {
         try await withTemporaryFolder { folder in
-            let store = try SQLiteEventStore(path: folder.appendingPathComponent("events.sqlite").path)
+            let store = try await SQLiteEventStore.open(path: folder.appendingPathComponent("events.sqlite").path)
             try await store.saveSnapshot(Snapshot(stream: "order-1", kind: "order", version: 0, position: 1, schemaVersion: 1, data: Data()))
             #expect(try await store.snapshot(of: "order-1", kind: "order")?.data == Data())
             let record = CommandOutcomeRecord(

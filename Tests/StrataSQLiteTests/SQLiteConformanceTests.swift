@@ -22,13 +22,13 @@ struct SQLiteBackend: ConformanceBackend {
     func makeStore() async throws -> any EventStore {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-conformance-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try SQLiteEventStore(path: folder.appendingPathComponent("events.sqlite").path, configuration: Self.configuration())
+        return try await SQLiteEventStore.open(path: folder.appendingPathComponent("events.sqlite").path, configuration: Self.configuration())
     }
 
     func reopen(_ store: any EventStore) async throws -> any EventStore {
         let sqlite = try #require(store as? SQLiteEventStore)
         try sqlite.close()
-        return try SQLiteEventStore(path: sqlite.path, configuration: Self.configuration())
+        return try await SQLiteEventStore.open(path: sqlite.path, configuration: Self.configuration())
     }
 
     func dispose(_ store: any EventStore) async throws {

@@ -26,14 +26,14 @@ struct SQLiteEventStoreTests {
     @Test("commits are fully synchronous by default, and the level is configurable")
     func durability() async throws {
         try await withTemporaryPath { path in
-            let store = try SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore.open(path: path)
             #expect(store.configuration.durability == .full)
             #expect(try await store.effectiveDurability() == .full)
             try store.close()
 
             var configuration = SQLiteEventStore.Configuration()
             configuration.durability = .normal
-            let relaxed = try SQLiteEventStore(path: path, configuration: configuration)
+            let relaxed = try await SQLiteEventStore.open(path: path, configuration: configuration)
             #expect(try await relaxed.effectiveDurability() == .normal)
             try relaxed.close()
         }
@@ -42,9 +42,9 @@ struct SQLiteEventStoreTests {
     @Test("opening an existing store again keeps its events and schema")
     func reopenIsIdempotent() async throws {
         try await withTemporaryPath { path in
-            let first = try SQLiteEventStore(path: path)
+            let first = try await SQLiteEventStore.open(path: path)
             _ = try await first.append([event(1)], to: "order-1", expecting: .noStream)
-            let second = try SQLiteEventStore(path: path)
+            let second = try await SQLiteEventStore.open(path: path)
             #expect(try await second.readStream("order-1").count == 1)
             try first.close()
             try second.close()
@@ -56,8 +56,8 @@ struct SQLiteEventStoreTests {
         try await withTemporaryPath { path in
             var configuration = SQLiteEventStore.Configuration()
             configuration.pollInterval = .milliseconds(20)
-            let left = try SQLiteEventStore(path: path, configuration: configuration)
-            let right = try SQLiteEventStore(path: path, configuration: configuration)
+            let left = try await SQLiteEventStore.open(path: path, configuration: configuration)
+            let right = try await SQLiteEventStore.open(path: path, configuration: configuration)
             _ = try await left.append([event()], to: "order-1", expecting: .noStream)
 
             let outcomes = await withTaskGroup(of: (any Error)?.self) { group in
@@ -109,12 +109,12 @@ struct SQLiteEventStoreTests {
     @Test("a corrupt row is a typed error naming its position, not a crash")
     func corruptRow() async throws {
         try await withTemporaryPath { path in
-            let store = try SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore.open(path: path)
             _ = try await store.append([event(1), event(2)], to: "order-1", expecting: .noStream)
             try store.close()
             try corrupt(path, sql: "UPDATE strata_events SET event_id = 'not-a-uuid' WHERE position = 2")
 
-            let reopened = try SQLiteEventStore(path: path)
+            let reopened = try await SQLiteEventStore.open(path: path)
             let error = await #expect(throws: EventStoreError.self) { try await reopened.readStream("order-1") }
             #expect(error?.code == .corruptEvent)
             #expect(error?.message.contains("position 2") == true)
@@ -126,7 +126,7 @@ struct SQLiteEventStoreTests {
     @Test("a closed store reports a storage error on every call")
     func closedStore() async throws {
         try await withTemporaryPath { path in
-            let store = try SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore.open(path: path)
             try store.close()
             let appendError = await #expect(throws: EventStoreError.self) { try await store.append([event()], to: "order-1", expecting: .any) }
             #expect(appendError?.code == .storage)
@@ -139,7 +139,7 @@ struct SQLiteEventStoreTests {
     func notADatabase() async throws {
         try await withTemporaryPath { path in
             try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: path))
-            let error = #expect(throws: EventStoreError.self) { try SQLiteEventStore(path: path) }
+            let error = await #expect(throws: EventStoreError.self) { try await SQLiteEventStore.open(path: path) }
             #expect(error?.code == .storage)
         }
     }
@@ -162,7 +162,7 @@ struct SQLiteFilePrivacyTests {
         try await withTemporaryPath { path in
             let previous = umask(0)  // The widest umask: the mode must come from Strata, not from the process.
             defer { umask(previous) }
-            let store = try SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore.open(path: path)
             _ = try await store.append([event()], to: StreamID("mode-1"), expecting: .any)
             for file in [path, path + "-wal"] {
                 let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -177,17 +177,17 @@ struct SQLiteFilePrivacyTests {
         try await withTemporaryPath { path in
             let root = URL(fileURLWithPath: path).deletingLastPathComponent()
             let events = root.appendingPathComponent("data/events/events.sqlite").path
-            let store = try SQLiteEventStore(path: events)
+            let store = try await SQLiteEventStore.open(path: events)
             _ = try await store.append([event()], to: StreamID("folder-1"), expecting: .any)
             try store.close()
             let reads = root.appendingPathComponent("views/read.sqlite").path
-            try SQLiteReadStore(path: reads).close()
+            try await SQLiteReadStore.open(path: reads).close()
             for file in [events, reads] {
                 let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
                 let mode = try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int
                 #expect(mode == 0o700, "\(folder): \(String(mode ?? 0, radix: 8))")
             }
-            let reopened = try SQLiteEventStore(path: events)
+            let reopened = try await SQLiteEventStore.open(path: events)
             #expect(try await reopened.headPosition() == 1)
             try reopened.close()
         }
@@ -197,7 +197,7 @@ struct SQLiteFilePrivacyTests {
     func forgottenKeyBytesAreOverwritten() async throws {
         try await withTemporaryPath { path in
             let key = Data((0..<32).map { UInt8(0xA0 + $0 % 16) ^ 0x5C })
-            let store = try SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore.open(path: path)
             // Neighbours on the same page: the forgotten row's bytes are freed space among live rows.
             var keys = Dictionary(
                 uniqueKeysWithValues: (0..<20).map { index in ("subject-neighbour-\(index)", Data(repeating: UInt8(index), count: 32)) })
@@ -206,7 +206,7 @@ struct SQLiteFilePrivacyTests {
             // Checkpoint, so that the key is in the database file itself before it is forgotten.
             try store.close()
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)).range(of: key) != nil, "the key was never written: the test proves nothing")
-            let reopened = try SQLiteEventStore(path: path)
+            let reopened = try await SQLiteEventStore.open(path: path)
             try await reopened.forgetSubject("subject-1")
             try reopened.close()
             // The smaller row that replaces the key's overwrites part of it in place; any 8 bytes left are too many.

@@ -39,14 +39,14 @@ struct SQLiteParkedEventTests {
             id: UUID(), stream: "shape-1", version: 0, position: 7, type: "Shaped", data: Data("{}".utf8),
             metadata: EventMetadata(), recordedAt: Date(), schemaVersion: 3
         )
-        let store = try SQLiteReadStore(path: path)
+        let store = try await SQLiteReadStore.open(path: path)
         try await store.withTransaction { tx in
             try await tx.park(ParkedEvent(projection: "shapes", generation: 1, event: event, error: "boom", attempts: 1))
         }
         #expect(try await store.withReader { try await $0.parkedEvents(projection: "shapes", generation: 1) }.map(\.event.schemaVersion) == [3])
         try store.close()
 
-        let reopened = try SQLiteReadStore(path: path)
+        let reopened = try await SQLiteReadStore.open(path: path)
         let parked = try await reopened.withReader { try await $0.parkedEvent(projection: "shapes", generation: 1, position: 7) }
         #expect(parked?.event.schemaVersion == 3)
         try reopened.close()
@@ -56,8 +56,8 @@ struct SQLiteParkedEventTests {
     func replayKeepsSchemaVersion() async throws {
         let folder = try SQLiteReadStoreBackend.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let events = try SQLiteEventStore(path: folder.appendingPathComponent("events.sqlite").path)
-        let readStore = try SQLiteReadStore(path: folder.appendingPathComponent("read.sqlite").path)
+        let events = try await SQLiteEventStore.open(path: folder.appendingPathComponent("events.sqlite").path)
+        let readStore = try await SQLiteReadStore.open(path: folder.appendingPathComponent("read.sqlite").path)
         var shaped = NewEvent(type: "Shaped", data: Data("{}".utf8))
         shaped.schemaVersion = 3
         let head = try await events.append([shaped], to: "shape-1", expecting: .noStream)

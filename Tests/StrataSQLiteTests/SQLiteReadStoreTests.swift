@@ -27,7 +27,7 @@ struct SQLiteReadStoreBackend: ReadStoreConformanceBackend {
     }
 
     func makeReadStore() async throws -> any ReadStore {
-        try SQLiteReadStore(path: Self.folder().appendingPathComponent("read.sqlite").path, configuration: Self.configuration())
+        try await SQLiteReadStore.open(path: Self.folder().appendingPathComponent("read.sqlite").path, configuration: Self.configuration())
     }
 
     func makeEventStore() async throws -> any EventStore {
@@ -35,13 +35,13 @@ struct SQLiteReadStoreBackend: ReadStoreConformanceBackend {
         var configuration = SQLiteEventStore.Configuration()
         configuration.pollInterval = .seconds(3600)
         configuration.durability = .normal
-        return try SQLiteEventStore(path: Self.folder().appendingPathComponent("events.sqlite").path, configuration: configuration)
+        return try await SQLiteEventStore.open(path: Self.folder().appendingPathComponent("events.sqlite").path, configuration: configuration)
     }
 
     func reopen(_ readStore: any ReadStore) async throws -> any ReadStore {
         let sqlite = try #require(readStore as? SQLiteReadStore)
         try sqlite.close()
-        return try SQLiteReadStore(path: sqlite.path, configuration: Self.configuration())
+        return try await SQLiteReadStore.open(path: sqlite.path, configuration: Self.configuration())
     }
 
     func dispose(_ readStore: any ReadStore) async throws {
@@ -81,7 +81,7 @@ struct SQLiteReadStoreTests {
     func durability() async throws {
         let folder = try SQLiteReadStoreBackend.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteReadStore(path: folder.appendingPathComponent("read.sqlite").path)
+        let store = try await SQLiteReadStore.open(path: folder.appendingPathComponent("read.sqlite").path)
         #expect(store.configuration.durability == .full)
         #expect(try await store.effectiveDurability() == .full)
         #expect(try await store.journalMode() == "wal")
@@ -92,7 +92,7 @@ struct SQLiteReadStoreTests {
     func indexedLookups() async throws {
         let folder = try SQLiteReadStoreBackend.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteReadStore(path: folder.appendingPathComponent("read.sqlite").path)
+        let store = try await SQLiteReadStore.open(path: folder.appendingPathComponent("read.sqlite").path)
         try await store.withTransaction { tx in
             try await tx.createCollection("orders__g1", indexes: ["customer", "status"])
             for index in 0..<50 {

@@ -30,7 +30,7 @@ struct ServingStores: Sendable {
         switch events.kind {
         case .sqlite(let path):
             try createFolder(of: path)
-            let base = try SQLiteEventStore(path: path)
+            let base = try await SQLiteEventStore.open(path: path)
             defer { try? base.close() }
             try await serve(base, rules: rules, readModels: readModels, logger: logger, body)
         case .postgres(let url):
@@ -74,7 +74,7 @@ struct ServingStores: Sendable {
         switch location.kind {
         case .sqlite(let path):
             try createFolder(of: path)
-            let readStore = try SQLiteReadStore(path: path)
+            let readStore = try await SQLiteReadStore.open(path: path)
             defer { try? readStore.close() }
             try await body(readStore, nil)
         case .postgres(let url):

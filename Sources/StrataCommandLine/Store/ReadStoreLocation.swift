@@ -32,7 +32,7 @@ struct ReadStoreLocation: Hashable, Sendable, CustomStringConvertible {
         switch kind {
         case .sqlite(let path):
             guard FileManager.default.fileExists(atPath: path) else { throw ReadStoreNotFound(location: "at \(path)") }
-            let readStore = try SQLiteReadStore(path: path)
+            let readStore = try await SQLiteReadStore.open(path: path)
             let result: Result
             do {
                 result = try await body(readStore)

@@ -74,7 +74,7 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
             } catch {
                 throw CLIError.badInput("cannot create the folder \(folder.path) for the store: \(error.localizedDescription)")
             }
-            let store = try SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore.open(path: path)
             let result: Result
             do {
                 result = try await body(ProtectedEventStore(store, rules: []))
