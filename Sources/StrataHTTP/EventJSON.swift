@@ -16,7 +16,6 @@ import Strata
 /// `data` is the event's JSON embedded as JSON. Data that is not JSON (written by some other client) is
 /// reported as `"data": null` plus `dataBase64`, so that nothing is lost and every line stays valid JSON.
 public enum EventJSON {
-    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
 
     /// The event as a JSON object.
     public static func object(for event: RecordedEvent) -> [String: Any] {
@@ -27,7 +26,7 @@ public enum EventJSON {
             "type": event.type,
             "eventId": event.id.lowercasedString,
             "metadata": event.metadata.flattened,
-            "recordedAt": timestampStyle.format(event.recordedAt),
+            "recordedAt": event.recordedAt.iso8601Timestamp,
         ]
         if let data = try? JSONSerialization.jsonObject(with: event.data, options: [.fragmentsAllowed]) {
             object["data"] = data

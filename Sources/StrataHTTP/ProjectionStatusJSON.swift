@@ -9,7 +9,6 @@ import Strata
 
 /// The JSON shape of a projection's status, the same in `GET /projections` and `strata projections status --json`.
 public enum ProjectionStatusJSON {
-    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
 
     /// A projection's status as a JSON object; absent values are `null`.
     ///
@@ -32,7 +31,7 @@ public enum ProjectionStatusJSON {
             "parkedCount": status.parkedCount,
             "lastError": status.lastError ?? NSNull(),
             "node": status.node ?? NSNull(),
-            "reportedAt": status.reportedAt.map { timestampStyle.format($0) as Any } ?? NSNull(),
+            "reportedAt": status.reportedAt.map { $0.iso8601Timestamp as Any } ?? NSNull(),
         ]
     }
 }

@@ -10,7 +10,6 @@ import StrataHTTP
 
 /// How `strata projections status` prints statuses: an aligned table for people, JSON for scripts.
 enum ProjectionStatusOutput {
-    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
 
     /// One JSON object per projection, in one array; absent values are `null`.
     ///
@@ -41,7 +40,7 @@ enum ProjectionStatusOutput {
                 "\(status.generation)",
                 status.rebuildCheckpoint.map { "\($0.value)" } ?? "-",
                 "\(status.parkedCount)",
-                status.reportedAt.map { timestampStyle.format($0) } ?? "-",
+                status.reportedAt.map { $0.iso8601Timestamp } ?? "-",
                 status.node ?? "-",
                 status.lastError.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? "-",
             ]

@@ -20,10 +20,6 @@ struct ProjectionsParkedCommand<App: StrataApplication>: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per parked event and line instead of a table.")
     var json = false
 
-    private static var timestampStyle: Date.ISO8601FormatStyle {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
-    }
-
     func run() async throws {
         let name = target.name
         let parked = try await withProjectionRunner(App.self, target) { runner in try await runner.parkedEvents(of: name) }
@@ -33,7 +29,7 @@ struct ProjectionsParkedCommand<App: StrataApplication>: AsyncParsableCommand {
                 lines.append(
                     try JSONLine.encode([
                         "event": EventJSON.object(for: entry.event), "error": entry.error, "attempts": entry.attempts,
-                        "parkedAt": Self.timestampStyle.format(entry.parkedAt),
+                        "parkedAt": entry.parkedAt.iso8601Timestamp,
                     ])
                 )
             }
@@ -47,7 +43,7 @@ struct ProjectionsParkedCommand<App: StrataApplication>: AsyncParsableCommand {
         let rows = parked.map { entry in
             [
                 "\(entry.event.position.value)", entry.event.stream.rawValue, entry.event.type, "\(entry.attempts)",
-                Self.timestampStyle.format(entry.parkedAt), entry.error.replacingOccurrences(of: "\n", with: " "),
+                entry.parkedAt.iso8601Timestamp, entry.error.replacingOccurrences(of: "\n", with: " "),
             ]
         }
         try StandardOutput.write(Data(TextTable.render(["POSITION", "STREAM", "TYPE", "ATTEMPTS", "PARKED", "ERROR"], rows).utf8))

@@ -23,8 +23,6 @@ struct StatsCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
-    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
-
     func run() async throws {
         let eventLocation = try storeOptions.location()
         let readLocation = try readStoreOptions.location(besides: eventLocation)
@@ -48,7 +46,7 @@ struct StatsCommand: AsyncParsableCommand {
                     "events": statistics.eventCount,
                     "streams": statistics.streamCount,
                     "head": statistics.head.value,
-                    "headRecordedAt": statistics.headRecordedAt.map { Self.timestampStyle.format($0) as Any } ?? NSNull(),
+                    "headRecordedAt": statistics.headRecordedAt.map { $0.iso8601Timestamp as Any } ?? NSNull(),
                     "sizeBytes": statistics.sizeBytes.map { $0 as Any } ?? NSNull(),
                 ] as [String: Any]
             ]
@@ -66,7 +64,7 @@ struct StatsCommand: AsyncParsableCommand {
             [
                 ["events", ProgressReporter.grouped(statistics.eventCount)],
                 ["streams", ProgressReporter.grouped(statistics.streamCount)],
-                ["head", "\(statistics.head.value)" + (statistics.headRecordedAt.map { " at \(Self.timestampStyle.format($0))" } ?? "")],
+                ["head", "\(statistics.head.value)" + (statistics.headRecordedAt.map { " at \($0.iso8601Timestamp)" } ?? "")],
                 ["size", statistics.sizeBytes.map(Self.size) ?? "unknown"],
             ]
         )

@@ -35,8 +35,6 @@ struct StreamsListCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per stream and line instead of a table.")
     var json = false
 
-    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
-
     func run() async throws {
         if let limit, limit < 1 { throw CLIError.badInput("--limit must be at least 1") }
         let location = try storeOptions.location()
@@ -87,7 +85,7 @@ struct StreamsListCommand: AsyncParsableCommand {
             version = summary.version.value
             eventCount = summary.eventCount
             lastPosition = summary.lastPosition.value
-            lastRecordedAt = StreamsListCommand.timestampStyle.format(summary.lastRecordedAt)
+            lastRecordedAt = summary.lastRecordedAt.iso8601Timestamp
             deleted = summary.isDeleted
         }
     }
@@ -103,7 +101,7 @@ struct StreamsListCommand: AsyncParsableCommand {
     static func row(_ summary: StreamSummary) -> [String] {
         [
             summary.stream.rawValue, "\(summary.version.value)", "\(summary.eventCount)", "\(summary.lastPosition.value)",
-            timestampStyle.format(summary.lastRecordedAt), summary.isDeleted ? "yes" : "-",
+            summary.lastRecordedAt.iso8601Timestamp, summary.isDeleted ? "yes" : "-",
         ]
     }
 }

@@ -79,7 +79,7 @@ struct PostgresSQLExecutor: SQLExecutor {
             case .text, .varchar, .bpchar, .name, .char, .json, .jsonb, .uuid, .unknown:
                 return .text(try cell.decode(String.self))
             case .timestamptz, .timestamp, .date:
-                return .text(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(try cell.decode(Date.self)))
+                return .text(try cell.decode(Date.self).iso8601Timestamp)
             default:
                 throw ReadStoreError(
                     .unsupported,
