@@ -11,5 +11,6 @@ extension Date {
     /// `2026-12-03T18:41:13.732Z` (an event's `recordedAt` in the HTTP API and the CLI, `reportedAt`, `parkedAt`).
     public var iso8601Timestamp: String { Self.timestampStyle.format(self) }
 
-    private static let timestampStyle = ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
+    // The style's time zone is UTC unless one is given.
+    private static let timestampStyle = ISO8601FormatStyle(includingFractionalSeconds: true)
 }

@@ -47,14 +47,10 @@ public struct Account: Decider {
     }
 
     public func decide(_ command: Command, state: State) throws -> [AccountEvent] {
-        if case .open(let owner) = command {
+        switch command {
+        case .open(let owner):
             guard !state.isOpen else { throw DomainError("the account is already open", code: "account-already-open") }
             return [.opened(AccountOpened(owner: owner))]
-        }
-        guard state.isOpen else { throw DomainError("there is no such account", code: "unknown-account") }
-        switch command {
-        case .open:
-            return []
         case .deposit(let amount):
             try requireCredit(amount, to: state)
             return [.deposited(MoneyDeposited(amountCents: amount))]
@@ -85,21 +81,23 @@ public struct Account: Decider {
         return state
     }
 
-    private func requireAmount(_ amount: Int) throws {
+    /// Every command but `open` needs an open account, and a valid amount.
+    private func requireAmount(_ amount: Int, on state: State) throws {
+        guard state.isOpen else { throw DomainError("there is no such account", code: "unknown-account") }
         guard amount > 0, amount <= Self.maximumAmountCents else {
             throw DomainError("an amount is from 1 to \(Self.maximumAmountCents) cents", code: "invalid-amount")
         }
     }
 
     private func requireCredit(_ amount: Int, to state: State) throws {
-        try requireAmount(amount)
+        try requireAmount(amount, on: state)
         guard state.balanceCents <= Self.maximumBalanceCents - amount else {
             throw DomainError("the balance would exceed its limit", code: "balance-limit")
         }
     }
 
     private func requireDebit(_ amount: Int, from state: State) throws {
-        try requireAmount(amount)
+        try requireAmount(amount, on: state)
         let (remaining, overflow) = state.balanceCents.subtractingReportingOverflow(amount)
         guard !overflow, remaining >= -overdraftLimitCents else {
             throw DomainError(
