@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // `swift package generate-documentation`, which scripts/docs.sh runs; it adds nothing to any product.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The core: value types, protocols and runtimes. No I/O dependencies.
@@ -95,7 +97,6 @@ let package = Package(
                 "Strata",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -132,6 +133,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -165,27 +167,35 @@ let package = Package(
             dependencies: ["Strata", "StrataShop", "CLibFuzzer"],
             swiftSettings: strictSettings
         ),
+        // What the test targets share: polling for conditions, a manual clock, unique schema names and the
+        // throwaway PostgreSQL server of the test run. Tests only: no product depends on it.
+        .target(
+            name: "StrataTestSupport",
+            dependencies: ["StrataPostgres", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/StrataTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "StrataTests",
             dependencies: [
-                "Strata", "StrataConformance", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "Strata", "StrataConformance", "StrataTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StrataShopTests",
-            dependencies: ["Strata", "StrataShop", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Strata", "StrataShop", "StrataTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StrataSQLiteTests",
-            dependencies: ["Strata", "StrataSQLite", "StrataConformance"],
+            dependencies: ["Strata", "StrataSQLite", "StrataConformance", "StrataTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StrataPostgresTests",
-            dependencies: ["Strata", "StrataPostgres", "StrataConformance"],
+            dependencies: ["Strata", "StrataPostgres", "StrataConformance", "StrataTestSupport"],
             swiftSettings: strictSettings
         ),
         // The only place that combines backends: events in one database feeding read models in the other.
@@ -196,6 +206,7 @@ let package = Package(
                 "StrataSQLite",
                 "StrataPostgres",
                 "StrataConformance",
+                "StrataTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings
@@ -209,6 +220,7 @@ let package = Package(
                 "StrataShopService",
                 "StrataCommandLine",
                 "StrataConformance",
+                "StrataTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -218,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "StrataCLITests",
             dependencies: [
-                "StrataCLI", "StrataCommandLine", "StrataHTTP", "Strata", "StrataSQLite", "StrataPostgres",
+                "StrataCLI", "StrataCommandLine", "StrataHTTP", "Strata", "StrataSQLite", "StrataPostgres", "StrataTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

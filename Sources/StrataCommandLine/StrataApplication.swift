@@ -42,11 +42,11 @@ public protocol StrataApplication: ParsableArguments, Sendable {
     /// Background services that run beside the projections, such as process-manager runners.
     ///
     /// They start after the databases and before the HTTP server, and stop in the reverse order.
-    func services(in environment: StrataEnvironment) -> [any Service]
+    func services(in runtime: StrataRuntime) -> [any Service]
 
     /// Adds the application's command and query routes, each declaring the access it needs
     /// (`routes.post("/orders", access: .write) { … }`); a route that declares none needs `admin`.
-    func addRoutes(to routes: StrataRoutes, environment: StrataEnvironment)
+    func addRoutes(to routes: StrataRoutes, runtime: StrataRuntime)
 
     /// Maps the application's own error types to HTTP problems (Strata maps its own).
     var problems: ProblemMapping { get }
@@ -69,7 +69,7 @@ extension StrataApplication {
 
     public var personalDataRules: [PersonalDataRule] { [] }
 
-    public func services(in environment: StrataEnvironment) -> [any Service] { [] }
+    public func services(in runtime: StrataRuntime) -> [any Service] { [] }
 
     public var problems: ProblemMapping { ProblemMapping() }
 }

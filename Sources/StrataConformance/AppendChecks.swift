@@ -9,14 +9,14 @@ import Strata
 import Testing
 
 enum AppendChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("an append stores its events in order and reports the new version and position", appendAndReadBack),
-        ConformanceCheck("expected versions are enforced and a failed append writes nothing", expectedVersions),
-        ConformanceCheck("an append of no events is rejected", emptyAppend),
-        ConformanceCheck("a retried append with the same event ids returns the original result and writes nothing", idempotentRetry),
-        ConformanceCheck("an event id reused anywhere else is an error", duplicateEventIDs),
-        ConformanceCheck("a large append is stored whole and in order, or not at all", largeAppend),
-        ConformanceCheck("data and metadata round-trip exactly", dataAndMetadataRoundTrip),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("an append stores its events in order and reports the new version and position", appendAndReadBack),
+        EventStoreConformanceCheck("expected versions are enforced and a failed append writes nothing", expectedVersions),
+        EventStoreConformanceCheck("an append of no events is rejected", emptyAppend),
+        EventStoreConformanceCheck("a retried append with the same event ids returns the original result and writes nothing", idempotentRetry),
+        EventStoreConformanceCheck("an event id reused anywhere else is an error", duplicateEventIDs),
+        EventStoreConformanceCheck("a large append is stored whole and in order, or not at all", largeAppend),
+        EventStoreConformanceCheck("data and metadata round-trip exactly", dataAndMetadataRoundTrip),
     ]
 
     static func appendAndReadBack(_ backend: any ConformanceBackend) async throws {

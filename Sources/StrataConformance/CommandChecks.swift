@@ -9,11 +9,11 @@ import Strata
 import Testing
 
 enum CommandChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("a command handler loads, decides and appends, carrying correlation and causation", handleCommands),
-        ConformanceCheck("concurrent commands on one aggregate all succeed through conflict retries", concurrentCommands),
-        ConformanceCheck("a conditional command with a stale version is rejected without retrying", conditionalCommand),
-        ConformanceCheck("a cached aggregate never decides an outcome when another writer has moved the stream on", cachedAggregates),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("a command handler loads, decides and appends, carrying correlation and causation", handleCommands),
+        EventStoreConformanceCheck("concurrent commands on one aggregate all succeed through conflict retries", concurrentCommands),
+        EventStoreConformanceCheck("a conditional command with a stale version is rejected without retrying", conditionalCommand),
+        EventStoreConformanceCheck("a cached aggregate never decides an outcome when another writer has moved the stream on", cachedAggregates),
     ]
 
     static func handleCommands(_ backend: any ConformanceBackend) async throws {

@@ -10,14 +10,15 @@ import Testing
 
 /// The tables beside the log: snapshots, command outcomes, subject keys, process-manager state.
 enum CommandStorageChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("snapshots are kept per stream and kind, newest version wins, a new schema replaces", snapshots),
-        ConformanceCheck("a command outcome is recorded with its append in one transaction, once per key", commandOutcomes),
-        ConformanceCheck("a recorded outcome whose append fails writes nothing", failedOutcomeAppend),
-        ConformanceCheck("expired command outcomes are skipped, replaced and purged", expiredOutcomes),
-        ConformanceCheck("concurrent commands with one key record one outcome and append once", racingOutcomes),
-        ConformanceCheck("subject keys are created once, and a forgotten subject stays forgotten", subjectKeys),
-        ConformanceCheck("process checkpoints and scheduled commands are kept, due in order, cancelled and completed once", processManagerStorage),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("snapshots are kept per stream and kind, newest version wins, a new schema replaces", snapshots),
+        EventStoreConformanceCheck("a command outcome is recorded with its append in one transaction, once per key", commandOutcomes),
+        EventStoreConformanceCheck("a recorded outcome whose append fails writes nothing", failedOutcomeAppend),
+        EventStoreConformanceCheck("expired command outcomes are skipped, replaced and purged", expiredOutcomes),
+        EventStoreConformanceCheck("concurrent commands with one key record one outcome and append once", racingOutcomes),
+        EventStoreConformanceCheck("subject keys are created once, and a forgotten subject stays forgotten", subjectKeys),
+        EventStoreConformanceCheck(
+            "process checkpoints and scheduled commands are kept, due in order, cancelled and completed once", processManagerStorage),
     ]
 
     static func snapshots(_ backend: any ConformanceBackend) async throws {

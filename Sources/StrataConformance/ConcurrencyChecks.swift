@@ -9,10 +9,10 @@ import Strata
 import Testing
 
 enum ConcurrencyChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("of 20 concurrent appends expecting the same version exactly one succeeds", racingAppends),
-        ConformanceCheck("concurrent appends to distinct streams all land, in one order every reader agrees on", distinctStreams),
-        ConformanceCheck("a failing append does not fail the appends committed beside it", failuresStayIsolated),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("of 20 concurrent appends expecting the same version exactly one succeeds", racingAppends),
+        EventStoreConformanceCheck("concurrent appends to distinct streams all land, in one order every reader agrees on", distinctStreams),
+        EventStoreConformanceCheck("a failing append does not fail the appends committed beside it", failuresStayIsolated),
     ]
 
     static func racingAppends(_ backend: any ConformanceBackend) async throws {

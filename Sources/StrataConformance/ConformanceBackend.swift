@@ -22,7 +22,7 @@ public protocol ConformanceBackend: Sendable {
 
     /// Whether a store outlives the process, so that reopen(_:) opens what was written again. A store that
     /// lives in memory only hands itself back: the checks that require a durable store do not apply to it
-    /// (ConformanceCheck/applicable(to:) leaves them out; run anyway, they cancel rather than pass). `true`
+    /// (EventStoreConformanceCheck/applicable(to:) leaves them out; run anyway, they cancel rather than pass). `true`
     /// unless a backend says otherwise.
     var isDurable: Bool { get }
 }

@@ -9,8 +9,9 @@ import Strata
 import Testing
 
 enum DurabilityChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("after reopening, the store reads exactly what was written and continues from it", requiresDurableStore: true, reopen)
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck(
+            "after reopening, the store reads exactly what was written and continues from it", requiresDurableStore: true, reopen)
     ]
 
     static func reopen(_ backend: any ConformanceBackend) async throws {

@@ -9,12 +9,12 @@ import Strata
 import Testing
 
 enum IdempotencyChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("a command retried with its idempotency key returns the original outcome and appends nothing", retriedCommand),
-        ConformanceCheck("a retry after a crash and restart returns the original outcome", retryAfterRestart),
-        ConformanceCheck("a rejected or no-op command's outcome is replayed too", rejectionAndNoChange),
-        ConformanceCheck("a key reused for a different command is an error, and an expired key is forgotten", keyReuseAndExpiry),
-        ConformanceCheck("concurrent commands with one key take effect once", concurrentDuplicates),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("a command retried with its idempotency key returns the original outcome and appends nothing", retriedCommand),
+        EventStoreConformanceCheck("a retry after a crash and restart returns the original outcome", retryAfterRestart),
+        EventStoreConformanceCheck("a rejected or no-op command's outcome is replayed too", rejectionAndNoChange),
+        EventStoreConformanceCheck("a key reused for a different command is an error, and an expired key is forgotten", keyReuseAndExpiry),
+        EventStoreConformanceCheck("concurrent commands with one key take effect once", concurrentDuplicates),
     ]
 
     static func retriedCommand(_ backend: any ConformanceBackend) async throws {

@@ -9,12 +9,12 @@ import Strata
 import Testing
 
 enum LifecycleChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("a schema version round-trips with its event", schemaVersionRoundTrip),
-        ConformanceCheck("a deleted stream reads as gone, refuses appends and stays in the global log", softDelete),
-        ConformanceCheck("deleting follows the expected version and cannot happen twice", deleteExpectations),
-        ConformanceCheck("truncating hides earlier events from stream reads only, and only moves forwards", truncate),
-        ConformanceCheck("a deletion survives reopening the store", requiresDurableStore: true, deletionSurvivesReopen),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("a schema version round-trips with its event", schemaVersionRoundTrip),
+        EventStoreConformanceCheck("a deleted stream reads as gone, refuses appends and stays in the global log", softDelete),
+        EventStoreConformanceCheck("deleting follows the expected version and cannot happen twice", deleteExpectations),
+        EventStoreConformanceCheck("truncating hides earlier events from stream reads only, and only moves forwards", truncate),
+        EventStoreConformanceCheck("a deletion survives reopening the store", requiresDurableStore: true, deletionSurvivesReopen),
     ]
 
     static func schemaVersionRoundTrip(_ backend: any ConformanceBackend) async throws {

@@ -9,10 +9,11 @@ import Strata
 import Testing
 
 enum PersonalDataChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("personal fields are encrypted at rest and read back plain through every read", encryptedAtRest),
-        ConformanceCheck("a forgotten subject's fields read as redacted everywhere, never throwing, the log untouched", forgetting),
-        ConformanceCheck("the digest secret is made once, shared by concurrent first callers, kept when subjects are forgotten", digestSecret),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("personal fields are encrypted at rest and read back plain through every read", encryptedAtRest),
+        EventStoreConformanceCheck("a forgotten subject's fields read as redacted everywhere, never throwing, the log untouched", forgetting),
+        EventStoreConformanceCheck(
+            "the digest secret is made once, shared by concurrent first callers, kept when subjects are forgotten", digestSecret),
     ]
 
     struct Registered: DomainEvent, Equatable {

@@ -10,11 +10,11 @@ import Synchronization
 import Testing
 
 enum ProcessManagerChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("a process manager issues its commands once, with correlation and causation flowing through", issuesCommands),
-        ConformanceCheck("a process manager replayed after a crash rebuilds its state and issues nothing twice", crashReplay),
-        ConformanceCheck("a restarted runner folds a process's state from its journal", stateFromJournal),
-        ConformanceCheck("a deadline that fell due while no runner was up fires once after restart; a cancelled one never", deadlines),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("a process manager issues its commands once, with correlation and causation flowing through", issuesCommands),
+        EventStoreConformanceCheck("a process manager replayed after a crash rebuilds its state and issues nothing twice", crashReplay),
+        EventStoreConformanceCheck("a restarted runner folds a process's state from its journal", stateFromJournal),
+        EventStoreConformanceCheck("a deadline that fell due while no runner was up fires once after restart; a cancelled one never", deadlines),
     ]
 
     static func issuesCommands(_ backend: any ConformanceBackend) async throws {

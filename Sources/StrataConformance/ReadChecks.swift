@@ -9,10 +9,10 @@ import Strata
 import Testing
 
 enum ReadChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("a stream reads forwards and backwards from a version with a limit", readStreamDirections),
-        ConformanceCheck("the whole log reads in global order from a position, filtered by category and type", readAllFilters),
-        ConformanceCheck("current version and head position track appends", versionsAndHead),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("a stream reads forwards and backwards from a version with a limit", readStreamDirections),
+        EventStoreConformanceCheck("the whole log reads in global order from a position, filtered by category and type", readAllFilters),
+        EventStoreConformanceCheck("current version and head position track appends", versionsAndHead),
     ]
 
     static func readStreamDirections(_ backend: any ConformanceBackend) async throws {

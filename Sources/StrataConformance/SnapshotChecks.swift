@@ -10,11 +10,12 @@ import Synchronization
 import Testing
 
 enum SnapshotChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("a handler snapshots every N events and loads from the snapshot plus later events", everyNEvents),
-        ConformanceCheck("a corrupt snapshot is logged and ignored, the aggregate is rebuilt from events and the snapshot replaced", corruptSnapshot),
-        ConformanceCheck("a snapshot of another schema version is never decoded, and is replaced", schemaChange),
-        ConformanceCheck("on-demand and slow-load snapshots; a stream truncated behind a snapshot still loads", onDemandAndTruncation),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("a handler snapshots every N events and loads from the snapshot plus later events", everyNEvents),
+        EventStoreConformanceCheck(
+            "a corrupt snapshot is logged and ignored, the aggregate is rebuilt from events and the snapshot replaced", corruptSnapshot),
+        EventStoreConformanceCheck("a snapshot of another schema version is never decoded, and is replaced", schemaChange),
+        EventStoreConformanceCheck("on-demand and slow-load snapshots; a stream truncated behind a snapshot still loads", onDemandAndTruncation),
     ]
 
     static func handler(

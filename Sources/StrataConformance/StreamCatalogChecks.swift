@@ -9,9 +9,9 @@ import Strata
 import Testing
 
 enum StreamCatalogChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("streams list in id order, by category, in pages, with their versions and deletions", listStreams),
-        ConformanceCheck("statistics count events and streams and report the head", statistics),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("streams list in id order, by category, in pages, with their versions and deletions", listStreams),
+        EventStoreConformanceCheck("statistics count events and streams and report the head", statistics),
     ]
 
     static func listStreams(_ backend: any ConformanceBackend) async throws {

@@ -9,10 +9,10 @@ import Strata
 import Testing
 
 enum SubscriptionChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("a subscription delivers history, then live events, from a position", catchUpThenLive),
-        ConformanceCheck("a category subscription delivers only that category, history and live", categorySubscription),
-        ConformanceCheck("a waiting subscription ends when its task is cancelled", cancellation),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck("a subscription delivers history, then live events, from a position", catchUpThenLive),
+        EventStoreConformanceCheck("a category subscription delivers only that category, history and live", categorySubscription),
+        EventStoreConformanceCheck("a waiting subscription ends when its task is cancelled", cancellation),
     ]
 
     static func catchUpThenLive(_ backend: any ConformanceBackend) async throws {

@@ -51,9 +51,11 @@ enum DepositGenerations {
 }
 
 enum UpcastingChecks {
-    static let all: [ConformanceCheck] = [
-        ConformanceCheck("events stored as v1 and v2 with the old definitions read back as v3; the log is not rewritten", readsOldGenerations),
-        ConformanceCheck("an upcaster that throws, a missing step or a newer schema version give typed errors naming the event", upcastFailures),
+    static let all: [EventStoreConformanceCheck] = [
+        EventStoreConformanceCheck(
+            "events stored as v1 and v2 with the old definitions read back as v3; the log is not rewritten", readsOldGenerations),
+        EventStoreConformanceCheck(
+            "an upcaster that throws, a missing step or a newer schema version give typed errors naming the event", upcastFailures),
     ]
 
     static func readsOldGenerations(_ backend: any ConformanceBackend) async throws {

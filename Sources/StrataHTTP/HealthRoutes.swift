@@ -6,7 +6,6 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Hummingbird
-import Prometheus
 import Strata
 
 /// `GET /health` (readiness: databases reachable, no projection failed), `GET /health/live` (liveness: the
@@ -18,8 +17,8 @@ import Strata
 /// A database that is down reads as a stable code (`unavailable`, `timeout`, `error`); the error itself goes
 /// to the log, never into the body.
 struct HealthRoutes: Sendable {
-    let environment: StrataEnvironment
-    let metrics: PrometheusCollectorRegistry?
+    let runtime: StrataRuntime
+    let metrics: MetricsExposition?
     /// How long a database may take to answer before it counts as down.
     let probeTimeout: Duration = .seconds(2)
 
@@ -30,8 +29,8 @@ struct HealthRoutes: Sendable {
             routes.get("/metrics", access: .read) { _, _ in
                 Response(
                     status: .ok,
-                    headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
+                    headers: [.contentType: metrics.contentType],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render()))
                 )
             }
         }
@@ -40,11 +39,11 @@ struct HealthRoutes: Sendable {
     /// 200 when both databases answer and no projection has failed, else 503; with `details`, the body says
     /// which part is not ready.
     private func readiness(details: Bool) async throws -> Response {
-        let store = environment.store
-        let readStore = environment.readStore
+        let store = runtime.store
+        let readStore = runtime.readStore
         async let head = probe { try await store.headPosition() }
         async let readStoreUp = probe { try await readStore.withReader { _ = try await $0.projectionRecord(named: "") } }
-        let statuses = try? await environment.projections.statuses()
+        let statuses = try? await runtime.projections.statuses()
         var body: [String: Any] = [:]
         var ready = true
         switch await head {
@@ -71,7 +70,7 @@ struct HealthRoutes: Sendable {
     /// Logs why a database is down and returns a stable code for the body: error texts can hold SQL, paths or
     /// connection strings, which are no one's business but the operator's.
     private func report(_ error: any Error, of part: String) -> String {
-        environment.logger.warning("health probe failed", metadata: ["part": "\(part)", "error": "\(String(reflecting: error))"])
+        runtime.logger.warning("health probe failed", metadata: ["part": "\(part)", "error": "\(String(reflecting: error))"])
         switch error {
         case is ProbeTimeout: return "timeout"
         case let error as EventStoreError where error.code == .unavailable || error.code == .closed: return "unavailable"

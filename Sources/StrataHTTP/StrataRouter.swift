@@ -6,13 +6,12 @@
 //===----------------------------------------------------------------------===//
 import Hummingbird
 import Metrics
-import Prometheus
 import Strata
 
 /// Builds the router of a Strata service: Strata's generic routes and middleware, plus the application's routes.
 ///
 /// ```swift
-/// let router = await StrataRouter.make(environment: environment, configuration: configuration) { routes in
+/// let router = await StrataRouter.make(runtime: runtime, configuration: configuration) { routes in
 ///     routes.post("/accounts/{id}/deposits", access: .write) { request, context in … }
 /// }
 /// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
@@ -23,21 +22,21 @@ import Strata
 /// route, which checks the access it declared (see StrataRoutes).
 public enum StrataRouter {
     /// - Parameters:
-    ///   - environment: The stores, projections and queries routes use.
+    ///   - runtime: The stores, projections and queries routes use.
     ///   - configuration: Limits and authentication.
-    ///   - metrics: The registry `/metrics` exposes and HTTP metrics go to; `nil` for no `/metrics` route.
+    ///   - metrics: Where HTTP metrics go and what `/metrics` answers; `nil` for no `/metrics` route.
     ///   - problems: Maps the application's own errors to problems, before Strata's mapping.
     ///   - addRoutes: Adds the application's routes, each with the access it needs.
     public static func make(
-        environment: StrataEnvironment,
+        runtime: StrataRuntime,
         configuration: StrataHTTPConfiguration,
-        metrics: PrometheusCollectorRegistry? = nil,
+        metrics: MetricsExposition? = nil,
         problems: ProblemMapping = ProblemMapping(),
         addRoutes: (StrataRoutes) -> Void
     ) async -> Router<StrataRequestContext> {
         let router = Router(context: StrataRequestContext.self)
         if let metrics {
-            router.add(middleware: HTTPMetricsMiddleware(factory: PrometheusMetricsFactory(registry: metrics)))
+            router.add(middleware: HTTPMetricsMiddleware(factory: metrics.factory))
         }
         router.add(middleware: ProblemMiddleware(mapping: problems))
         let registry = RouteRegistry()
@@ -46,9 +45,9 @@ public enum StrataRouter {
         }
         router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize, maxJSONDepth: configuration.maxJSONDepth))
         let routes = StrataRoutes(router: router, registry: registry)
-        HealthRoutes(environment: environment, metrics: metrics).add(to: routes)
-        EventStreamRoutes(store: environment.store, configuration: configuration).add(to: routes)
-        ProjectionRoutes(runner: environment.projections).add(to: routes)
+        HealthRoutes(runtime: runtime, metrics: metrics).add(to: routes)
+        EventStreamRoutes(store: runtime.store, configuration: configuration).add(to: routes)
+        ProjectionRoutes(runner: runtime.projections).add(to: routes)
         addRoutes(routes)
         return router
     }

@@ -71,7 +71,7 @@ extension SQLiteEventStore: CommandOutcomeStore {
     }
 }
 
-extension AppendWriter {
+extension SQLiteAppendWriter {
     /// Records a command's outcome with its events, inside the batch's transaction: an unexpired outcome under
     /// the key wins and nothing is written; otherwise the append and the outcome are written together or not at all.
     func recordOutcome(

@@ -64,7 +64,7 @@ extension SQLiteEventStore {
     }
 }
 
-extension AppendWriter {
+extension SQLiteAppendWriter {
     /// Appends the deletion event and marks the stream deleted, hiding everything up to and including the
     /// deletion event from stream reads; both or neither.
     func delete(_ stream: StreamID, expecting expected: ExpectedVersion, recordedAt: Double, in db: Database) throws -> AppendResult {

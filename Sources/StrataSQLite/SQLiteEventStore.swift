@@ -65,7 +65,7 @@ public final class SQLiteEventStore: EventStore {
         } catch {
             throw EventStoreError(.storage, "cannot open the SQLite event store at \(path)", underlying: error)
         }
-        let writer = AppendWriter(pool: pool, signal: signal, logger: configuration.logger)
+        let writer = SQLiteAppendWriter(pool: pool, signal: signal, logger: configuration.logger)
         commits = GroupCommitQueue(maximumBatchSize: configuration.maximumBatchSize) { batch in
             await writer.commit(batch)
         }

@@ -35,23 +35,23 @@ public struct ShopApplication: StrataApplication {
 
     public var projections: [any Projection] { [ShopViews()] }
 
-    public func services(in environment: StrataEnvironment) -> [any Service] {
-        let shop = Shop(store: environment.store, cachedAggregates: cachedAggregates)
+    public func services(in runtime: StrataRuntime) -> [any Service] {
+        let shop = Shop(store: runtime.store, cachedAggregates: cachedAggregates)
         var configuration = ProcessManagerRunner<OrderPaymentProcess>.Configuration()
-        configuration.logger = environment.logger
+        configuration.logger = runtime.logger
         return [
             ProcessManagerRunner(
                 OrderPaymentProcess(paymentTimeout: paymentTimeout.duration),
-                store: environment.store,
-                storage: environment.processManagerStore,
+                store: runtime.store,
+                storage: runtime.processManagerStore,
                 configuration: configuration,
                 dispatch: shop.dispatch
             )
         ]
     }
 
-    public func addRoutes(to routes: StrataRoutes, environment: StrataEnvironment) {
-        ShopRoutes(shop: Shop(store: environment.store, cachedAggregates: cachedAggregates), environment: environment).add(to: routes)
+    public func addRoutes(to routes: StrataRoutes, runtime: StrataRuntime) {
+        ShopRoutes(shop: Shop(store: runtime.store, cachedAggregates: cachedAggregates), runtime: runtime).add(to: routes)
     }
 
     public var problems: ProblemMapping {

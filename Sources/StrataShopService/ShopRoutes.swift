@@ -19,7 +19,7 @@ import StrataShop
 /// rebuilds the views, so it needs `admin`.
 struct ShopRoutes: Sendable {
     let shop: Shop
-    let environment: StrataEnvironment
+    let runtime: StrataRuntime
 
     func add(to routes: StrataRoutes) {
         addCustomerRoutes(to: routes)
@@ -75,7 +75,7 @@ struct ShopRoutes: Sendable {
         }
         routes.post("/customers/{id}/forget", access: .admin) { request, context in
             let id = try context.parameters.require("id")
-            guard let forget = environment.forgetSubject else {
+            guard let forget = runtime.forgetSubject else {
                 throw HTTPProblem(.notImplemented, code: "no-personal-data", detail: "this service keeps no personal data keys")
             }
             // Every step repeats safely, so a retry after any failure (the key already gone included) finishes
@@ -86,7 +86,7 @@ struct ShopRoutes: Sendable {
             var reply = CommandReply(result)
             do {
                 // 200 means the views no longer show the data: they have processed CustomerForgotten.
-                _ = try await environment.queries.ask(CustomerOrdersQuery(customerId: id), minimumPosition: result.position)
+                _ = try await runtime.queries.ask(CustomerOrdersQuery(customerId: id), minimumPosition: result.position)
             } catch is StaleReadModel {
                 // Done in the log, not yet in the views: the position is the token to pass as Strata-Min-Position.
                 reply.status = .accepted
@@ -155,15 +155,15 @@ struct ShopRoutes: Sendable {
             let id = try context.parameters.require("id")
             _ = try Shop.orderStream(id)
             // The view already holds the order as the API shows it: its bytes are the answer.
-            return try await environment.ask(OrderDetailsJSONQuery(orderId: id), for: request, orNotFound: "there is no order '\(id)'")
+            return try await runtime.ask(OrderDetailsJSONQuery(orderId: id), for: request, orNotFound: "there is no order '\(id)'")
         }
         routes.get("/customers/{id}/orders", access: .read) { request, context in
             let id = try context.parameters.require("id")
             _ = try Shop.customerStream(id)
-            return JSONReply(try await environment.ask(CustomerOrdersQuery(customerId: id), for: request))
+            return JSONReply(try await runtime.ask(CustomerOrdersQuery(customerId: id), for: request))
         }
         routes.get("/reports/daily-sales", access: .read) { request, _ in
-            JSONReply(try await environment.ask(DailySalesQuery(), for: request))
+            JSONReply(try await runtime.ask(DailySalesQuery(), for: request))
         }
     }
 

@@ -7,6 +7,7 @@
 import Foundation
 import Strata
 import StrataSQLite
+import StrataTestSupport
 import Testing
 
 @Suite("strata streams, stats and projections on a store the shop service wrote", .timeLimit(.minutes(10)))
@@ -130,12 +131,12 @@ struct OperatorCommandTests {
 
     @Test(
         "on PostgreSQL, projections commands find the read store beside the events and rebuild under the projection's lease",
-        .enabled(if: ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"] != nil)
+        .enabled(if: TestPostgres.url != nil)
     )
     func postgresRebuild() async throws {
         try await TestStore.with { store in
-            let schema = "ops_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-            let url = "\(ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]!)&schema=\(schema)"
+            let schema = uniqueSchema("ops")
+            let url = "\(TestPostgres.url!)&schema=\(schema)"
             let service = try await ServeProcess.start(["--store", url], in: store.folder)
             let created = try await service.request("POST", "/customers", json: #"{"name":"Ada","email":"ada@example.com"}"#)
             #expect(created.status == 201)

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import StrataTestSupport
 import Testing
 
 @Suite("A stored event no version can apply never keeps strata serve from starting or serving", .serialized, .timeLimit(.minutes(3)))
@@ -26,7 +27,10 @@ struct PoisonEventTests {
             }
             for start in 1...2 {
                 let service = try await ServeProcess.start(["--store", store.url], in: store.folder)
-                let parked = try await Self.eventually { try await service.request("GET", "/projections/shop-views/parked") }.array
+                let parked = try await eventually("three parked events", within: .seconds(20), every: .milliseconds(50)) {
+                    let reply = try await service.request("GET", "/projections/shop-views/parked")
+                    return reply.array.count >= 3 ? reply : nil
+                }.array
                 #expect(parked.count == 3, "the overflowing line, and the events of its stream held back behind it")
                 #expect(parked.first.flatMap { ($0["event"] as? [String: Any])?["type"] as? String } == "OrderLineAdded")
                 #expect(try await service.request("GET", "/health/live").status == 200)
@@ -43,15 +47,5 @@ struct PoisonEventTests {
                 #expect(stopped == 0, "start \(start) exits cleanly: \(service.log)")
             }
         }
-    }
-
-    /// Polls `fetch` until its reply lists at least three entries or 20 seconds pass; returns the last reply.
-    static func eventually(_ fetch: @escaping @Sendable () async throws -> HTTPReply) async throws -> HTTPReply {
-        var reply = try await fetch()
-        for _ in 0..<400 where reply.array.count < 3 {
-            try await Task.sleep(for: .milliseconds(50))
-            reply = try await fetch()
-        }
-        return reply
     }
 }

@@ -7,16 +7,15 @@
 import Foundation
 import Strata
 import StrataPostgres
+import StrataTestSupport
 import Testing
 
-private let postgresURL = ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]
-
-@Suite("the CLI on PostgreSQL", .timeLimit(.minutes(10)), .enabled(if: postgresURL != nil))
+@Suite("the CLI on PostgreSQL", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.url != nil))
 struct PostgresStoreTests {
     @Test("migrate, append, read and conflicts work on a postgres:// store, also named by STRATA_POSTGRES_URL")
     func appendAndRead() async throws {
-        let schema = "cli_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-        let url = "\(postgresURL!)&schema=\(schema)"
+        let schema = uniqueSchema("cli")
+        let url = "\(TestPostgres.url!)&schema=\(schema)"
         try await TestStore.with { store in
             let migrate = try await StrataProcess.run(["migrate", "--store", url], in: store.folder)
             #expect(migrate.status == 0, "\(migrate.stderr)")
@@ -57,16 +56,12 @@ private struct StreamCounter: Projection {
     }
 }
 
-@Suite("strata projections status on PostgreSQL", .timeLimit(.minutes(10)), .enabled(if: postgresURL != nil))
+@Suite("strata projections status on PostgreSQL", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.url != nil))
 struct PostgresProjectionsStatusTests {
-    private func uniqueSchema(_ prefix: String) -> String {
-        "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-    }
-
     @Test("reads the registry of a PostgreSQL read store fed by a PostgreSQL event store; a schema without one is bad input")
     func status() async throws {
-        let eventsURL = "\(postgresURL!)&schema=\(uniqueSchema("cli_e"))"
-        let readURL = "\(postgresURL!)&schema=\(uniqueSchema("cli_r"))"
+        let eventsURL = "\(TestPostgres.url!)&schema=\(uniqueSchema("cli_e"))"
+        let readURL = "\(TestPostgres.url!)&schema=\(uniqueSchema("cli_r"))"
         let events = try PostgresEventStore(url: eventsURL)
         let readStore = try PostgresReadStore(url: readURL)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -106,7 +101,7 @@ struct PostgresProjectionsStatusTests {
             #expect(statuses.first?["state"] as? String == "live", "the last state the runner recorded")
 
             let missing = try await StrataProcess.run(
-                ["projections", "status", "--store", eventsURL, "--read-store", "\(postgresURL!)&schema=nowhere_at_all"],
+                ["projections", "status", "--store", eventsURL, "--read-store", "\(TestPostgres.url!)&schema=nowhere_at_all"],
                 in: store.folder
             )
             #expect(missing.status == 1)

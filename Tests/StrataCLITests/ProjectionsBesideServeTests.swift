@@ -5,9 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import StrataTestSupport
 import Testing
-
-private let postgresURL = ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]
 
 /// The projection commands steering the projection of a `strata serve` that runs beside them, idle.
 @Suite("strata projections beside a running service", .timeLimit(.minutes(10)))
@@ -67,12 +66,12 @@ struct ProjectionsBesideServeTests {
 
     @Test(
         "on PostgreSQL, rebuild leaves the work to the service that holds the lease and follows its progress",
-        .enabled(if: postgresURL != nil)
+        .enabled(if: TestPostgres.url != nil)
     )
     func postgresLease() async throws {
         try await TestStore.with { store in
-            let schema = "opsl_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-            let url = "\(postgresURL!)&schema=\(schema)"
+            let schema = uniqueSchema("opsl")
+            let url = "\(TestPostgres.url!)&schema=\(schema)"
             let service = try await ServeProcess.start(["--store", url], in: store.folder)
             let head = try await Self.registerCustomer(service)
 

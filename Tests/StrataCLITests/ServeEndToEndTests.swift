@@ -5,10 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import StrataTestSupport
 import Synchronization
 import Testing
-
-private let postgresURL = ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]
 
 /// The commands a load run got a 2xx for, by order: the skus of the lines they added.
 private final class Acknowledged: Sendable {
@@ -33,21 +32,21 @@ struct ServeEndToEndTests {
 
     @Test(
         "PostgreSQL: killed mid-load and restarted, every acknowledged command is in the log once and the views match a rebuild",
-        .enabled(if: postgresURL != nil)
+        .enabled(if: TestPostgres.url != nil)
     )
     func postgresCrashAndRestart() async throws {
         try await TestStore.with { store in
-            try await Self.crashAndRestart(["--store", "\(postgresURL!)&schema=\(Self.uniqueSchema())"], in: store.folder)
+            try await Self.crashAndRestart(["--store", "\(TestPostgres.url!)&schema=\(uniqueSchema("e2e"))"], in: store.folder)
         }
     }
 
     @Test(
         "PostgreSQL: two serve processes take commands for the same orders at once without lost updates and serve the same views",
-        .enabled(if: postgresURL != nil)
+        .enabled(if: TestPostgres.url != nil)
     )
     func twoProcessesShareOneDatabase() async throws {
         try await TestStore.with { store in
-            let arguments = ["--store", "\(postgresURL!)&schema=\(Self.uniqueSchema())"]
+            let arguments = ["--store", "\(TestPostgres.url!)&schema=\(uniqueSchema("e2e"))"]
             let first = try await ServeProcess.start(arguments, in: store.folder)
             let second = try await ServeProcess.start(arguments, in: store.folder)
             let customer = try Self.created(try await first.request("POST", "/customers", json: #"{"name":"Ada","email":"ada@example.com"}"#))
@@ -237,10 +236,6 @@ struct ServeEndToEndTests {
     }
 
     // MARK: Helpers
-
-    static func uniqueSchema() -> String {
-        "e2e_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-    }
 
     static func line(_ sku: String) -> String { #"{"sku":"\#(sku)","quantity":1,"unitPriceCents":100}"# }
 

@@ -78,8 +78,8 @@ struct FailureStatusTests {
 
     @Test("/health is 503 once a projection has failed, and says which")
     func failedProjection() async throws {
-        let (environment, runner) = StrataEnvironment.inMemory(projections: [Stopping()])
-        let router = await StrataRouter.make(environment: environment, configuration: StrataHTTPConfiguration()) { _ in }
+        let (runtime, runner) = StrataRuntime.inMemory(projections: [Stopping()])
+        let router = await StrataRouter.make(runtime: runtime, configuration: StrataHTTPConfiguration()) { _ in }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await runner.run() }
             defer { group.cancelAll() }
@@ -88,7 +88,7 @@ struct FailureStatusTests {
                     try await client.execute(uri: "/health", method: .get) { ($0.status, String(buffer: $0.body)) }
                 }
                 #expect(try await health().0 == .ok, "healthy before the failure")
-                _ = try await environment.store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
+                _ = try await runtime.store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
                 var attempts = 0
                 while try await runner.status(of: "stopping").state != .failed, attempts < 400 {
                     attempts += 1

@@ -29,11 +29,11 @@ struct ProjectionErrorDisclosureTests {
 
     @Test("lastError and parked errors read 'withheld' for a read token, and as they are for admin", .timeLimit(.minutes(1)))
     func withheldFromReaders() async throws {
-        let (environment, runner) = StrataEnvironment.inMemory(projections: [Failing()])
+        let (runtime, runner) = StrataRuntime.inMemory(projections: [Failing()])
         var configuration = StrataHTTPConfiguration()
         configuration.authSecret = AuthenticationTests.secret
-        let router = await StrataRouter.make(environment: environment, configuration: configuration) { _ in }
-        _ = try await environment.store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
+        let router = await StrataRouter.make(runtime: runtime, configuration: configuration) { _ in }
+        _ = try await runtime.store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
         let reader = try await bearer(.expiring(in: 600, scope: "read"))
         let admin = try await bearer(.expiring(in: 600, scope: "admin"))
         try await withThrowingTaskGroup(of: Void.self) { group in

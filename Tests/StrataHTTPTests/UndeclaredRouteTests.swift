@@ -16,10 +16,10 @@ import Testing
 struct UndeclaredRouteTests {
     @Test("a route added without an access declaration, or past StrataRoutes, needs admin; declared ones need what they declare")
     func undeclaredNeedsAdmin() async throws {
-        let environment = StrataEnvironment.inMemory().environment
+        let runtime = StrataRuntime.inMemory().runtime
         var configuration = StrataHTTPConfiguration()
         configuration.authSecret = AuthenticationTests.secret
-        let router = await StrataRouter.make(environment: environment, configuration: configuration) { routes in
+        let router = await StrataRouter.make(runtime: runtime, configuration: configuration) { routes in
             routes.post("/undeclared") { _, _ in HTTPResponse.Status.ok }
             routes.group("/grouped").get("/undeclared") { _, _ in HTTPResponse.Status.ok }
             routes.post("/declared", access: .write) { _, _ in HTTPResponse.Status.ok }

@@ -10,6 +10,7 @@ import Strata
 import StrataConformance
 import StrataPostgres
 import StrataSQLite
+import StrataTestSupport
 import Testing
 
 /// Events in one database feeding read models in the other: SQLite events into a PostgreSQL read store, and
@@ -34,7 +35,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
     }
 
     func makeReadStore() async throws -> any ReadStore {
-        if sqliteEvents { return try await IntegrationPostgres.makeReadStore() }
+        if sqliteEvents { return try await TestPostgres.makeReadStore() }
         return try await SQLiteReadStore.open(
             path: Self.folder().appendingPathComponent("read.sqlite").path,
             configuration: Self.sqliteReadStoreConfiguration()
@@ -43,9 +44,9 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
 
     func makeEventStore() async throws -> any EventStore {
         guard sqliteEvents else {
-            var configuration = PostgresEventStore.Configuration(schema: IntegrationPostgres.uniqueSchema("e"))
+            var configuration = PostgresEventStore.Configuration(schema: uniqueSchema("e"))
             configuration.pollInterval = .seconds(3600)
-            let store = try PostgresEventStore(client: IntegrationPostgres.client, configuration: configuration)
+            let store = try PostgresEventStore(client: TestPostgres.client, configuration: configuration)
             try await store.migrate()
             return store
         }
@@ -57,7 +58,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
 
     func reopen(_ readStore: any ReadStore) async throws -> any ReadStore {
         if let postgres = readStore as? PostgresReadStore {
-            return try await IntegrationPostgres.makeReadStore(schema: postgres.configuration.schema)
+            return try await TestPostgres.makeReadStore(schema: postgres.configuration.schema)
         }
         let sqlite = try #require(readStore as? SQLiteReadStore)
         try sqlite.close()
@@ -66,7 +67,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
 
     func dispose(_ readStore: any ReadStore) async throws {
         if let postgres = readStore as? PostgresReadStore {
-            try await IntegrationPostgres.dropSchema(postgres.configuration.schema)
+            try await TestPostgres.dropSchema(postgres.configuration.schema)
         } else if let sqlite = readStore as? SQLiteReadStore {
             try? sqlite.close()
             try? FileManager.default.removeItem(at: URL(fileURLWithPath: sqlite.path).deletingLastPathComponent())
@@ -75,7 +76,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
 
     func dispose(_ eventStore: any EventStore) async throws {
         if let postgres = eventStore as? PostgresEventStore {
-            try await IntegrationPostgres.dropSchema(postgres.configuration.schema)
+            try await TestPostgres.dropSchema(postgres.configuration.schema)
         } else if let sqlite = eventStore as? SQLiteEventStore {
             try? sqlite.close()
             try? FileManager.default.removeItem(at: URL(fileURLWithPath: sqlite.path).deletingLastPathComponent())
@@ -86,7 +87,7 @@ struct CrossDatabaseBackend: ReadStoreConformanceBackend {
 @Test(
     "SQLite events feed a PostgreSQL read store that passes the read-store conformance suite",
     .timeLimit(.minutes(10)),
-    .enabled(if: IntegrationPostgres.isAvailable),
+    .enabled(if: TestPostgres.isAvailable),
     .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
 )
@@ -97,7 +98,7 @@ func sqliteEventsIntoPostgresReadStore(_ check: ReadStoreConformanceCheck) async
 @Test(
     "PostgreSQL events feed a SQLite read store that passes the read-store conformance suite",
     .timeLimit(.minutes(10)),
-    .enabled(if: IntegrationPostgres.isAvailable),
+    .enabled(if: TestPostgres.isAvailable),
     .serialized,
     arguments: ReadStoreConformanceCheck.all + ReadStoreConformanceCheck.sqlChecks
 )

@@ -7,6 +7,7 @@
 import Logging
 import PostgresNIO
 import StrataPostgres
+import StrataTestSupport
 import Testing
 
 @Suite("PostgreSQL append plans", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))

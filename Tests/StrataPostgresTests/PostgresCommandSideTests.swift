@@ -7,6 +7,7 @@
 import Foundation
 import Strata
 import StrataPostgres
+import StrataTestSupport
 import Testing
 
 private func event(_ n: Int = 0, id: UUID = UUID()) -> NewEvent {

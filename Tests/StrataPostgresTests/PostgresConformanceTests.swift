@@ -8,6 +8,7 @@ import Foundation
 import Strata
 import StrataConformance
 import StrataPostgres
+import StrataTestSupport
 import Testing
 
 /// Each store gets its own schema on the shared server. The poll interval is an hour, so live delivery in these
@@ -35,8 +36,8 @@ struct PostgresBackend: ConformanceBackend {
     .timeLimit(.minutes(10)),
     .enabled(if: TestPostgres.isAvailable),
     .serialized,
-    arguments: ConformanceCheck.all
+    arguments: EventStoreConformanceCheck.all
 )
-func postgresConformance(_ check: ConformanceCheck) async throws {
+func postgresConformance(_ check: EventStoreConformanceCheck) async throws {
     try await check.run(on: PostgresBackend())
 }

@@ -9,6 +9,7 @@ import Logging
 import PostgresNIO
 import Strata
 import StrataPostgres
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -20,7 +21,7 @@ private func event(_ n: Int = 0, id: UUID = UUID()) -> NewEvent {
 struct PostgresEventStoreTests {
     @Test("migrations apply once, even from several processes at once, and are idempotent")
     func migrations() async throws {
-        let schema = TestPostgres.uniqueSchema()
+        let schema = uniqueSchema()
         let stores = try (0..<4).map { _ in try PostgresEventStore(client: TestPostgres.client, configuration: .init(schema: schema)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for store in stores { group.addTask { try await store.migrate() } }
@@ -50,7 +51,7 @@ struct PostgresEventStoreTests {
 
     @Test("two stores on one schema (as two processes) wake each other's subscriptions by notification")
     func notifications() async throws {
-        let schema = TestPostgres.uniqueSchema()
+        let schema = uniqueSchema()
         let writer = try await TestPostgres.makeStore(schema: schema)
         // An hour between polls: only a notification can deliver the events in time.
         let reader = try await TestPostgres.makeStore(schema: schema) { $0.pollInterval = .seconds(3600) }
@@ -113,7 +114,7 @@ struct PostgresEventStoreTests {
 
                 // Another append waits for the held transaction...
                 let waiting = Task { try await store.append([event(1)], to: "order-1", expecting: .noStream) }
-                let blockers = try await poll(within: 30) {
+                let blockers = try await eventually("a blocker of the waiting append", within: .seconds(30), every: .milliseconds(50)) {
                     let blockers = try await store.appendBlockers()
                     return blockers.isEmpty ? nil : blockers
                 }
@@ -123,7 +124,7 @@ struct PostgresEventStoreTests {
                 // ...and after the stall threshold the store says so in its log, naming the blocker. (The warning repeats
                 // every threshold; on a loaded machine the first may come before the append reaches the lock.)
                 let blocker = "pid \(heldPID)"
-                _ = try await poll(within: 30) {
+                _ = try await eventually("the stall warning naming the blocker", within: .seconds(30), every: .milliseconds(50)) {
                     capture.entries(atLeast: .warning).first {
                         $0.message.contains("waiting for another transaction")
                             && "\($0.metadata["strata.blockers"] ?? "")".contains(blocker)
@@ -157,15 +158,4 @@ struct PostgresEventStoreTests {
         }
         #expect(error?.code == .unavailable, "\(String(reflecting: error?.underlying))")
     }
-}
-
-/// Polls `check` until it returns a value, failing after `seconds`.
-func poll<T: Sendable>(within seconds: Double, _ check: @escaping @Sendable () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while ContinuousClock.now < deadline {
-        if let value = try await check() { return value }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("condition not met within \(seconds) s")
-    throw CancellationError()
 }

@@ -9,6 +9,7 @@ import Logging
 import PostgresNIO
 import Strata
 import StrataPostgres
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -84,7 +85,9 @@ struct PostgresOrderingTests {
                     try await writers.waitForAll()
                 }
                 let expected = tally.committed.withLock { $0 }
-                _ = try await poll(within: 30) { subscribers.allSatisfy { $0.count >= expected.count } ? true : nil }
+                try await eventually("every subscriber to see every committed event", within: .seconds(30), every: .milliseconds(50)) {
+                    subscribers.allSatisfy { $0.count >= expected.count }
+                }
                 // A moment more, to catch anything delivered twice or never committed.
                 try await Task.sleep(for: .milliseconds(300))
                 readers.cancelAll()

@@ -8,6 +8,7 @@ import Foundation
 import PostgresNIO
 import Strata
 import StrataPostgres
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -42,20 +43,11 @@ private func fastLeases(_ client: PostgresClient, namespace: String) -> Postgres
     return PostgresProjectionLeases(client: client, configuration: configuration)
 }
 
-/// Polls `condition` until it holds, failing after `seconds`.
-private func waitFor(_ what: String, seconds: Double = 15, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
-    while try await !condition() {
-        try #require(ContinuousClock.now < deadline, "timed out waiting for \(what)")
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
 @Suite("PostgreSQL projection leases", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresProjectionLeasesTests {
     @Test("one holder at a time; the next takes over when the holder finishes, and no lock is left on pooled connections")
     func exclusive() async throws {
-        let namespace = TestPostgres.uniqueSchema("lease")
+        let namespace = uniqueSchema("lease")
         let leases = fastLeases(TestPostgres.client, namespace: namespace)
         let running = Shared(0)
         let maximum = Shared(0)
@@ -88,7 +80,7 @@ struct PostgresProjectionLeasesTests {
 
     @Test("a holder whose connection is killed loses the lease, its work is cancelled, and a waiting process takes over")
     func killedHolder() async throws {
-        let namespace = TestPostgres.uniqueSchema("lease")
+        let namespace = uniqueSchema("lease")
         let leases = fastLeases(TestPostgres.client, namespace: namespace)
         let holding = Shared(false)
         let holder = Task {
@@ -97,7 +89,7 @@ struct PostgresProjectionLeasesTests {
                 try await Task.sleep(for: .seconds(600))
             }
         }
-        try await waitFor("the first holder") { holding.withLock { $0 } }
+        try await eventually("the first holder", within: .seconds(15), every: .milliseconds(20)) { holding.withLock { $0 } }
         let pid = try #require(try await leases.holder(of: "orders")?.pid)
         try await withOwnClient { client in
             let other = fastLeases(client, namespace: namespace)
@@ -113,17 +105,17 @@ struct PostgresProjectionLeasesTests {
             _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(Int32(pid)))").collect()
             let outcome = await holder.result
             #expect(throws: ProjectionLeaseLost.self) { try outcome.get() }
-            try await waitFor("the waiting process to take over") { tookOver.withLock { $0 } }
+            try await eventually("the waiting process to take over", within: .seconds(15), every: .milliseconds(20)) { tookOver.withLock { $0 } }
             #expect(try await other.holder(of: "orders").map(\.pid) != pid)
             waiter.cancel()
             _ = await waiter.result
         }
-        try await waitFor("the lease to be free") { try await leases.holder(of: "orders") == nil }
+        try await eventually("the lease to be free", within: .seconds(15), every: .milliseconds(20)) { try await leases.holder(of: "orders") == nil }
     }
 
     @Test("waiting for a lease ends when the task is cancelled")
     func cancelWaiting() async throws {
-        let namespace = TestPostgres.uniqueSchema("lease")
+        let namespace = uniqueSchema("lease")
         let leases = fastLeases(TestPostgres.client, namespace: namespace)
         try await leases.withLease(on: "orders") {
             let waiter = Task { try await leases.withLease(on: "orders") {} }

@@ -8,6 +8,7 @@ import Foundation
 import PostgresNIO
 import Strata
 import StrataPostgres
+import StrataTestSupport
 import Testing
 
 /// Counts every event in one document; a lost event makes the count fall short, a repeated one makes it exceed.
@@ -56,7 +57,7 @@ struct PostgresProjectionTakeoverTests {
     )
     func takeover() async throws {
         let events = try await TestPostgres.makeStore { $0.pollInterval = .milliseconds(50) }
-        let readSchema = TestPostgres.uniqueSchema("r")
+        let readSchema = uniqueSchema("r")
         try await TestPostgres.makeReadStore(schema: readSchema).migrate()
         let streams = (0..<8).map { try! StreamID("account-\($0)") }
 
@@ -86,14 +87,14 @@ struct PostgresProjectionTakeoverTests {
                     for index in 0..<2 where running[index] && waiting[1 - index] { return index }
                     return nil
                 }
-                try await waitUntil("one node to run the projection") { try await holder() != nil }
+                try await eventually("one node to run the projection", within: .seconds(15), every: .milliseconds(20)) { try await holder() != nil }
                 let first = try #require(try await holder())
 
                 // The holder loses its connection: the server ends the backend that holds the lock. The lease
                 // passes to whichever node asks first, the old holder included, through a new connection.
                 let pid = try #require(try await nodes[first].leases.holder(of: "tally")?.pid)
                 _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(Int32(pid)))").collect()
-                try await waitUntil("a node to run the projection on a new connection", seconds: 10) {
+                try await eventually("a node to run the projection on a new connection", within: .seconds(10), every: .milliseconds(20)) {
                     let current = try await nodes[first].leases.holder(of: "tally")?.pid
                     guard let current, current != pid else { return false }
                     return try await holder() != nil
@@ -103,17 +104,19 @@ struct PostgresProjectionTakeoverTests {
                 // The holder's process dies: the other node, waiting, takes the projection over.
                 nodes[second].task.cancel()
                 _ = await nodes[second].task.result
-                try await waitUntil("the other node to take over", seconds: 10) { try await nodes[1 - second].isRunning() }
+                try await eventually("the other node to take over", within: .seconds(10), every: .milliseconds(20)) {
+                    try await nodes[1 - second].isRunning()
+                }
                 let survivor = 1 - second
                 // And a node that starts again waits in standby.
                 nodes[second] = try Node.start(name: "restarted", client: second == 0 ? clientA : clientB, events: events, readSchema: readSchema)
-                try await waitUntil("the restarted node to wait") {
+                try await eventually("the restarted node to wait", within: .seconds(15), every: .milliseconds(20)) {
                     try await nodes[second].runner.status(of: "tally").state == .standby
                 }
 
                 try await appender.value
                 let head = try await events.headPosition()
-                try await waitUntil("the projection to reach the head", seconds: 20) {
+                try await eventually("the projection to reach the head", within: .seconds(20), every: .milliseconds(20)) {
                     try await nodes[survivor].runner.status(of: "tally").checkpoint >= head
                 }
                 let counts = try await TestPostgres.makeReadStore(schema: readSchema).withReader { reader in
@@ -134,14 +137,5 @@ extension Array {
         var results: [T] = []
         for element in self { results.append(try await transform(element)) }
         return results
-    }
-}
-
-/// Polls `condition` until it holds, failing after `seconds`.
-private func waitUntil(_ what: String, seconds: Double = 15, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
-    while try await !condition() {
-        try #require(ContinuousClock.now < deadline, "timed out waiting for \(what)")
-        try await Task.sleep(for: .milliseconds(20))
     }
 }

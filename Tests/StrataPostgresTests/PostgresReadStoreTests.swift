@@ -10,6 +10,7 @@ import PostgresNIO
 import Strata
 import StrataConformance
 import StrataPostgres
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -100,7 +101,7 @@ struct PostgresReadStoreTests {
 
     @Test("migrations apply once, even from several processes at once, are idempotent, and share a schema with an event store")
     func migrations() async throws {
-        let schema = TestPostgres.uniqueSchema("r")
+        let schema = uniqueSchema("r")
         let stores = try (0..<4).map { _ in try PostgresReadStore(client: TestPostgres.readStoreClient, configuration: .init(schema: schema)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for store in stores { group.addTask { try await store.migrate() } }

@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Strata
+import StrataTestSupport
 import Testing
 
 @testable import StrataPostgres
@@ -29,7 +30,7 @@ private struct FirstMigrations: PostgresMigrationPlan {
 struct PostgresUpgradeTests {
     @Test("a store written before the command-side migration upgrades in place: old events read as schema version 1")
     func upgradeFromVersion2() async throws {
-        let name = TestPostgres.uniqueSchema()
+        let name = uniqueSchema()
         let logger = Logger(label: "strata.test.upgrade")
         let old = PostgresMigrator(
             client: TestPostgres.client,

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Logging
 import PostgresNIO
+import StrataTestSupport
 import Testing
 
 @testable import StrataPostgres
@@ -16,7 +17,7 @@ struct PreparedQueryTests {
 
     @Test("a prepared query that failed because its table was missing works on the same connection once the table exists")
     func failedPreparationIsRetried() async throws {
-        let schema = TestPostgres.uniqueSchema("prep")
+        let schema = uniqueSchema("prep")
         try await TestPostgres.client.withConnection { connection in
             let lookup = PostgresQuery(unsafeSQL: "SELECT document FROM \"\(schema)\".docs WHERE key = $1", binds: Self.binds("a"))
             await #expect(throws: PSQLError.self) { try await connection.queryPrepared(lookup, logger: logger) }

@@ -38,7 +38,7 @@ struct SQLiteBackend: ConformanceBackend {
     }
 }
 
-@Test("the SQLite store passes the conformance suite", .timeLimit(.minutes(5)), arguments: ConformanceCheck.all)
-func sqliteConformance(_ check: ConformanceCheck) async throws {
+@Test("the SQLite store passes the conformance suite", .timeLimit(.minutes(5)), arguments: EventStoreConformanceCheck.all)
+func sqliteConformance(_ check: EventStoreConformanceCheck) async throws {
     try await check.run(on: SQLiteBackend())
 }

@@ -7,6 +7,7 @@
 import Dispatch
 import Foundation
 import GRDB
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -105,11 +106,7 @@ struct StatementReadersTests {
             }
             done.signal()
         }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !holding.load(ordering: .sequentiallyConsistent) {
-            try #require(ContinuousClock.now < deadline, "the holder never took the connection")
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await eventually("the holder to take the connection") { holding.load(ordering: .sequentiallyConsistent) }
 
         #expect(try readers.read { _ in 1 } == nil, "no connection is free, and the read does not wait for one")
         #expect(try await readers.read({ _ in 42 }, otherwise: store.pool) == 42, "the pool answers instead")

@@ -7,6 +7,7 @@
 import Foundation
 import Strata
 import StrataShop
+import StrataTestSupport
 import Testing
 
 @Suite("Order payment process", .timeLimit(.minutes(5)))
@@ -22,14 +23,6 @@ struct OrderPaymentProcessTests {
 
     private func status(_ shop: Shop, _ orderId: String) async throws -> Order.Status? {
         try await shop.orders.load(try Shop.orderStream(orderId)).state.status
-    }
-
-    private func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw DomainError("timed out waiting for \(what)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
     }
 
     @Test("a successful payment marks the order paid; an unpaid confirmed order is cancelled at the deadline, once")
@@ -48,8 +41,8 @@ struct OrderPaymentProcessTests {
         let paid = try await confirmedOrder(shop, cents: 500, email: "paid@example.com")
         let payment = try await shop.pay(orderId: paid, amountCents: 500, metadata: CommandMetadata(correlationID: "checkout-1"))
         let unpaid = try await confirmedOrder(shop, cents: 700, email: "unpaid@example.com")
-        try await waitFor("the order to be paid") { try await status(shop, paid) == .paid }
-        try await waitFor("the unpaid order to be cancelled") { try await status(shop, unpaid) == .cancelled }
+        try await eventually("the order to be paid", every: .milliseconds(20)) { try await status(shop, paid) == .paid }
+        try await eventually("the unpaid order to be cancelled", every: .milliseconds(20)) { try await status(shop, unpaid) == .cancelled }
         try await Task.sleep(for: .milliseconds(500))
 
         #expect(try await status(shop, paid) == .paid, "the paid order's deadline was cancelled")

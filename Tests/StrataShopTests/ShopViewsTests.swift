@@ -7,6 +7,7 @@
 import Foundation
 import Strata
 import StrataShop
+import StrataTestSupport
 import Testing
 
 @Suite("Shop views", .timeLimit(.minutes(5)))
@@ -54,9 +55,8 @@ struct ShopViewsTests {
 
         try await store.forget("customer-\(ada.id)")
         try await runner.rebuild("shop-views")
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try await queries.ask(OrderDetailsQuery(orderId: first.id))?.customerName != "[redacted]", ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        try await eventually("the rebuilt view to redact the forgotten customer", every: .milliseconds(20)) {
+            try await queries.ask(OrderDetailsQuery(orderId: first.id))?.customerName == "[redacted]"
         }
         let redacted = try #require(try await queries.ask(OrderDetailsQuery(orderId: first.id)))
         #expect(redacted.customerName == "[redacted]")

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Strata
+import StrataTestSupport
 import Testing
 
 @Suite("Purging expired command outcomes", .timeLimit(.minutes(5)))

@@ -16,15 +16,17 @@ struct InMemoryBackend: ConformanceBackend {
     var isDurable: Bool { false }
 }
 
-@Test("the in-memory store passes the conformance suite", .timeLimit(.minutes(5)), arguments: ConformanceCheck.applicable(to: InMemoryBackend()))
-func inMemoryConformance(_ check: ConformanceCheck) async throws {
+@Test(
+    "the in-memory store passes the conformance suite", .timeLimit(.minutes(5)),
+    arguments: EventStoreConformanceCheck.applicable(to: InMemoryBackend()))
+func inMemoryConformance(_ check: EventStoreConformanceCheck) async throws {
     try await check.run(on: InMemoryBackend())
 }
 
 @Test("the durability checks do not apply to the in-memory store, which cannot be reopened", .timeLimit(.minutes(5)))
 func inMemoryDurabilityDoesNotApply() {
-    let applicable = Set(ConformanceCheck.applicable(to: InMemoryBackend()).map(\.name))
-    let left = ConformanceCheck.all.filter { !applicable.contains($0.name) }
-    #expect(left.map(\.name).sorted() == ConformanceCheck.all.filter(\.requiresDurableStore).map(\.name).sorted())
+    let applicable = Set(EventStoreConformanceCheck.applicable(to: InMemoryBackend()).map(\.name))
+    let left = EventStoreConformanceCheck.all.filter { !applicable.contains($0.name) }
+    #expect(left.map(\.name).sorted() == EventStoreConformanceCheck.all.filter(\.requiresDurableStore).map(\.name).sorted())
     #expect(left.count == 2, "\(left.map(\.name))")
 }

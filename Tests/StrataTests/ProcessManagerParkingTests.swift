@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Strata
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -73,14 +74,6 @@ struct ProcessManagerParkingTests {
         }
 
         func handled(_ process: String) async throws -> Int { try await store.readStream(try StreamID("handled-\(process)")).count }
-
-        func waitUntil(_ condition: @escaping @Sendable () async throws -> Bool) async throws {
-            let deadline = ContinuousClock.now + .seconds(20)
-            while try await !condition() {
-                try #require(ContinuousClock.now < deadline, "the condition did not hold in 20 s")
-                try await Task.sleep(for: .milliseconds(10))
-            }
-        }
     }
 
     final class Counter: Sendable {
@@ -99,7 +92,7 @@ struct ProcessManagerParkingTests {
         let task = Task { try await fixture.runner.run() }
         defer { task.cancel() }
 
-        try await fixture.waitUntil { try await fixture.handled("c") == 1 }
+        try await eventually("1 handled of process c", within: .seconds(20)) { try await fixture.handled("c") == 1 }
         #expect(try await fixture.handled("b") == 1)
         #expect(try await fixture.handled("a") == 0, "a's second event is held back behind its parked first one")
         #expect(fixture.attempts.count == 3)
@@ -119,7 +112,7 @@ struct ProcessManagerParkingTests {
         try await fixture.ring("a", poison: true)
         try await fixture.ring("b")
         var task = Task { try await fixture.runner.run() }
-        try await fixture.waitUntil { try await fixture.handled("b") == 1 }
+        try await eventually("1 handled of process b", within: .seconds(20)) { try await fixture.handled("b") == 1 }
         task.cancel()
         _ = await task.result
 
@@ -127,7 +120,7 @@ struct ProcessManagerParkingTests {
         try await fixture.ring("b")
         task = Task { try await fixture.runner.run() }
         defer { task.cancel() }
-        try await fixture.waitUntil { try await fixture.handled("b") == 2 }
+        try await eventually("2 handled of process b", within: .seconds(20)) { try await fixture.handled("b") == 2 }
         #expect(try await fixture.handled("a") == 0)
         let parked = try await fixture.runner.parkedEvents()
         #expect(parked.map(\.stream) == ["bell-a", "bell-a"])
@@ -142,8 +135,8 @@ struct ProcessManagerParkingTests {
         let task = Task { try await fixture.runner.run() }
         defer { task.cancel() }
 
-        try await fixture.waitUntil { try await fixture.handled("b") == 1 }
-        try await fixture.waitUntil { try await !fixture.runner.parkedEvents().isEmpty }
+        try await eventually("1 handled of process b", within: .seconds(20)) { try await fixture.handled("b") == 1 }
+        try await eventually("a parked event", within: .seconds(20)) { try await !fixture.runner.parkedEvents().isEmpty }
         let parked = try await fixture.runner.parkedEvents()
         #expect(parked.map(\.kind) == [.deadline])
         #expect(parked.first?.processID == "a")

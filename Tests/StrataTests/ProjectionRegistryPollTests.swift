@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Strata
+import StrataTestSupport
 import Testing
 
 /// Counts events per stream.
@@ -27,13 +28,11 @@ private func whileRunning(_ runner: ProjectionRunner, _ body: () async throws ->
     }
 }
 
-/// Polls `runner`'s status until `condition` holds or 10 s pass.
+/// Polls `runner`'s status until `condition` holds, failing after 10 s.
 private func status(of runner: ProjectionRunner, until condition: (ProjectionStatus) -> Bool) async throws -> ProjectionStatus {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while true {
+    try await eventually("the projection's status to change", every: .milliseconds(20)) {
         let status = try await runner.status(of: "counts")
-        if condition(status) || ContinuousClock.now > deadline { return status }
-        try await Task.sleep(for: .milliseconds(20))
+        return condition(status) ? status : nil
     }
 }
 

@@ -9,6 +9,7 @@ import Logging
 import MetricsTestKit
 import ServiceLifecycle
 import Strata
+import StrataTestSupport
 import Testing
 
 private struct Opened: DomainEvent {
@@ -174,7 +175,9 @@ struct ProjectionRunnerTests {
         let dimensions = [("projection", "balances")]
         let task = Task { try await runner.run() }
         try await runner.progress.wait(for: ["balances"], through: head, timeout: .seconds(10))
-        try await waitUntil { try metrics.expectGauge("strata_projection_state", dimensions + [("state", "live")]).lastValue == 1 }
+        try await eventually("the state gauge to read live") {
+            try metrics.expectGauge("strata_projection_state", dimensions + [("state", "live")]).lastValue == 1
+        }
         #expect(try metrics.expectGauge("strata_projection_checkpoint", dimensions).lastValue == Double(head.value))
         #expect(try metrics.expectGauge("strata_projection_lag_events", dimensions).lastValue == 0)
         #expect(try metrics.expectGauge("strata_projection_lag_seconds", dimensions).lastValue == 0)
@@ -196,9 +199,9 @@ struct ProjectionRunnerTests {
         let holder = ProjectionRunner(store: store, readStore: readStore, projections: [Balances()], configuration: configuration)
         let waiter = ProjectionRunner(store: store, readStore: readStore, projections: [Balances()], configuration: configuration)
         let holding = Task { try await holder.run() }
-        try await waitUntil { try await holder.status(of: "balances").state == .live }
+        try await eventually("the holder to run live") { try await holder.status(of: "balances").state == .live }
         let waiting = Task { try await waiter.run() }
-        try await waitUntil { try await waiter.status(of: "balances").state == .standby }
+        try await eventually("the waiter to stand by") { try await waiter.status(of: "balances").state == .standby }
         waiting.cancel()
         try await waiting.value
         #expect(try await waiter.status(of: "balances").state == .stopped)
@@ -206,14 +209,5 @@ struct ProjectionRunnerTests {
         holding.cancel()
         try await holding.value
         #expect(!leases.isHeld("balances"), "a stopped runner releases its lease")
-    }
-}
-
-/// Polls `condition` until it holds, failing after ten seconds.
-private func waitUntil(_ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-    while try await !condition() {
-        try #require(ContinuousClock.now < deadline, "the condition did not hold in time")
-        try await Task.sleep(for: .milliseconds(5))
     }
 }

@@ -28,7 +28,7 @@ extension CommandHandler {
     /// Loads an aggregate's current state: from its latest usable snapshot, when snapshotting is set, plus the
     /// events after it. Saves a snapshot when the policy says one is due.
     public func load(_ stream: StreamID) async throws -> AggregateState<D.State> {
-        let loaded = try await loadReporting(stream)
+        let loaded = try await loadAggregate(stream)
         if let snapshotting, isSnapshotDue(loaded, appended: 0, policy: snapshotting.policy) {
             await saveSnapshot(of: loaded.aggregate, on: stream, using: snapshotting)
         }
@@ -45,14 +45,16 @@ extension CommandHandler {
         guard let snapshotting else {
             throw EventStoreError(.invalidArgument, "cannot snapshot '\(stream)': the command handler has no snapshotting settings")
         }
-        let loaded = try await loadReporting(stream)
+        let loaded = try await loadAggregate(stream)
         guard let snapshot = try makeSnapshot(of: loaded.aggregate, on: stream, using: snapshotting) else { return nil }
         try await snapshotting.store.saveSnapshot(snapshot)
         return snapshot
     }
 
-    /// Loads the aggregate; with `base`, an earlier load of it, only the events after that are read and folded.
-    func loadReporting(_ stream: StreamID, after base: AggregateLoad<D.State>? = nil) async throws -> AggregateLoad<D.State> {
+    /// Loads the aggregate with what snapshotting needs beside its state (the snapshot it started from, whether a
+    /// stored snapshot was unusable, how long the load took); with `base`, an earlier load of it, only the events
+    /// after that are read and folded.
+    func loadAggregate(_ stream: StreamID, after base: AggregateLoad<D.State>? = nil) async throws -> AggregateLoad<D.State> {
         let clock = ContinuousClock()
         let start = clock.now
         var loaded = AggregateState(state: decider.initialState, version: nil, position: .start)
@@ -91,7 +93,7 @@ extension CommandHandler {
             let page = try await store.readStream(stream, from: version, direction: .forwards, limit: pageSize)
             if let first = page.first, first.version != version {
                 // Truncated past what the earlier load holds: only a load from scratch folds what is readable.
-                if base != nil { return try await loadReporting(stream) }
+                if base != nil { return try await loadAggregate(stream) }
                 logger.warning(
                     "the stream is truncated past what the snapshot covers; folding from its first readable event",
                     metadata: ["strata.stream": "\(stream)", "strata.expected.version": "\(version)", "strata.first.version": "\(first.version)"]
@@ -112,7 +114,7 @@ extension CommandHandler {
             // read found none. Only a second read, after the version was taken, tells which: taking the version
             // without the events would let a command decide on an empty state and append after them.
             guard try await store.readStream(stream, from: .first, direction: .forwards, limit: 1).isEmpty else {
-                return try await loadReporting(stream, after: base)
+                return try await loadAggregate(stream, after: base)
             }
             loaded.version = current
         }

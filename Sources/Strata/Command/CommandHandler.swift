@@ -105,111 +105,24 @@ public struct CommandHandler<D: Decider>: Sendable {
         metadata: CommandMetadata = CommandMetadata(),
         idempotencyKey: String? = nil
     ) async throws -> CommandResult<D.Event> {
-        var idempotency: IdempotentCommand? = nil
-        if let idempotencyKey {
-            guard let outcomes else {
-                throw EventStoreError(.invalidArgument, "an idempotency key needs a CommandOutcomeStore, and the handler has none")
-            }
-            let fingerprints = try await CommandFingerprint.of(command, on: stream, expectedVersion: expectedVersion, digester: digester)
-            idempotency = IdempotentCommand(
-                key: idempotencyKey,
-                fingerprint: fingerprints.keyed,
-                unkeyedFingerprint: fingerprints.plain,
-                outcomes: outcomes,
-                retention: idempotencyRetention
-            )
-        }
-        let eventMetadata = metadata.eventMetadata
-        var attempt = 1
-        // A cached aggregate is used at most once per command: once it proves stale, the stream decides.
-        var mayUseCache = cache != nil
-        // What an attempt that proved stale had loaded: the next attempt reads only the events after it.
-        var outdated: AggregateLoad<D.State>? = nil
+        let pending = PendingCommand<D>(
+            command: command,
+            stream: stream,
+            expectedVersion: expectedVersion,
+            eventMetadata: metadata.eventMetadata,
+            idempotency: try await idempotentCommand(command, on: stream, expectedVersion: expectedVersion, key: idempotencyKey)
+        )
+        var attempt = CommandAttempt<D.State>.first(usingCache: cache != nil)
         while true {
-            if let idempotency, let original = try await idempotency.recordedOutcome(on: stream) {
+            if let idempotency = pending.idempotency, let original = try await idempotency.recordedOutcome(on: stream) {
                 return try await replay(original)
             }
-            let cached = mayUseCache ? cache?.cachedLoad(of: stream) : nil
-            let loaded: AggregateLoad<D.State>
-            if let cached {
-                loaded = cached
-            } else {
-                loaded = try await loadReporting(stream, after: outdated)
-                cache?.keep(loaded, for: stream)
-            }
-            // Outcomes that no append confirms are checked against the stream when they come from the cache.
-            func isStale() async throws -> Bool {
-                guard cached != nil else { return false }
-                let current = try await store.currentVersion(of: stream)
-                guard current != loaded.aggregate.version else { return false }
-                cache?.remove(stream)
-                mayUseCache = false
-                // A stream that is gone (deleted) is loaded afresh rather than caught up from what was cached.
-                outdated = current == nil ? nil : loaded
-                return true
-            }
-            if let expectedVersion, loaded.aggregate.version != expectedVersion {
-                if try await isStale() { continue }
-                throw WrongExpectedVersion(stream: stream, expected: .exactly(expectedVersion), actual: loaded.aggregate.version)
-            }
-            let events: [D.Event]
-            do {
-                events = try decider.decide(command, state: loaded.aggregate.state)
-            } catch let rejection as DomainError {
-                if try await isStale() { continue }
-                if let idempotency {
-                    try await idempotency.recordRejection(rejection, on: stream, loaded: loaded.aggregate, replay: replay)
-                }
-                throw rejection
-            }
-            guard !events.isEmpty else {
-                if try await isStale() { continue }
-                let unchanged = CommandResult(
-                    events: [D.Event](),
-                    streamVersion: loaded.aggregate.version,
-                    position: loaded.aggregate.position,
-                    attempts: attempt
-                )
-                if let idempotency {
-                    return try await idempotency.recordNoChange(unchanged, on: stream, replay: replay)
-                }
-                return unchanged
-            }
-            let newEvents = try events.map { try decider.codec.newEvent($0, metadata: eventMetadata) }
-            let expected: ExpectedVersion = loaded.aggregate.version.map { .exactly($0) } ?? .noStream
-            do {
-                let result: CommandResult<D.Event>
-                if let idempotency {
-                    let append = PendingAppend(events: newEvents, stream: stream, expected: expected)
-                    switch try await idempotency.recordAppend(append, firstVersion: loaded.aggregate.version?.next ?? .first) {
-                    case .alreadyRecorded(let original):
-                        cache?.remove(stream)
-                        return try await replay(original)
-                    case .recorded(let record):
-                        result = CommandResult(events: events, streamVersion: record.streamVersion, position: record.position, attempts: attempt)
-                    }
-                } else {
-                    let appended = try await store.append(newEvents, to: stream, expecting: expected)
-                    result = CommandResult(events: events, streamVersion: appended.streamVersion, position: appended.position, attempts: attempt)
-                }
-                if let after = await afterAppend(loaded, appended: events, result: result, on: stream) {
-                    cache?.keep(after, for: stream)
-                }
+            let loaded = try await load(pending.stream, for: attempt)
+            switch try await decideAndAppend(pending, loaded: loaded, attempt: attempt) {
+            case .finished(let result):
                 return result
-            } catch {
-                // Whatever the append found (another writer, a deleted stream), the aggregate is not what was cached.
-                cache?.remove(stream)
-                mayUseCache = false
-                guard let conflict = error as? WrongExpectedVersion, expectedVersion == nil, attempt < maximumAttempts else { throw error }
-                outdated = loaded
-                logger.debug(
-                    "command conflicted, retrying",
-                    metadata: [
-                        "strata.stream": "\(stream)", "strata.attempt": "\(attempt)",
-                        "strata.actual": "\(conflict.actual.map(\.description) ?? "none")",
-                    ]
-                )
-                attempt += 1
+            case .retry(let next):
+                attempt = next
             }
         }
     }

@@ -7,7 +7,7 @@
 import Foundation
 
 extension ProjectionWorker {
-    /// What committing a batch came to.
+    /// What a batch's transaction came to.
     enum Commit {
         /// Applied; the registry entry as saved.
         case committed(ProjectionRecord)
@@ -15,6 +15,21 @@ extension ProjectionWorker {
         case changed(ProjectionRecord)
         /// The handler threw at event `offset` of the batch; nothing was written.
         case failed(offset: Int, error: any Error)
+    }
+
+    /// What a commit means to the loop, once its registry entry is taken.
+    enum CommitOutcome {
+        case committed
+        /// The registry entry changed under the loop, which should start over from it.
+        case changed
+        /// The handler threw at event `offset` of the batch; nothing was written.
+        case failed(offset: Int, error: any Error)
+    }
+
+    /// Why an event is parked, and after how many attempts.
+    struct Parking {
+        var error: String
+        var attempts: Int
     }
 
     /// A handler error, thrown out of the transaction to roll it back.
@@ -27,12 +42,10 @@ extension ProjectionWorker {
     ///
     /// - Returns: `false` when the registry entry changed under the loop, which should then start over from it.
     func apply(_ events: ArraySlice<RecordedEvent>, through: GlobalPosition, switching: Bool, record: inout ProjectionRecord) async throws -> Bool {
-        switch try await retrying({ try await self.commit(events, through: through, switching: switching, parking: nil, record: record) }) {
-        case .committed(let saved):
-            record = saved
+        switch try await commit(events, through: through, switching: switching, parking: nil, record: &record) {
+        case .committed:
             return true
-        case .changed(let current):
-            record = current
+        case .changed:
             return false
         case .failed(let offset, let error):
             let index = events.startIndex + offset
@@ -48,6 +61,8 @@ extension ProjectionWorker {
     }
 
     /// Tries a failed event again with back-off; then parks it or stops, as the policy says.
+    ///
+    /// - Returns: `false` when the registry entry changed under the loop.
     private func retry(_ event: RecordedEvent, after firstError: any Error, record: inout ProjectionRecord) async throws -> Bool {
         var lastError = firstError
         var attempt = 1
@@ -55,12 +70,10 @@ extension ProjectionWorker {
         while attempt < policy.retry.maximumAttempts {
             try await backOff(after: attempt)
             attempt += 1
-            switch try await retrying({ try await self.commit([event], through: event.position, switching: false, parking: nil, record: record) }) {
-            case .committed(let saved):
-                record = saved
+            switch try await commit([event], through: event.position, switching: false, parking: nil, record: &record) {
+            case .committed:
                 return true
-            case .changed(let current):
-                record = current
+            case .changed:
                 return false
             case .failed(_, let error):
                 lastError = error
@@ -74,97 +87,159 @@ extension ProjectionWorker {
             "parking event",
             metadata: ["strata.position": "\(event.position)", "strata.stream": "\(event.stream)", "strata.error": "\(lastError)"]
         )
-        let parking = (error: "\(lastError)", attempts: attempt)
-        switch try await retrying({ try await self.commit([event], through: event.position, switching: false, parking: parking, record: record) }) {
-        case .committed(let saved):
-            record = saved
+        let parking = Parking(error: "\(lastError)", attempts: attempt)
+        switch try await commit([event], through: event.position, switching: false, parking: parking, record: &record) {
+        case .committed:
             return true
-        case .changed(let current):
-            record = current
+        case .changed:
             return false
         case .failed(_, let error):
             throw error
         }
     }
 
-    /// One transaction: apply (or park) `events`, move the lane to `through`, and, when `switching`, make the
-    /// rebuilt generation the active one and drop the old.
+    /// Commits a batch, retrying while the read store is unavailable, and moves `record` to the registry entry
+    /// the commit left: the one place a commit's outcome changes the loop's state.
     private func commit(
         _ events: ArraySlice<RecordedEvent>,
         through: GlobalPosition,
         switching: Bool,
-        parking: (error: String, attempts: Int)?,
-        record: ProjectionRecord
+        parking: Parking?,
+        record: inout ProjectionRecord
+    ) async throws -> CommitOutcome {
+        let base = record
+        switch try await retrying({ try await self.transact(events, through: through, switching: switching, parking: parking, over: base) }) {
+        case .committed(let saved):
+            record = saved
+            return .committed
+        case .changed(let current):
+            record = current
+            return .changed
+        case .failed(let offset, let error):
+            return .failed(offset: offset, error: error)
+        }
+    }
+
+    /// One transaction: apply (or park) `events`, move the lane to `through`, and, when `switching`, make the
+    /// rebuilt generation the active one and drop the old.
+    private func transact(
+        _ events: ArraySlice<RecordedEvent>,
+        through: GlobalPosition,
+        switching: Bool,
+        parking: Parking?,
+        over record: ProjectionRecord
     ) async throws -> Commit {
-        var parked = 0
         do {
-            let outcome: Commit = try await readStore.withTransaction { transaction in
-                parked = 0
-                guard let current = try await transaction.projectionRecord(named: name), current.hasSameProgress(as: record) else {
-                    return .changed(try await loadOrCreate(transaction))
-                }
-                var lane = record.rebuilding ?? record.active
-                let context = ProjectionContext(projection: name, generation: lane.number, schema: schema, transaction: transaction)
-                let parkedStreams =
-                    policy.keepsStreamOrder ? try await transaction.parkedStreams(projection: name, generation: lane.number) : []
-                if parking == nil {
-                    let applying = events.filter { !parkedStreams.contains($0.stream) }
-                    try await context.prefetch(applying.flatMap { projection.documentKeys(for: $0) })
-                }
-                for (offset, event) in events.enumerated() {
-                    if let parking {
-                        parked += 1
-                        try await transaction.park(
-                            ParkedEvent(projection: name, generation: lane.number, event: event, error: parking.error, attempts: parking.attempts)
-                        )
-                    } else if parkedStreams.contains(event.stream) {
-                        parked += 1
-                        try await transaction.park(
-                            ParkedEvent(
-                                projection: name,
-                                generation: lane.number,
-                                event: event,
-                                error: "held back behind an earlier parked event of stream '\(event.stream)'",
-                                attempts: 0
-                            )
-                        )
-                    } else {
-                        do {
-                            try await projection.apply(event, in: context)
-                        } catch  where !Task.isCancelled {
-                            throw HandlerFailure(offset: offset, error: error)
-                        }
-                    }
-                }
-                do {
-                    try await context.flush()
-                } catch let error as ReadStoreError where error.code == .unavailable {
-                    throw error
-                } catch  where !Task.isCancelled {
-                    // A document the store refuses (say, an indexed value too long) belongs to some event of the
-                    // batch, but not one we can name: report it against the first, which is then tried alone,
-                    // and so on, until the event it belongs to fails by itself.
-                    throw HandlerFailure(offset: 0, error: error)
-                }
-                lane.position = max(lane.position, through)
-                var saved = record
-                if switching {
-                    try await drop(generation: record.active.number, transaction)
-                    saved = ProjectionRecord(name: name, active: lane, rebuilding: nil)
-                    logger.info("rebuilt generation is now active", metadata: ["strata.generation": "\(lane.number)"])
-                } else if record.rebuilding != nil {
-                    saved.rebuilding = lane
-                } else {
-                    saved.active = lane
-                }
-                saved.report = currentReport()
-                try await transaction.saveProjectionRecord(saved)
-                return .committed(saved)
+            let (commit, parked) = try await readStore.withTransaction { transaction in
+                try await self.write(events, through: through, switching: switching, parking: parking, over: record, in: transaction)
             }
-            if case .committed = outcome, parked > 0 { metrics.eventsParked.increment(by: Int64(parked)) }
-            return outcome
+            if case .committed = commit, parked > 0 { metrics.eventsParked.increment(by: Int64(parked)) }
+            return commit
         } catch let failure as HandlerFailure {
             return .failed(offset: failure.offset, error: failure.error)
         }
+    }
+
+    /// The body of a batch's transaction, fenced by the registry entry it started from.
+    ///
+    /// - Returns: The commit, and how many events it parked.
+    private func write(
+        _ events: ArraySlice<RecordedEvent>,
+        through: GlobalPosition,
+        switching: Bool,
+        parking: Parking?,
+        over record: ProjectionRecord,
+        in transaction: any ReadStoreTransaction
+    ) async throws -> (Commit, parked: Int) {
+        guard let current = try await transaction.projectionRecord(named: name), current.hasSameProgress(as: record) else {
+            return (.changed(try await loadOrCreate(transaction)), 0)
+        }
+        var lane = record.rebuilding ?? record.active
+        let parked: Int
+        if let parking {
+            parked = try await park(events, generation: lane.number, parking: parking, in: transaction)
+        } else {
+            parked = try await applyInStreamOrder(events, generation: lane.number, in: transaction)
+        }
+        lane.position = max(lane.position, through)
+        let saved = try await save(lane, over: record, switching: switching, in: transaction)
+        return (.committed(saved), parked)
+    }
+
+    /// Parks every event of the batch, for an operator to replay.
+    private func park(
+        _ events: ArraySlice<RecordedEvent>,
+        generation: Int,
+        parking: Parking,
+        in transaction: any ReadStoreTransaction
+    ) async throws -> Int {
+        for event in events {
+            try await transaction.park(
+                ParkedEvent(projection: name, generation: generation, event: event, error: parking.error, attempts: parking.attempts)
+            )
+        }
+        return events.count
+    }
+
+    /// Applies the batch's events; when the policy keeps stream order, parks instead those of streams that
+    /// already have a parked event, so that no event of a stream overtakes an earlier one.
+    ///
+    /// - Returns: How many events were held back.
+    private func applyInStreamOrder(
+        _ events: ArraySlice<RecordedEvent>,
+        generation: Int,
+        in transaction: any ReadStoreTransaction
+    ) async throws -> Int {
+        let context = ProjectionContext(projection: name, generation: generation, schema: schema, transaction: transaction)
+        let parkedStreams = policy.keepsStreamOrder ? try await transaction.parkedStreams(projection: name, generation: generation) : []
+        try await context.prefetch(events.filter { !parkedStreams.contains($0.stream) }.flatMap { projection.documentKeys(for: $0) })
+        var heldBack = 0
+        for (offset, event) in events.enumerated() {
+            guard !parkedStreams.contains(event.stream) else {
+                heldBack += 1
+                let reason = "held back behind an earlier parked event of stream '\(event.stream)'"
+                try await transaction.park(ParkedEvent(projection: name, generation: generation, event: event, error: reason, attempts: 0))
+                continue
+            }
+            do {
+                try await projection.apply(event, in: context)
+            } catch  where !Task.isCancelled {
+                throw HandlerFailure(offset: offset, error: error)
+            }
+        }
+        do {
+            try await context.flush()
+        } catch let error as ReadStoreError where error.code == .unavailable {
+            throw error
+        } catch  where !Task.isCancelled {
+            // A document the store refuses (say, an indexed value too long) belongs to some event of the batch,
+            // but not one we can name: report it against the first, which is then tried alone, and so on, until
+            // the event it belongs to fails by itself.
+            throw HandlerFailure(offset: 0, error: error)
+        }
+        return heldBack
+    }
+
+    /// Saves the lane's new position in the registry; when `switching`, the rebuilt generation becomes the
+    /// active one and the old is dropped.
+    private func save(
+        _ lane: ProjectionGeneration,
+        over record: ProjectionRecord,
+        switching: Bool,
+        in transaction: any ReadStoreTransaction
+    ) async throws -> ProjectionRecord {
+        var saved = record
+        if switching {
+            try await drop(generation: record.active.number, transaction)
+            saved = ProjectionRecord(name: name, active: lane, rebuilding: nil)
+            logger.info("rebuilt generation is now active", metadata: ["strata.generation": "\(lane.number)"])
+        } else if record.rebuilding != nil {
+            saved.rebuilding = lane
+        } else {
+            saved.active = lane
+        }
+        saved.report = currentReport()
+        try await transaction.saveProjectionRecord(saved)
+        return saved
     }
 }

@@ -31,14 +31,38 @@ extension SQLExecutor {
     public func query(_ sql: String) async throws -> [SQLRow] { try await query(sql, []) }
 }
 
-/// The SQL dialect of a read store.
+/// The SQL dialect of a read store: its name, and how statements write placeholders.
+///
+/// The core names no backend: each backend module declares its own dialect (`SQLDialect.sqlite` in
+/// StrataSQLite, `SQLDialect.postgres` in StrataPostgres). SQL meant for any backend writes its placeholders
+/// with ``placeholder(_:)``.
 public struct SQLDialect: Hashable, Sendable, CustomStringConvertible {
-    let name: String
+    /// How a dialect writes the placeholder of a statement's n-th argument.
+    public enum Placeholders: Hashable, Sendable {
+        /// `?` for every argument, bound in order (SQLite, MySQL).
+        case questionMark
+        /// `$1`, `$2`… (PostgreSQL).
+        case numbered
+    }
 
-    /// SQLite: `?` placeholders.
-    public static let sqlite = SQLDialect(name: "sqlite")
-    /// PostgreSQL: `$1`, `$2`… placeholders.
-    public static let postgres = SQLDialect(name: "postgres")
+    /// The dialect's name, for logs and messages.
+    public let name: String
+    /// How statements write placeholders.
+    public let placeholders: Placeholders
+
+    /// Declares a dialect.
+    public init(name: String, placeholders: Placeholders) {
+        self.name = name
+        self.placeholders = placeholders
+    }
+
+    /// The placeholder of the statement's `index`-th argument, counting from 1.
+    public func placeholder(_ index: Int) -> String {
+        switch placeholders {
+        case .questionMark: "?"
+        case .numbered: "$\(index)"
+        }
+    }
 
     public var description: String { name }
 }

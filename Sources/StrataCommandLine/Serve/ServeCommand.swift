@@ -126,9 +126,9 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
                 "events": "\(settings.store)",
                 "read-models": "\(settings.readStore)",
                 "authentication": "\(settings.http.authSecret == nil ? "off" : "bearer JWT (HS256)")",
-                "projections": "\(service.environment.projections.projectionNames.joined(separator: ","))",
+                "projections": "\(service.runtime.projections.projectionNames.joined(separator: ","))",
             ]
         )
-        try await service.application.runService()
+        try await service.runService()
     }
 }

@@ -11,14 +11,18 @@ import Prometheus
 import ServiceLifecycle
 import Strata
 import StrataHTTP
+import UnixSignals
 
 /// A StrataApplication wired into a runnable HTTP service over opened stores: what `strata serve` runs, and
 /// what tests and custom executables can build over stores of their own.
-public struct StrataService: Sendable {
-    /// The Hummingbird application: run it with `runService()`, or in a ServiceGroup of your own.
+///
+/// It is a swift-service-lifecycle `Service`: run it in a `ServiceGroup` of your own, beside other services,
+/// or on its own with ``runService(gracefulShutdownSignals:)``.
+public struct StrataService: Service {
+    /// The Hummingbird application, for its test client (`application.test(.router)`).
     public let application: Application<RouterResponder<StrataRequestContext>>
     /// The pieces routes use.
-    public let environment: StrataEnvironment
+    public let runtime: StrataRuntime
 
     /// Wires `app` into a service.
     ///
@@ -61,7 +65,7 @@ public struct StrataService: Sendable {
         runnerConfiguration.leases = leases
         if let metrics { runnerConfiguration.metricsFactory = PrometheusMetricsFactory(registry: metrics) }
         let runner = ProjectionRunner(store: store, readStore: readStore, projections: app.projections, configuration: runnerConfiguration)
-        let environment = StrataEnvironment(
+        let runtime = StrataRuntime(
             store: store,
             processManagerStore: processManagerStore,
             readStore: readStore,
@@ -70,8 +74,10 @@ public struct StrataService: Sendable {
             logger: logger,
             forgetSubject: forgetSubject
         )
-        let router = await StrataRouter.make(environment: environment, configuration: http, metrics: metrics, problems: app.problems) { routes in
-            app.addRoutes(to: routes, environment: environment)
+        let router = await StrataRouter.make(
+            runtime: runtime, configuration: http, metrics: metrics.map(MetricsExposition.prometheus), problems: app.problems
+        ) { routes in
+            app.addRoutes(to: routes, runtime: runtime)
         }
         var services: [any Service] = [runner]
         if let outcomes = store as? any CommandOutcomeStore {
@@ -85,11 +91,11 @@ public struct StrataService: Sendable {
                 serverName: "Strata",
                 availableConnectionsDelegate: .maximum(http.maxConnections, logger: logger)
             ),
-            services: services + app.services(in: environment),
+            services: services + app.services(in: runtime),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? http.port) },
             logger: logger
         )
-        return StrataService(application: application, environment: environment)
+        return StrataService(application: application, runtime: runtime)
     }
 
     static func make<App: StrataApplication>(
@@ -116,5 +122,17 @@ public struct StrataService: Sendable {
             logger: logger,
             onListening: onListening
         )
+    }
+}
+
+extension StrataService {
+    /// Runs the projection runner, the application's services and the HTTP server until graceful shutdown.
+    public func run() async throws {
+        try await application.run()
+    }
+
+    /// Runs the service in a service group of its own that shuts down gracefully on `gracefulShutdownSignals`.
+    public func runService(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        try await application.runService(gracefulShutdownSignals: gracefulShutdownSignals)
     }
 }

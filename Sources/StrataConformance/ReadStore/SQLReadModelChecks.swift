@@ -43,7 +43,7 @@ struct RevenueProjection: Projection {
         try faults?.check(event)
         let placed = try JSONDecoder().decode(Placed.self, from: event.data)
         let sql = try context.sql()
-        let p = { (index: Int) in sql.dialect == .postgres ? "$\(index)" : "?" }
+        let p = sql.dialect.placeholder
         let orders = countsOrders ? ", orders = orders + 1" : ""
         let rows = try await sql.query("SELECT amount FROM \(context.table("revenue")) WHERE customer = \(p(1))", [.text(placed.customer)])
         if rows.isEmpty {

@@ -93,3 +93,8 @@ struct PostgresSQLExecutor: SQLExecutor {
         }
     }
 }
+
+extension SQLDialect {
+    /// PostgreSQL: `$1`, `$2`… placeholders.
+    public static let postgres = SQLDialect(name: "postgres", placeholders: .numbered)
+}

@@ -296,3 +296,8 @@ extension SQLValue {
         }
     }
 }
+
+extension SQLDialect {
+    /// SQLite: `?` placeholders, bound in order.
+    public static let sqlite = SQLDialect(name: "sqlite", placeholders: .questionMark)
+}

@@ -15,6 +15,7 @@ import StrataCommandLine
 import StrataHTTP
 import StrataShop
 import StrataShopService
+import StrataTestSupport
 import Testing
 
 /// The shop served in process over in-memory stores, driven through Hummingbird's router test client.
@@ -123,12 +124,10 @@ struct ShopClient: Sendable {
 
     /// Polls `uri` until `condition` holds for its reply, for effects of a process manager that follow a command.
     func eventually(_ uri: String, _ condition: (Reply) -> Bool) async throws -> Reply {
-        var reply = try await get(uri)
-        for _ in 0..<100 where !condition(reply) {
-            try await Task.sleep(for: .milliseconds(50))
-            reply = try await get(uri)
+        try await StrataTestSupport.eventually("GET \(uri) to answer as expected", every: .milliseconds(20)) {
+            let reply = try await get(uri)
+            return condition(reply) ? reply : nil
         }
-        return reply
     }
 }
 

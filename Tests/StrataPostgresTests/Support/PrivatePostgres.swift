@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import StrataTestSupport
 import Synchronization
 import Testing
 

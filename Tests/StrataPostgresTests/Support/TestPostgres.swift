@@ -9,37 +9,10 @@ import Logging
 import PostgresNIO
 import Strata
 import StrataPostgres
+import StrataTestSupport
 import Testing
 
-/// The throwaway server `scripts/test.sh` starts, shared by every PostgreSQL test; each test works in its own
-/// schema.
-enum TestPostgres {
-    static let url = ProcessInfo.processInfo.environment["STRATA_TEST_POSTGRES_URL"]
-
-    static var isAvailable: Bool { url != nil }
-
-    /// One client for the whole test process, running until the process exits.
-    static let client = makeClient()
-
-    /// A second client, for the read-store tests: their many parallel projection runners would otherwise take the
-    /// connections that the event store's timing-sensitive tests wait for.
-    static let readStoreClient = makeClient()
-
-    private static func makeClient() -> PostgresClient {
-        let settings = try! PostgresConnectionSettings(url: url!)
-        var configuration = settings.client
-        configuration.options.maximumConnections = 40
-        let client = PostgresClient(configuration: configuration)
-        // Test support only: the shared client lives as long as the test process.
-        Task { await client.run() }
-        return client
-    }
-
-    /// A schema name no other test uses.
-    static func uniqueSchema(_ prefix: String = "t") -> String {
-        "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
-    }
-
+extension TestPostgres {
     /// A migrated store in a fresh schema on the shared client.
     static func makeStore(
         schema: String = uniqueSchema(),
@@ -51,10 +24,6 @@ enum TestPostgres {
         let store = try PostgresEventStore(client: client, configuration: configuration)
         try await store.migrate()
         return store
-    }
-
-    static func dropSchema(_ schema: String) async throws {
-        try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"))
     }
 }
 
@@ -75,7 +44,7 @@ func withRunning<T: Sendable>(_ store: PostgresEventStore, _ body: @escaping @Se
 /// (`STRATA_TEST_SKIP_POSTGRES=1`), never because a server or its binaries happen to be missing.
 @Test("PostgreSQL and its server binaries are there, unless the run opted out with STRATA_TEST_SKIP_POSTGRES=1", .timeLimit(.minutes(1)))
 func postgresIsRequired() {
-    guard ProcessInfo.processInfo.environment["STRATA_TEST_SKIP_POSTGRES"] != "1" else { return }
+    guard !TestPostgres.isSkipped else { return }
     #expect(
         TestPostgres.isAvailable,
         "STRATA_TEST_POSTGRES_URL is not set: run the tests through scripts/test.sh, or opt out with STRATA_TEST_SKIP_POSTGRES=1")

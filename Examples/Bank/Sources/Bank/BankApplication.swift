@@ -31,25 +31,25 @@ public struct BankApplication: StrataApplication {
 
     public var projections: [any Projection] { [AccountBalances()] }
 
-    public func services(in environment: StrataEnvironment) -> [any Service] {
-        let commands = AccountCommands(store: environment.store, overdraftLimitCents: overdraftLimitCents)
+    public func services(in runtime: StrataRuntime) -> [any Service] {
+        let commands = AccountCommands(store: runtime.store, overdraftLimitCents: overdraftLimitCents)
         var configuration = ProcessManagerRunner<TransferProcess>.Configuration()
-        configuration.logger = environment.logger
+        configuration.logger = runtime.logger
         return [
             ProcessManagerRunner(
                 TransferProcess(),
-                store: environment.store,
-                storage: environment.processManagerStore,
+                store: runtime.store,
+                storage: runtime.processManagerStore,
                 configuration: configuration,
                 dispatch: { credit, context in try await commands.credit(credit, context: context) }
             )
         ]
     }
 
-    public func addRoutes(to routes: StrataRoutes, environment: StrataEnvironment) {
+    public func addRoutes(to routes: StrataRoutes, runtime: StrataRuntime) {
         BankRoutes(
-            commands: AccountCommands(store: environment.store, overdraftLimitCents: overdraftLimitCents),
-            environment: environment
+            commands: AccountCommands(store: runtime.store, overdraftLimitCents: overdraftLimitCents),
+            runtime: runtime
         ).add(to: routes)
     }
 

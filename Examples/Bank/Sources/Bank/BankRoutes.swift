@@ -15,7 +15,7 @@ import StrataHTTP
 /// when they create something); queries need `read` and wait for `Strata-Min-Position` when it is given.
 struct BankRoutes: Sendable {
     let commands: AccountCommands
-    let environment: StrataEnvironment
+    let runtime: StrataRuntime
 
     private struct Opening: Decodable { var owner: String }
     private struct Amount: Decodable { var amountCents: Int }
@@ -57,10 +57,10 @@ struct BankRoutes: Sendable {
         }
         routes.get("/accounts/{id}", access: .read) { request, context in
             let id = try context.parameters.require("id")
-            return JSONReply(try await environment.ask(BalanceQuery(accountID: id), for: request, orNotFound: "there is no account '\(id)'"))
+            return JSONReply(try await runtime.ask(BalanceQuery(accountID: id), for: request, orNotFound: "there is no account '\(id)'"))
         }
         routes.get("/owners/{owner}/accounts", access: .read) { request, context in
-            JSONReply(try await environment.ask(OwnerAccountsQuery(owner: try context.parameters.require("owner")), for: request))
+            JSONReply(try await runtime.ask(OwnerAccountsQuery(owner: try context.parameters.require("owner")), for: request))
         }
     }
 

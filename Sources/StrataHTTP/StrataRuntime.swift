@@ -10,7 +10,7 @@ import Strata
 
 /// The running pieces of a Strata service that routes use: the stores, the projection runner and the query
 /// handler. The service wiring (`strata serve`, or an application's own) builds it once at startup.
-public struct StrataEnvironment: Sendable {
+public struct StrataRuntime: Sendable {
     /// The event store commands append to and routes read, with personal data protected.
     public var store: any EventStore
     /// Where process managers keep checkpoints and deadlines (the event store itself with every Strata backend).
@@ -46,7 +46,7 @@ public struct StrataEnvironment: Sendable {
     }
 }
 
-extension StrataEnvironment {
+extension StrataRuntime {
     /// Answers `query` for an HTTP request, waiting for the request's `Strata-Min-Position` (or `minPosition`)
     /// first: read-your-writes over HTTP. A view that does not catch up in time throws StaleReadModel (503).
     public func ask<Q: Query>(_ query: Q, for request: Hummingbird.Request) async throws -> Q.Result {
@@ -59,7 +59,7 @@ extension StrataEnvironment {
     /// ```swift
     /// routes.get("/accounts/{id}", access: .read) { request, context in
     ///     let id = try context.parameters.require("id")
-    ///     return JSONReply(try await environment.ask(BalanceQuery(accountID: id), for: request, orNotFound: "there is no account '\(id)'"))
+    ///     return JSONReply(try await runtime.ask(BalanceQuery(accountID: id), for: request, orNotFound: "there is no account '\(id)'"))
     /// }
     /// ```
     public func ask<Q: Query, Found: Sendable>(

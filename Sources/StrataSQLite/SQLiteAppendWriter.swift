@@ -36,7 +36,7 @@ enum SQLiteWriteResult: Sendable {
 }
 
 /// Commits batches of writes, each batch in one SQLite transaction.
-struct AppendWriter: Sendable {
+struct SQLiteAppendWriter: Sendable {
     let pool: DatabasePool
     let signal: AppendSignal
     let logger: Logger

@@ -10,12 +10,12 @@ import Testing
 ///
 /// A backend's tests run the whole suite as one parameterised test:
 /// ```swift
-/// @Test(arguments: ConformanceCheck.all)
-/// func conformance(_ check: ConformanceCheck) async throws {
+/// @Test(arguments: EventStoreConformanceCheck.all)
+/// func conformance(_ check: EventStoreConformanceCheck) async throws {
 ///     try await check.run(on: SQLiteBackend())
 /// }
 /// ```
-public struct ConformanceCheck: Sendable, CustomTestStringConvertible {
+public struct EventStoreConformanceCheck: Sendable, CustomTestStringConvertible {
     /// What the check shows, in words.
     public let name: String
     /// Whether the check reopens a store to show that what was written outlives the process, which proves
@@ -41,14 +41,14 @@ public struct ConformanceCheck: Sendable, CustomTestStringConvertible {
     }
 
     /// The checks that apply to `backend`: all of them, less those that need a durable store when it is not.
-    public static func applicable(to backend: some ConformanceBackend) -> [ConformanceCheck] {
+    public static func applicable(to backend: some ConformanceBackend) -> [EventStoreConformanceCheck] {
         all.filter { backend.isDurable || !$0.requiresDurableStore }
     }
 
     public var testDescription: String { name }
 
     /// Every check, in the order they are listed in the suite's documentation.
-    public static let all: [ConformanceCheck] =
+    public static let all: [EventStoreConformanceCheck] =
         AppendChecks.all + ReadChecks.all + ConcurrencyChecks.all + SubscriptionChecks.all + DurabilityChecks.all + CommandChecks.all
         + LifecycleChecks.all + CommandStorageChecks.all + SnapshotChecks.all + IdempotencyChecks.all
         + ProcessManagerChecks.all + UpcastingChecks.all

@@ -8,14 +8,14 @@ import Logging
 import Strata
 import StrataHTTP
 
-extension StrataEnvironment {
-    /// An environment over in-memory stores running `projections`, for tests of Strata's own routes; run the
+extension StrataRuntime {
+    /// An runtime over in-memory stores running `projections`, for tests of Strata's own routes; run the
     /// returned runner beside the router when the test needs the projections to make progress.
-    static func inMemory(projections: [any Projection] = []) -> (environment: StrataEnvironment, runner: ProjectionRunner) {
+    static func inMemory(projections: [any Projection] = []) -> (runtime: StrataRuntime, runner: ProjectionRunner) {
         let store = InMemoryEventStore()
         let readStore = InMemoryReadStore()
         let runner = ProjectionRunner(store: store, readStore: readStore, projections: projections, configuration: .init())
-        let environment = StrataEnvironment(
+        let runtime = StrataRuntime(
             store: store,
             processManagerStore: store,
             readStore: readStore,
@@ -23,6 +23,6 @@ extension StrataEnvironment {
             queries: QueryHandler(readStore: readStore, progress: runner.progress, timeout: .seconds(1)),
             logger: Logger(label: "strata.test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        return (environment, runner)
+        return (runtime, runner)
     }
 }

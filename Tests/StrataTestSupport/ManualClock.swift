@@ -7,13 +7,13 @@
 import Synchronization
 
 /// A clock that moves only when a test advances it, so that code that sleeps is driven without waiting.
-final class ManualClock: Clock, Sendable {
-    struct Instant: InstantProtocol {
-        var offset: Duration
+public final class ManualClock: Clock, Sendable {
+    public struct Instant: InstantProtocol {
+        public var offset: Duration
 
-        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Duration { other.offset - offset }
-        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        public func duration(to other: Instant) -> Duration { other.offset - offset }
+        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     private struct State {
@@ -25,13 +25,15 @@ final class ManualClock: Clock, Sendable {
 
     private let state = Mutex(State())
 
-    var now: Instant { state.withLock { $0.now } }
-    var minimumResolution: Duration { .zero }
+    public init() {}
+
+    public var now: Instant { state.withLock { $0.now } }
+    public var minimumResolution: Duration { .zero }
 
     /// How many sleeps have begun so far.
-    var sleepsStarted: Int { state.withLock { $0.sleepsStarted } }
+    public var sleepsStarted: Int { state.withLock { $0.sleepsStarted } }
 
-    func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
+    public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -57,7 +59,7 @@ final class ManualClock: Clock, Sendable {
     }
 
     /// Moves the clock on by `duration`, waking the sleepers whose deadline has come.
-    func advance(by duration: Duration) {
+    public func advance(by duration: Duration) {
         let due = state.withLock { state in
             state.now = state.now.advanced(by: duration)
             let now = state.now
@@ -69,7 +71,7 @@ final class ManualClock: Clock, Sendable {
     }
 
     /// Waits (yielding, not sleeping) until `count` sleeps have begun.
-    func waitForSleeps(_ count: Int) async {
+    public func waitForSleeps(_ count: Int) async {
         while sleepsStarted < count { await Task.yield() }
     }
 }
