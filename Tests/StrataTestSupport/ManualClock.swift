@@ -70,8 +70,9 @@ public final class ManualClock: Clock, Sendable {
         for continuation in due { continuation.resume() }
     }
 
-    /// Waits (yielding, not sleeping) until `count` sleeps have begun.
+    /// Waits (yielding, not sleeping) until `count` sleeps have begun, or the task is cancelled (a test past its
+    /// time limit).
     public func waitForSleeps(_ count: Int) async {
-        while sleepsStarted < count { await Task.yield() }
+        while sleepsStarted < count, !Task.isCancelled { await Task.yield() }
     }
 }

@@ -74,7 +74,7 @@ extension ProcessManagerRunner {
                     "sending a deadline failed; retrying",
                     metadata: ["strata.process-manager": "\(manager.name)", "strata.error": "\(error)"]
                 )
-                try? await Task.sleep(for: configuration.retryDelay)
+                try? await configuration.clock.sleep(for: configuration.retryDelay)
             }
         }
     }

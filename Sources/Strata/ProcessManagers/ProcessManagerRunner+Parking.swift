@@ -40,7 +40,7 @@ extension ProcessManagerRunner {
                     "\(label) failed; trying again",
                     metadata: ["strata.process-manager": "\(manager.name)", "strata.attempt": "\(attempt)", "strata.error": "\(error)"]
                 )
-                try await Task.sleep(for: configuration.retry.delay(after: attempt))
+                try await configuration.clock.sleep(for: configuration.retry.delay(after: attempt))
             }
         }
     }

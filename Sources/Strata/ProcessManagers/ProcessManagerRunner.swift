@@ -110,7 +110,7 @@ public final class ProcessManagerRunner<Manager: ProcessManager>: Service {
                     "process manager failed; retrying from its checkpoint",
                     metadata: ["strata.process-manager": "\(manager.name)", "strata.error": "\(error)"]
                 )
-                try? await Task.sleep(for: configuration.retryDelay)
+                try? await configuration.clock.sleep(for: configuration.retryDelay)
             }
         }
     }
@@ -147,6 +147,9 @@ extension ProcessManagerRunner {
         public var cachedProcesses = 10_000
         /// Where to log.
         public var logger = Logger(label: "strata.process-managers", factory: { _ in SwiftLogNoOpLogHandler() })
+        /// The clock that retries wait on: tests pass a clock they move themselves. Deadlines fall due by the
+        /// wall clock (ScheduledCommand/dueAt), which this clock does not move.
+        public var clock: any Clock<Duration> = ContinuousClock()
 
         public init() {}
     }

@@ -32,20 +32,34 @@ public final class ProjectionProgress: Sendable {
 
     /// Waits until every projection of `projections` has processed through `position`.
     ///
+    /// - Parameters:
+    ///   - projections: The projections to wait for.
+    ///   - position: The position each must have processed.
+    ///   - timeout: How long to wait, on `clock`.
+    ///   - clock: The clock the timeout runs on; tests pass a clock they move themselves.
     /// - Throws: StaleReadModel when `timeout` elapses first, naming the projection that lags; CancellationError
     ///   when the task is cancelled.
-    public func wait(for projections: [String], through position: GlobalPosition, timeout: Duration) async throws {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+    public func wait(
+        for projections: [String],
+        through position: GlobalPosition,
+        timeout: Duration,
+        clock: any Clock<Duration> = ContinuousClock()
+    ) async throws {
+        try await wait(for: projections, through: position, timeout: timeout, on: clock)
+    }
+
+    private func wait<C: Clock<Duration>>(for projections: [String], through position: GlobalPosition, timeout: Duration, on clock: C) async throws {
+        let deadline = clock.now.advanced(by: timeout)
         while true {
             // Taken before checking, so that an advance racing with the check still wakes the wait.
             let generation = signal.generation
             guard let lagging = firstLagging(projections, position) else { return }
             try Task.checkCancellation()
-            let remaining = ContinuousClock.now.duration(to: deadline)
+            let remaining = clock.now.duration(to: deadline)
             guard remaining > .zero else {
                 throw StaleReadModel(projection: lagging, required: position, reached: self.position(of: lagging) ?? .start, timeout: timeout)
             }
-            await signal.wait(after: generation, timeout: remaining)
+            await signal.wait(after: generation, timeout: remaining, clock: clock)
         }
     }
 

@@ -114,6 +114,8 @@ extension ProjectionRunner {
         public var nodeName = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
         /// Where the projection metrics go; `nil` for the factory bootstrapped in `MetricsSystem`.
         public var metricsFactory: (any MetricsFactory)?
+        /// The clock that retry back-off and registry polls wait on: tests pass a clock they move themselves.
+        public var clock: any Clock<Duration> = ContinuousClock()
 
         public init() {}
     }

@@ -157,6 +157,7 @@ final class ProjectionWorker: Sendable {
         let readStore = self.readStore
         let name = self.name
         let pollInterval = configuration.registryPollInterval
+        let clock = configuration.clock
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 var events = store.subscribeToAll(from: position.next, filter: .all).cancelOnGracefulShutdown().makeAsyncIterator()
@@ -176,7 +177,7 @@ final class ProjectionWorker: Sendable {
                 group.addTask {
                     while true {
                         do {
-                            try await Task.sleep(for: pollInterval)
+                            try await clock.sleep(for: pollInterval)
                         } catch {
                             return false
                         }
@@ -226,7 +227,8 @@ final class ProjectionWorker: Sendable {
     func backOff(after attempt: Int) async throws {
         let delay = policy.retry.delay(after: attempt)
         guard delay > .zero else { return }
-        try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+        let clock = configuration.clock
+        try await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
     }
 }
 

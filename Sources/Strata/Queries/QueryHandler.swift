@@ -27,6 +27,8 @@ public struct QueryHandler: Sendable {
     /// How soon a waiting read-your-writes query first asks the read store's registry again, for projections that
     /// other processes run; the interval then doubles, up to half a second.
     public var registryPollInterval: Duration = .milliseconds(50)
+    /// The clock read-your-writes waits time out on: tests pass a clock they move themselves.
+    public var clock: any Clock<Duration> = ContinuousClock()
     /// The generations queries read, shared by the copies of this handler.
     private let generations = ActiveGenerationCache()
 
@@ -45,7 +47,7 @@ public struct QueryHandler: Sendable {
     /// - Throws: StaleReadModel when the read models do not reach `minimumPosition` in time; whatever the query throws.
     public func ask<Q: Query>(_ query: Q, minimumPosition: GlobalPosition? = nil, timeout: Duration? = nil) async throws -> Q.Result {
         if let minimumPosition, minimumPosition > .start {
-            try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout)
+            try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout, on: clock)
         }
         let used = generations.numbers(of: query.projections)
         do {
@@ -64,25 +66,30 @@ public struct QueryHandler: Sendable {
         }
     }
 
-    private func waitFor(_ projections: [String], through position: GlobalPosition, timeout: Duration) async throws {
+    private func waitFor<C: Clock<Duration>>(
+        _ projections: [String],
+        through position: GlobalPosition,
+        timeout: Duration,
+        on clock: C
+    ) async throws {
         // What a runner of this process reports, it has committed: a token it has passed needs no registry read,
         // which keeps a read-your-writes query as cheap as any other once the views have caught up.
         if let progress, progress.hasProcessed(projections, through: position) { return }
         // Otherwise the registry, the durable truth, decides: it covers runners in other processes, which never
         // advance the local progress, so it is asked again at every poll interval; the local progress only adds a
         // prompt wake-up.
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = clock.now.advanced(by: timeout)
         var pollInterval = registryPollInterval
         while true {
             let persisted = try await persistedPositions(projections)
             guard let lagging = projections.first(where: { persisted[$0, default: .start] < position }) else { return }
-            let remaining = ContinuousClock.now.duration(to: deadline)
+            let remaining = clock.now.duration(to: deadline)
             guard let progress, remaining > .zero else {
                 throw StaleReadModel(
                     projection: lagging, required: position, reached: persisted[lagging, default: .start], timeout: progress == nil ? .zero : timeout)
             }
             do {
-                try await progress.wait(for: projections, through: position, timeout: min(remaining, pollInterval))
+                try await progress.wait(for: projections, through: position, timeout: min(remaining, pollInterval), clock: clock)
                 return
             } catch is StaleReadModel {
                 // Backing off keeps a long wait from loading the read store.

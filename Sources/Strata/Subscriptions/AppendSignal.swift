@@ -89,17 +89,17 @@ public final class AppendSignal: Sendable {
         }
     }
 
-    /// Waits until the generation passes `generation`, the timeout elapses, or the task is cancelled.
+    /// Waits until the generation passes `generation`, the timeout elapses on `clock`, or the task is cancelled.
     ///
     /// A timeout lets a subscriber also notice commits made by other processes, which this signal cannot see.
-    public func wait(after generation: UInt64, timeout: Duration?) async {
+    public func wait(after generation: UInt64, timeout: Duration?, clock: any Clock<Duration> = ContinuousClock()) async {
         guard let timeout else {
             await wait(after: generation)
             return
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.wait(after: generation) }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await clock.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }
