@@ -9,7 +9,7 @@ import Foundation
 
 /// The `strata` tool for an application: the root of every command group.
 ///
-/// A team's executable runs it with its own StrataApplication and gets `serve`, `migrate`, `events`,
+/// A team's executable runs it with its own ``StrataApplication`` and gets `serve`, `migrate`, `events`,
 /// `streams`, `projections`, `stats` and `subjects` for its domain.
 ///
 /// Its `main()` replaces ArgumentParser's so that exit statuses follow the CLI's contract (0 success, 1 bad

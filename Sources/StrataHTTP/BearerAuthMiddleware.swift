@@ -15,7 +15,7 @@ import JWTKit
 /// route declared, once the router has matched it. A token that is present must be valid, or the request is
 /// 401. A request without a token that matched no route is 401 too, so that anonymous callers cannot tell
 /// which paths exist; one that matched a route goes on as anonymous and reaches only open routes. A route
-/// added to the router without StrataRoutes has no check of its own: this middleware holds it to `admin`.
+/// added to the router without ``StrataRoutes`` has no check of its own: this middleware holds it to `admin`.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = StrataRequestContext
 

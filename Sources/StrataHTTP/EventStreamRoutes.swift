@@ -160,7 +160,7 @@ extension Request {
     /// A non-negative integer query parameter of at most 2^63 - 1 (the range of positions and versions); `nil`
     /// when absent.
     ///
-    /// - Throws: HTTPProblem 400 for anything else, so that no later arithmetic or conversion can overflow.
+    /// - Throws: ``HTTPProblem`` 400 for anything else, so that no later arithmetic or conversion can overflow.
     func integerParameter(_ name: String) throws -> UInt64? {
         guard let text = uri.queryParameters[Substring(name)] else { return nil }
         guard let value = BoundedInteger.parse(text, maximum: UInt64(Int64.max)) else {

@@ -11,9 +11,9 @@ import Strata
 extension Request {
     /// Decodes the JSON body as `T`.
     ///
-    /// - Throws: HTTPProblem 400 for an empty body, text that is not JSON, or a missing or mistyped field; 413
+    /// - Throws: ``HTTPProblem`` 400 for an empty body, text that is not JSON, or a missing or mistyped field; 413
     ///   for a body beyond the service's limit; 400 `too-deeply-nested` for arrays and objects nested deeper than
-    ///   the service's limit (StrataHTTPConfiguration/maxJSONDepth).
+    ///   the service's limit (``StrataHTTPConfiguration/maxJSONDepth``).
     public func decodeJSON<T: Decodable>(as type: T.Type, context: StrataRequestContext) async throws -> T {
         guard let value = try await decodeJSONIfPresent(as: type, context: context) else {
             throw HTTPProblem(.badRequest, code: "malformed-body", title: "Malformed request body", detail: "a JSON body is required")
@@ -46,7 +46,7 @@ extension Request {
 
     /// The stream version `If-Match` requires (`"3"`, also `W/"3"` or `3`); `nil` without the header or for `*`.
     ///
-    /// - Throws: HTTPProblem 400 for any other value.
+    /// - Throws: ``HTTPProblem`` 400 for any other value.
     public func expectedVersion() throws -> StreamVersion? {
         guard var value = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), value != "*" else { return nil }
         if value.hasPrefix("W/") { value.removeFirst(2) }
@@ -59,7 +59,7 @@ extension Request {
 
     /// The request's `Idempotency-Key`; `nil` without one.
     ///
-    /// - Throws: HTTPProblem 400 for an empty key, one longer than ``StrataHTTPConfiguration/maxTokenHeaderBytes``
+    /// - Throws: ``HTTPProblem`` 400 for an empty key, one longer than ````StrataHTTPConfiguration/maxTokenHeaderBytes````
     ///   bytes, or one with control characters.
     public func idempotencyKey() throws -> String? {
         guard let key = headers[.idempotencyKey] else { return nil }
@@ -76,7 +76,7 @@ extension Request {
     /// The position a read-your-writes query must wait for: the `Strata-Min-Position` header, else the
     /// `minPosition` query parameter; `nil` without either.
     ///
-    /// - Throws: HTTPProblem 400 when it is not a global position (an integer from 0 to 2^63 - 1).
+    /// - Throws: ``HTTPProblem`` 400 when it is not a global position (an integer from 0 to 2^63 - 1).
     public func minimumPosition() throws -> GlobalPosition? {
         guard let text = headers[.strataMinPosition] ?? uri.queryParameters["minPosition"].map(String.init) else { return nil }
         guard let position = GlobalPosition(parsing: text.trimmingCharacters(in: .whitespaces)) else {
@@ -88,8 +88,8 @@ extension Request {
     /// Metadata for the events a command appends: the caller's `Strata-Correlation-ID` (else the request id) and
     /// the authenticated subject.
     ///
-    /// - Throws: HTTPProblem 400 for an empty correlation id, one longer than
-    ///   ``StrataHTTPConfiguration/maxTokenHeaderBytes`` bytes, or one with control characters: it is stored with
+    /// - Throws: ``HTTPProblem`` 400 for an empty correlation id, one longer than
+    ///   ````StrataHTTPConfiguration/maxTokenHeaderBytes```` bytes, or one with control characters: it is stored with
     ///   every event the command appends.
     public func commandMetadata(context: StrataRequestContext) throws -> CommandMetadata {
         var custom: [String: String] = [:]

@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
-/// What a route needs from the caller, declared when the route is registered (see StrataRoutes).
+/// What a route needs from the caller, declared when the route is registered (see ``StrataRoutes``).
 ///
 /// The check runs against the route the router matched, after routing, so that a path's spelling (`//`,
 /// trailing slashes, letter case) cannot pick a weaker rule than the route it reaches.

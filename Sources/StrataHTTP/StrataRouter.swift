@@ -19,7 +19,7 @@ import Strata
 ///
 /// Middleware runs in this order: metrics (outermost, so that each request counts under the status it was
 /// answered with), problem+json errors, authentication (when a secret is configured), the body limit, then the
-/// route, which checks the access it declared (see StrataRoutes).
+/// route, which checks the access it declared (see ``StrataRoutes``).
 public enum StrataRouter {
     /// - Parameters:
     ///   - runtime: The stores, projections and queries routes use.

@@ -16,7 +16,7 @@ import Hummingbird
 /// The access is checked by the route's own responder, which runs only once the router has matched the
 /// request to this route: however a path is spelled, the rule applied is the one of the route that answers.
 /// Routes added through the plain `RouterMethods` API (`get(_:use:)`, groups, …) need
-/// ``RouteAccess/undeclared`` (`admin`), and so do routes added to the router directly, bypassing this type.
+/// ````RouteAccess/undeclared```` (`admin`), and so do routes added to the router directly, bypassing this type.
 public struct StrataRoutes: RouterMethods {
     public typealias Context = StrataRequestContext
 
@@ -93,7 +93,7 @@ public struct StrataRoutes: RouterMethods {
 
     // MARK: RouterMethods, for routes that declare nothing
 
-    /// Adds a route that declares no access: it needs ``RouteAccess/undeclared``.
+    /// Adds a route that declares no access: it needs ````RouteAccess/undeclared````.
     @discardableResult
     public func on<Responder: HTTPResponder>(
         _ path: RouterPath,

@@ -71,7 +71,7 @@ struct PostgresDiagnostics: Sendable {
 
 extension PostgresEventStore {
     /// The transactions that appends to this store wait for right now, oldest first; empty when nothing holds
-    /// appends back. Readers are never held back (see PostgresEventStore), so these are the only stalls.
+    /// appends back. Readers are never held back (see ``PostgresEventStore``), so these are the only stalls.
     public func appendBlockers() async throws -> [BlockingTransaction] {
         try await translatingErrors("read diagnostics") {
             try await PostgresDiagnostics(client: client, schema: schema, configuration: configuration).appendBlockers()

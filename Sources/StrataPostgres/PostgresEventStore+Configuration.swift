@@ -12,7 +12,7 @@ extension PostgresEventStore {
         /// The PostgreSQL schema the store's tables live in. Several stores can share one database, each in its own
         /// schema. A plain identifier: lower-case letters, digits and underscores, starting with a letter or `_`.
         public var schema: String = "strata"
-        /// Whether PostgresEventStore/run() applies pending migrations before anything else.
+        /// Whether ``PostgresEventStore/run()`` applies pending migrations before anything else.
         public var migrateOnStart: Bool = false
         /// The most appends committed together in one transaction.
         public var maximumBatchSize: Int = 512

@@ -26,15 +26,13 @@ struct ProjectionsBesideServeTests {
         sourceLocation: SourceLocation = #_sourceLocation,
         until condition: ([String: Any]) -> Bool
     ) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + .seconds(15)
-        while true {
+        try await eventually("the projection's status to change", within: .seconds(15), every: .milliseconds(200)) {
             let result = try await run(["projections", "status", "--json"])
             let status = try #require(
                 (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])?.first,
                 sourceLocation: sourceLocation
             )
-            if condition(status) || ContinuousClock.now > deadline { return status }
-            try await Task.sleep(for: .milliseconds(200))
+            return condition(status) ? status : nil
         }
     }
 

@@ -7,6 +7,7 @@
 import Foundation
 import Strata
 import StrataSQLite
+import StrataTestSupport
 import Testing
 
 /// Counts events per stream; fails, always, on events of type `Broken`.
@@ -50,11 +51,7 @@ struct ProjectionsStatusCommandTests {
         let head = try await events.headPosition()
         let running = Task { try await runner.run() }
         try await runner.progress.wait(for: ["orders", "everything"], through: head, timeout: .seconds(10))
-        let live = ContinuousClock.now + .seconds(10)
-        while try await runner.statuses().contains(where: { $0.state != .live }) {
-            try #require(ContinuousClock.now < live, "the projections did not turn live in 10 s")
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await eventually("the projections to turn live") { try await !runner.statuses().contains(where: { $0.state != .live }) }
         // A batch records the state it commits in; this one records "live" for both.
         _ = try await events.append([NewEvent(type: "Seen", data: Data("{}".utf8))], to: "audit-1", expecting: .any)
         let last = try await events.headPosition()

@@ -184,11 +184,7 @@ struct ServeEndToEndTests {
             }
         }
         // Bounded: if every client gives up early (the service refuses them all), the count never grows.
-        let loading = ContinuousClock.now + .seconds(60)
-        while acknowledged.total < 40 {
-            try #require(ContinuousClock.now < loading, "only \(acknowledged.total) commands acknowledged in 60 s")
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await eventually("40 acknowledged commands", within: .seconds(60), every: .milliseconds(20)) { acknowledged.total >= 40 }
         #expect(await service.stop(with: SIGKILL) == SIGKILL)
         await load.value
 
@@ -213,10 +209,9 @@ struct ServeEndToEndTests {
         }
         let generation = try #require(try await service.request("GET", "/projections/shop-views").json["generation"] as? Int)
         #expect(try await service.request("POST", "/projections/shop-views/rebuild").status == 202)
-        for _ in 0..<400 {
+        try await eventually("the rebuild to finish", within: .seconds(20), every: .milliseconds(50)) {
             let status = try await service.request("GET", "/projections/shop-views").json
-            if status["generation"] as? Int == generation + 1, status["rebuildCheckpoint"] is NSNull { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return status["generation"] as? Int == generation + 1 && status["rebuildCheckpoint"] is NSNull
         }
         let rebuiltStatus = try await service.request("GET", "/projections/shop-views").json
         #expect(rebuiltStatus["generation"] as? Int == generation + 1, "the rebuild finished and replaced the view")

@@ -10,6 +10,7 @@ import HummingbirdTesting
 import Logging
 import Strata
 import StrataHTTP
+import StrataTestSupport
 import Testing
 
 @Suite("Failures with no other test: 410, 422 for a reused key, 500 that says nothing, /health with a failed projection", .timeLimit(.minutes(5)))
@@ -89,12 +90,9 @@ struct FailureStatusTests {
                 }
                 #expect(try await health().0 == .ok, "healthy before the failure")
                 _ = try await runtime.store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
-                var attempts = 0
-                while try await runner.status(of: "stopping").state != .failed, attempts < 400 {
-                    attempts += 1
-                    try await Task.sleep(for: .milliseconds(25))
+                try await eventually("the projection to fail", every: .milliseconds(25)) {
+                    try await runner.status(of: "stopping").state == .failed
                 }
-                try #require(try await runner.status(of: "stopping").state == .failed)
                 let (status, body) = try await health()
                 #expect(status == .serviceUnavailable)
                 let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]

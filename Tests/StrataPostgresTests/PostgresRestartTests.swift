@@ -7,6 +7,7 @@
 import Foundation
 import Strata
 import StrataPostgres
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -28,14 +29,13 @@ private final class Delivered: Sendable {
 
     /// Waits until the subscription has delivered the event at `position`; fails at once if it gave up.
     func waitForPosition(_ position: GlobalPosition) async throws {
-        while true {
+        try await eventually("the subscription to deliver position \(position)", within: .seconds(120), every: .milliseconds(20)) {
             let (last, failure) = state.withLock { ($0.events.last?.position, $0.failure) }
             if let failure {
                 Issue.record("the subscription gave up: \(failure)")
                 throw CancellationError()
             }
-            if let last, last >= position { return }
-            try await Task.sleep(for: .milliseconds(20))
+            return last.map { $0 >= position } ?? false
         }
     }
 }
@@ -95,21 +95,21 @@ private final class Appender: Sendable {
     /// Stops appending and waits for the append in flight, so that nothing is appended after this returns.
     func stop() async throws {
         state.withLock { $0.stopping = true }
-        while !state.withLock({ $0.finished }) {
-            try await Task.sleep(for: .milliseconds(10))
+        try await eventually("the append in flight to finish", within: .seconds(120), every: .milliseconds(10)) {
+            state.withLock { $0.finished }
         }
     }
 
     func waitForAcknowledged(_ count: Int) async throws {
-        while state.withLock({ $0.acknowledged.count }) < count {
-            try await Task.sleep(for: .milliseconds(10))
+        try await eventually("\(count) acknowledged appends", within: .seconds(120), every: .milliseconds(10)) {
+            state.withLock { $0.acknowledged.count } >= count
         }
     }
 
     /// Waits until more than `count` appends have failed.
     func waitForFailure(beyond count: Int = 0) async throws {
-        while state.withLock({ $0.failures.count <= count }) {
-            try await Task.sleep(for: .milliseconds(10))
+        try await eventually("more than \(count) failed appends", within: .seconds(120), every: .milliseconds(10)) {
+            state.withLock { $0.failures.count > count }
         }
     }
 }
@@ -144,9 +144,7 @@ private final class Reader: Sendable {
     }
 
     func waitForSuccesses(_ count: Int) async throws {
-        while successes < count {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await eventually("\(count) successful reads", within: .seconds(120), every: .milliseconds(10)) { successes >= count }
     }
 }
 

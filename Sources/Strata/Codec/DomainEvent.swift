@@ -18,7 +18,7 @@ public protocol DomainEvent: Codable, Sendable {
     static var eventType: String { get }
 
     /// The version of this type's data shape, starting at 1. Raise it when the shape changes and register an
-    /// upcaster from the previous version with EventRegistry, so that events stored before still decode.
+    /// upcaster from the previous version with ``EventRegistry``, so that events stored before still decode.
     static var schemaVersion: Int { get }
 }
 

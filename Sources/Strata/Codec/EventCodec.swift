@@ -8,7 +8,7 @@ import Foundation
 
 /// Turns a domain's events into stored form and back.
 ///
-/// EventRegistry is the usual implementation; write your own to store events in another format.
+/// ``EventRegistry`` is the usual implementation; write your own to store events in another format.
 public protocol EventCodec<Event>: Sendable {
     /// The domain's event type: an enum, or `any DomainEvent`.
     associatedtype Event: Sendable
@@ -18,8 +18,8 @@ public protocol EventCodec<Event>: Sendable {
 
     /// Decodes a recorded event.
     ///
-    /// - Throws: EventDecodingError with code EventDecodingError/Code/unknownEventType when the type name is
-    ///   not known, EventDecodingError/Code/undecodableData when the data does not decode.
+    /// - Throws: ``EventDecodingError`` with code ``EventDecodingError/Code/unknownEventType`` when the type name is
+    ///   not known, ``EventDecodingError/Code/undecodableData`` when the data does not decode.
     func decode(_ event: RecordedEvent) throws -> Event
 
     /// The schema version events of the stored type `name` are written with; 1 by default.
@@ -30,7 +30,7 @@ public protocol EventCodec<Event>: Sendable {
 public struct UnknownEventPolicy: Hashable, Sendable {
     let skips: Bool
 
-    /// Throw EventDecodingError: the safe default, since a reader that skips may compute the wrong state.
+    /// Throw ``EventDecodingError``: the safe default, since a reader that skips may compute the wrong state.
     public static let fail = UnknownEventPolicy(skips: false)
     /// Leave the event out, for readers that only care about some types (for example an older build
     /// reading events that a newer one introduced).
@@ -40,7 +40,7 @@ public struct UnknownEventPolicy: Hashable, Sendable {
 extension EventCodec {
     public func schemaVersion(ofType name: String) -> Int { 1 }
 
-    /// Encodes `event` as a NewEvent ready to append, stamped with its type's schema version.
+    /// Encodes `event` as a ``NewEvent`` ready to append, stamped with its type's schema version.
     public func newEvent(_ event: Event, id: UUID = .timeOrdered(), metadata: EventMetadata = EventMetadata()) throws -> NewEvent {
         let (type, data) = try encode(event)
         return NewEvent(id: id, type: type, data: data, metadata: metadata, schemaVersion: schemaVersion(ofType: type))

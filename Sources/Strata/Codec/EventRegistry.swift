@@ -18,11 +18,11 @@ import Foundation
 ///     .registering(Opened.self, wrap: AccountEvent.opened)
 ///     .registering(Deposited.self, wrap: AccountEvent.deposited)
 /// ```
-/// Decoding an unregistered type name throws EventDecodingError; encoding an unregistered type throws
-/// EventEncodingError. Dates are ISO 8601 in JSON.
+/// Decoding an unregistered type name throws ``EventDecodingError``; encoding an unregistered type throws
+/// ``EventEncodingError``. Dates are ISO 8601 in JSON.
 ///
 /// ## Schema evolution
-/// Events are stored with their type's DomainEvent/schemaVersion and never rewritten. When a type changes
+/// Events are stored with their type's ``DomainEvent/schemaVersion`` and never rewritten. When a type changes
 /// shape, raise its schema version and register an upcaster from each older version; decoding runs them in
 /// a chain, from the stored version up to the current one. Renamed types map their old stored names:
 /// ```swift
@@ -36,8 +36,8 @@ import Foundation
 ///         Deposited(amount: Money(cents: v2.amountCents, currency: "EUR"))
 ///     }
 /// ```
-/// An upcaster that throws, or a missing step, makes decoding throw EventDecodingError with code
-/// EventDecodingError/Code/upcastFailed, naming the event.
+/// An upcaster that throws, or a missing step, makes decoding throw ``EventDecodingError`` with code
+/// ``EventDecodingError/Code/upcastFailed``, naming the event.
 public struct EventRegistry<Event: Sendable>: EventCodec {
     private typealias Decode = @Sendable (Data, JSONDecoder) throws -> Event
 

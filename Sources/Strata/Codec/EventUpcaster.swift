@@ -8,8 +8,8 @@ import Foundation
 
 /// One step of schema evolution: turns an event type's data from one schema version into the next.
 ///
-/// Stored events are never rewritten; an EventRegistry runs the steps on read, chained from the version an
-/// event was stored with up to the type's current DomainEvent/schemaVersion.
+/// Stored events are never rewritten; an ``EventRegistry`` runs the steps on read, chained from the version an
+/// event was stored with up to the type's current ``DomainEvent/schemaVersion``.
 struct EventUpcaster: Sendable {
     /// The schema version the step reads; it writes `fromVersion + 1`.
     let fromVersion: Int

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Synchronization
 
-/// Keeps recently used aggregates in memory, so that a CommandHandler decides most commands without reading
+/// Keeps recently used aggregates in memory, so that a ``CommandHandler`` decides most commands without reading
 /// and folding their streams again.
 ///
 /// ```swift
@@ -17,7 +17,7 @@ import Synchronization
 /// direct appends can move on; the handler never lets the guess decide an outcome on its own:
 /// - appends expect the cached version, so a stale entry ends in a version conflict, which the handler answers
 ///   by loading the stream and deciding again;
-/// - a rejection (DomainError), a command that changes nothing, and a conditional command's version mismatch
+/// - a rejection (``DomainError``), a command that changes nothing, and a conditional command's version mismatch
 ///   are confirmed against the stream's current version first, and decided again from the stream when the
 ///   entry turns out stale.
 ///

@@ -10,7 +10,7 @@ public struct AggregateState<State: Sendable>: Sendable {
     public var state: State
     /// The stream's current version; `nil` when the stream does not exist.
     public var version: StreamVersion?
-    /// The global position of the stream's last event; GlobalPosition/start when it has none.
+    /// The global position of the stream's last event; ``GlobalPosition/start`` when it has none.
     public var position: GlobalPosition
 
     public init(state: State, version: StreamVersion?, position: GlobalPosition) {

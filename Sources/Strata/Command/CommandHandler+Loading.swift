@@ -38,7 +38,7 @@ extension CommandHandler {
     /// Loads the aggregate and saves a snapshot of it now, whatever the policy.
     ///
     /// - Returns: The snapshot saved, or `nil` when the stream has no events.
-    /// - Throws: EventStoreError with code EventStoreError/Code/invalidArgument when snapshotting is not set;
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/invalidArgument`` when snapshotting is not set;
     ///   load and store errors.
     @discardableResult
     public func takeSnapshot(of stream: StreamID) async throws -> Snapshot? {
@@ -123,7 +123,7 @@ extension CommandHandler {
     }
 
     /// The aggregate after a command appended `events`, for the cache; saves a snapshot of it when one is due.
-    /// Snapshot failures are logged, never thrown: the command has succeeded, and a snapshot is only a cache.
+    /// ``Snapshot`` failures are logged, never thrown: the command has succeeded, and a snapshot is only a cache.
     ///
     /// - Returns: The aggregate after the append; `nil` when neither a cache nor a due snapshot needs it.
     func afterAppend(_ loaded: AggregateLoad<D.State>, appended events: [D.Event], result: CommandResult<D.Event>, on stream: StreamID) async

@@ -15,9 +15,9 @@ import Logging
 /// ```
 ///
 /// Each attempt loads the aggregate (from its latest snapshot, when snapshotting is set, plus the events after
-/// it; or from an AggregateCache), decides, and appends expecting the version it loaded. When another writer
-/// appended in between, the append throws WrongExpectedVersion and the handler reads the events appended since,
-/// folds them in and decides again, up to maximumAttempts times, then rethrows. DomainError from the decider is
+/// it; or from an ``AggregateCache``), decides, and appends expecting the version it loaded. When another writer
+/// appended in between, the append throws ``WrongExpectedVersion`` and the handler reads the events appended since,
+/// folds them in and decides again, up to maximumAttempts times, then rethrows. ``DomainError`` from the decider is
 /// never retried.
 ///
 /// A command sent with an idempotency key is handled at most once per key: see
@@ -38,7 +38,7 @@ public struct CommandHandler<D: Decider>: Sendable {
     /// How long an idempotency key is remembered: a retry after that is handled as a new command.
     public var idempotencyRetention: Duration
     /// Keys the fingerprints of idempotent commands, which may carry personal data; by default the store's
-    /// (PersonalDataDigester/of(_:)), `nil` for plain SHA-256 fingerprints.
+    /// (``PersonalDataDigester/of(_:)``), `nil` for plain SHA-256 fingerprints.
     public var digester: PersonalDataDigester?
     /// Where aggregates are kept between commands; `nil` to load every command's aggregate from the store.
     public var cache: AggregateCache<D.State>?
@@ -56,7 +56,7 @@ public struct CommandHandler<D: Decider>: Sendable {
     ///   - outcomes: Where to keep idempotent commands' outcomes; `nil` uses `store` when it is a
     ///     CommandOutcomeStore (every Strata backend is).
     ///   - idempotencyRetention: How long idempotency keys are remembered; 24 hours by default.
-    ///   - cache: Where to keep aggregates between commands; `nil` for no cache. See AggregateCache.
+    ///   - cache: Where to keep aggregates between commands; `nil` for no cache. See ``AggregateCache``.
     ///   - logger: Where to log.
     public init(
         store: any EventStore,
@@ -96,7 +96,7 @@ public struct CommandHandler<D: Decider>: Sendable {
     ///     without being decided again. A key reused for a different command or stream throws
     ///     IdempotencyKeyReuse. Keys are remembered for idempotencyRetention.
     /// - Returns: The new events, the stream's version and the position of its last event.
-    /// - Throws: DomainError (or any error) from the decider; WrongExpectedVersion when conflicts
+    /// - Throws: ``DomainError`` (or any error) from the decider; ``WrongExpectedVersion`` when conflicts
     ///   outlast maximumAttempts or a conditional command's version does not match; store errors.
     public func handle(
         _ command: D.Command,

@@ -11,7 +11,7 @@ public struct CommandResult<Event: Sendable>: Sendable {
     /// The stream's version after the command; `nil` when the stream still does not exist.
     public var streamVersion: StreamVersion?
     /// The global position of the stream's last event after the command: a consistency token for
-    /// read-your-writes queries. GlobalPosition/start when the stream has no events.
+    /// read-your-writes queries. ``GlobalPosition/start`` when the stream has no events.
     public var position: GlobalPosition
     /// How many times the command was decided: more than one when a concurrent writer forced a retry.
     public var attempts: Int

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 /// The business logic of one kind of aggregate, as pure functions: decide what happens, then evolve the state.
 ///
-/// A decider never does I/O. CommandHandler loads the state by folding the stream's events through
+/// A decider never does I/O. ``CommandHandler`` loads the state by folding the stream's events through
 /// evolve(_:event:) from initialState, asks decide(_:state:) for new events, and appends them.
 ///
 /// ```swift
@@ -55,7 +55,7 @@ public protocol Decider: Sendable {
     /// Stores and reads the events.
     var codec: Codec { get }
 
-    /// Decides which events a command causes, or throws DomainError when a business rule forbids it.
+    /// Decides which events a command causes, or throws ``DomainError`` when a business rule forbids it.
     ///
     /// Returning no events accepts the command with no change.
     func decide(_ command: Command, state: State) throws -> [Event]

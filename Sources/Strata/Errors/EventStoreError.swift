@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 /// A failure of an event store that callers do not usually branch on, with a code that says what kind.
 ///
-/// Outcomes that callers handle have their own types: WrongExpectedVersion and InvalidStreamID.
+/// Outcomes that callers handle have their own types: ``WrongExpectedVersion`` and ``InvalidStreamID``.
 public struct EventStoreError: Error, CustomStringConvertible {
     /// The kind of failure. New codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-/// An append's ExpectedVersion did not match the stream: someone else wrote to it first.
+/// An append's ``ExpectedVersion`` did not match the stream: someone else wrote to it first.
 ///
 /// Command handlers catch this to reload and retry; callers of a conditional command report it as a conflict.
 public struct WrongExpectedVersion: Error, Hashable, CustomStringConvertible {

@@ -10,7 +10,7 @@ import Foundation
 /// A digest of what a command asks, to tell a retry from a different command reusing an idempotency key.
 ///
 /// Commands carry personal data (a customer's name and email), and the fingerprint is stored in plain beside the
-/// outcome, so it is keyed: an HMAC-SHA256 under the store's digest secret (PersonalDataDigester), which a list
+/// outcome, so it is keyed: an HMAC-SHA256 under the store's digest secret (``PersonalDataDigester``), which a list
 /// of guessed names cannot be checked against without the secret. Over a store that keeps no subject keys it is
 /// a plain SHA-256, as before keyed fingerprints existed.
 enum CommandFingerprint {

@@ -8,7 +8,7 @@ import Foundation
 
 /// The stored outcome of a command sent with an idempotency key.
 ///
-/// CommandHandler writes the outcome (its own JSON) and the command's events in one transaction, so a
+/// ``CommandHandler`` writes the outcome (its own JSON) and the command's events in one transaction, so a
 /// command is never left appended without its outcome or the other way round.
 public struct CommandOutcomeRecord: Hashable, Sendable {
     /// The idempotency key the command was sent with.

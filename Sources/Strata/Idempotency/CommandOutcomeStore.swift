@@ -8,7 +8,7 @@ import Foundation
 
 /// Where the outcomes of commands sent with idempotency keys are kept, in the event store's database.
 ///
-/// Every event-store backend is also a CommandOutcomeStore. Outcomes recorded before a caller's cutoff count
+/// Every event-store backend is also a ``CommandOutcomeStore``. Outcomes recorded before a caller's cutoff count
 /// as expired: lookups skip them, and recording under their key replaces them.
 public protocol CommandOutcomeStore: Sendable {
     /// The outcome recorded under `key` at or after `cutoff`, or `nil`.
@@ -18,10 +18,10 @@ public protocol CommandOutcomeStore: Sendable {
     ///
     /// When an outcome recorded at or after `cutoff` already exists under the key, nothing is written and
     /// that outcome is returned. Otherwise `append` (when given) is appended as by
-    /// EventStore/append(_:to:expecting:), the record takes its version and position, and the record replaces
+    /// ``EventStore/append(_:to:expecting:)``, the record takes its version and position, and the record replaces
     /// any expired one under the key.
     ///
-    /// - Throws: Whatever the append throws (WrongExpectedVersion, a deleted stream, …); nothing is written then.
+    /// - Throws: Whatever the append throws (``WrongExpectedVersion``, a deleted stream, …); nothing is written then.
     func recordCommandOutcome(
         _ record: CommandOutcomeRecord,
         appending append: PendingAppend?,

@@ -8,14 +8,14 @@ import Foundation
 
 /// One command sent with an idempotency key: looks up and records its outcome.
 struct IdempotentCommand: Sendable {
-    /// The stored form of an outcome, inside CommandOutcomeRecord/outcome.
+    /// The stored form of an outcome, inside ``CommandOutcomeRecord/outcome``.
     struct Outcome: Codable, Sendable {
         enum Kind: String, Codable, Sendable { case appended, unchanged, rejected }
         var kind: Kind
         /// For `appended`: the version of the first event appended, and how many.
         var firstVersion: UInt64?
         var count: Int?
-        /// For `rejected`: the DomainError.
+        /// For `rejected`: the ``DomainError``.
         var message: String?
         var code: String?
     }
@@ -105,7 +105,7 @@ struct IdempotentCommand: Sendable {
 }
 
 extension CommandHandler {
-    /// The result of the command that recorded `record`: its DomainError rethrown, or its result rebuilt.
+    /// The result of the command that recorded `record`: its ``DomainError`` rethrown, or its result rebuilt.
     func replay(_ record: CommandOutcomeRecord) async throws -> CommandResult<D.Event> {
         let outcome: IdempotentCommand.Outcome
         do {

@@ -9,8 +9,8 @@ import Synchronization
 
 /// An event store held in memory: the reference implementation, for tests, examples and prototypes.
 ///
-/// It keeps every promise of EventStore, and is also the SnapshotStore, CommandOutcomeStore,
-/// SubjectKeyStore and ProcessManagerStore of its events; its contents are lost when it is released.
+/// It keeps every promise of ``EventStore``, and is also the ``SnapshotStore``, ``CommandOutcomeStore``,
+/// ``SubjectKeyStore`` and ``ProcessManagerStore`` of its events; its contents are lost when it is released.
 public final class InMemoryEventStore: EventStore {
     let storage = Mutex(InMemoryStorage())
     let signal = AppendSignal()

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 
-/// Everything an InMemoryEventStore holds, changed only under its lock.
+/// Everything an ``InMemoryEventStore`` holds, changed only under its lock.
 struct InMemoryStorage {
     struct Lifecycle {
         var truncateBefore: UInt64 = 0
@@ -31,7 +31,7 @@ struct InMemoryStorage {
         return streams[stream]?.last.map { log[$0].version }
     }
 
-    /// Appends as EventStore/append(_:to:expecting:) describes.
+    /// Appends as ``EventStore/append(_:to:expecting:)`` describes.
     mutating func append(_ request: PendingAppend, at now: Date) throws -> AppendResult {
         let (events, stream, expected) = (request.events, request.stream, request.expected)
         guard !events.isEmpty else {

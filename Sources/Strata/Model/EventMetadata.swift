@@ -7,7 +7,7 @@
 /// What an event carries besides its data: where it came from and free-form string annotations.
 ///
 /// The *correlation id* ties together everything one request started; the *causation id* names the message
-/// (command or event) that directly caused this event. Command handlers fill both from CommandMetadata.
+/// (command or event) that directly caused this event. Command handlers fill both from ``CommandMetadata``.
 /// In JSON, metadata is one flat object: `{"correlationId": "…", "causationId": "…", "tenant": "acme"}`.
 public struct EventMetadata: Hashable, Sendable {
     /// The id shared by every message one request started.

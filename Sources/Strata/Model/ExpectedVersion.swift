@@ -11,7 +11,7 @@
 /// try await store.append(events, to: stream, expecting: .noStream)       // create, fail if it exists
 /// try await store.append(events, to: stream, expecting: .exactly(4))    // fail if anyone wrote since version 4
 /// ```
-/// A mismatch throws WrongExpectedVersion.
+/// A mismatch throws ``WrongExpectedVersion``.
 public struct ExpectedVersion: Hashable, Sendable, CustomStringConvertible {
     enum Kind: Hashable, Sendable {
         case any

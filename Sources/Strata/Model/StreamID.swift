@@ -26,7 +26,7 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Validates and wraps a stream id.
     ///
     /// - Parameter rawValue: The stream id.
-    /// - Throws: InvalidStreamID when the id is empty, longer than maximumLength bytes, or contains
+    /// - Throws: ``InvalidStreamID`` when the id is empty, longer than maximumLength bytes, or contains
     ///   whitespace or control characters.
     public init(_ rawValue: String) throws(InvalidStreamID) {
         if let reason = Self.problem(with: rawValue) {

@@ -8,8 +8,8 @@ import Crypto
 import Foundation
 import Synchronization
 
-/// Keyed digests (HMAC-SHA256) of values that stand for personal data, under the secret a SubjectKeyStore keeps
-/// (SubjectKeyStore/digestSecret()).
+/// Keyed digests (HMAC-SHA256) of values that stand for personal data, under the secret a ``SubjectKeyStore`` keeps
+/// (``SubjectKeyStore/digestSecret()``).
 ///
 /// Use one where a digest of personal data must be stored or shown in plain: in a stream id, which cannot be
 /// crypto-shredded, or in a fingerprint of a command. A plain SHA-256 of an email address is reversed by hashing
@@ -43,8 +43,8 @@ public final class PersonalDataDigester: Sendable {
         return key
     }
 
-    /// The digester for `store`: a ProtectedEventStore's shared one, or a new one over a store that is itself a
-    /// SubjectKeyStore (every Strata backend); `nil` for a store that keeps no subject keys.
+    /// The digester for `store`: a ``ProtectedEventStore``'s shared one, or a new one over a store that is itself a
+    /// ``SubjectKeyStore`` (every Strata backend); `nil` for a store that keeps no subject keys.
     public static func of(_ store: any EventStore) -> PersonalDataDigester? {
         if let protected = store as? any DigesterProviding { return protected.digester }
         if let keys = store as? any SubjectKeyStore { return PersonalDataDigester(keys: keys) }
@@ -52,7 +52,7 @@ public final class PersonalDataDigester: Sendable {
     }
 }
 
-/// A store that shares one PersonalDataDigester among its users.
+/// A store that shares one ``PersonalDataDigester`` among its users.
 protocol DigesterProviding {
     var digester: PersonalDataDigester { get }
 }

@@ -19,14 +19,14 @@ import Foundation
 /// ```
 ///
 /// - Appending encrypts the rule's fields of each matching event with AES-GCM under the subject's key
-///   (created on first use in the SubjectKeyStore, by default a table of the event store) and names the
+///   (created on first use in the ``SubjectKeyStore``, by default a table of the event store) and names the
 ///   subject in the event's metadata (`strata.subject`). The rest of the event stays plain.
 /// - Every read (streams, the global log, subscriptions) decrypts them again, so aggregates, projections and
 ///   the API see plain events.
 /// - forget(_:) deletes the subject's key for good. From then on the fields read as their redacted value,
 ///   `"[redacted]"` for strings and `null` otherwise, and reading never throws; the events' order, versions
 ///   and other fields do not change. Appending new personal data of a forgotten subject throws
-///   PersonalDataError. Rebuild projections (ProjectionRunner/rebuild(_:)) to drop the data from read models.
+///   ``PersonalDataError``. Rebuild projections (``ProjectionRunner/rebuild(_:from:)``) to drop the data from read models.
 public final class ProtectedEventStore<Base: EventStore>: EventStore {
     /// The store underneath, which holds the encrypted events.
     public let base: Base

@@ -16,7 +16,7 @@ public enum SubjectKeyState: Hashable, Sendable {
 
 /// Where the per-subject keys of crypto-shredding live: by default a table in the event store's database.
 ///
-/// Every event-store backend is also a SubjectKeyStore; another implementation (a key-management service,
+/// Every event-store backend is also a ``SubjectKeyStore``; another implementation (a key-management service,
 /// say) can be plugged into PersonalDataProtection instead.
 public protocol SubjectKeyStore: Sendable {
     /// The keys of `subjects` that exist, active or forgotten. Subjects with no key are left out.

@@ -9,7 +9,7 @@ import Foundation
 /// A process manager (saga): follows events, keeps a state per process, and issues commands, now or later.
 ///
 /// Each event it follows belongs to one process (processID(for:recorded:), such as the order id). The
-/// process's state is event sourced: a ProcessManagerRunner folds, through evolve(_:event:), the events the
+/// process's state is event sourced: a ``ProcessManagerRunner`` folds, through evolve(_:event:), the events the
 /// process has seen, then asks react(to:state:recorded:) what to do.
 ///
 /// ```swift
@@ -89,7 +89,7 @@ public struct ProcessAction<Command: Sendable>: Sendable {
 }
 
 /// What a process manager's command carries when the runner hands it over: send it through a
-/// CommandHandler with exactly this key and metadata.
+/// ``CommandHandler`` with exactly this key and metadata.
 public struct ProcessCommandContext: Hashable, Sendable {
     /// Derived from the event that caused the command (or from the deadline): the same on every replay, so
     /// that the command takes effect once.

@@ -9,7 +9,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Runs a ProcessManager: follows its events from its checkpoint, records each in the process's journal,
+/// Runs a ``ProcessManager``: follows its events from its checkpoint, records each in the process's journal,
 /// issues its commands, and fires its deadlines when they are due.
 ///
 /// ```swift
@@ -24,18 +24,18 @@ import Synchronization
 /// The runner saves its checkpoint after each event, so a crash can hand an event over again. Everything it
 /// does for an event is idempotent: the journal entry has an id derived from the event, scheduled commands
 /// have ids derived from the event, and each command goes out with an idempotency key derived from the event
-/// (or the deadline), which the CommandHandler it is sent through turns into a no-op on replay. The dispatch
-/// closure must therefore pass ProcessCommandContext/idempotencyKey on.
+/// (or the deadline), which the ``CommandHandler`` it is sent through turns into a no-op on replay. The dispatch
+/// closure must therefore pass ``ProcessCommandContext/idempotencyKey`` on.
 ///
-/// A command rejected with DomainError is an outcome, logged and not retried. Any other error stops the
+/// A command rejected with ``DomainError`` is an outcome, logged and not retried. Any other error stops the
 /// runner's progress: it retries the event after Configuration/retryDelay, never skipping it.
 ///
 /// ## Deadlines
-/// Scheduled commands are stored (ProcessManagerStore), so they survive restarts: one that fell due while no
+/// Scheduled commands are stored (``ProcessManagerStore``), so they survive restarts: one that fell due while no
 /// runner was up fires as soon as one starts, once. Several processes may run the same process manager; the
 /// idempotency keys keep each command to one effect.
 public final class ProcessManagerRunner<Manager: ProcessManager>: Service {
-    /// Sends one of the process manager's commands. Throw DomainError for a command the domain rejects.
+    /// Sends one of the process manager's commands. Throw ``DomainError`` for a command the domain rejects.
     public typealias Dispatch = @Sendable (Manager.Command, ProcessCommandContext) async throws -> Void
 
     /// The process manager.
@@ -115,7 +115,7 @@ public final class ProcessManagerRunner<Manager: ProcessManager>: Service {
         }
     }
 
-    /// Sends a command, treating a DomainError as the command's outcome rather than a failure.
+    /// Sends a command, treating a ``DomainError`` as the command's outcome rather than a failure.
     func send(_ command: Manager.Command, _ context: ProcessCommandContext) async throws {
         do {
             try await dispatch(command, context)
@@ -132,13 +132,13 @@ public final class ProcessManagerRunner<Manager: ProcessManager>: Service {
 }
 
 extension ProcessManagerRunner {
-    /// Settings of a ProcessManagerRunner.
+    /// Settings of a ``ProcessManagerRunner``.
     public struct Configuration: Sendable {
         /// How long to wait before retrying after a transient failure (a database that is away), which is retried
         /// without limit.
         public var retryDelay: Duration = .seconds(1)
         /// How often an event or a deadline that fails for any other reason is tried before it is parked
-        /// (see ``ProcessManagerRunner/parkedEvents()``), and the waits between the attempts.
+        /// (see ````ProcessManagerRunner/parkedEvents()````), and the waits between the attempts.
         public var retry = RetryPolicy(maximumAttempts: 5, initialDelay: .milliseconds(200), maximumDelay: .seconds(5))
         /// How often to look for deadlines scheduled by other processes. Deadlines this runner schedules wake
         /// it at once.
@@ -148,7 +148,7 @@ extension ProcessManagerRunner {
         /// Where to log.
         public var logger = Logger(label: "strata.process-managers", factory: { _ in SwiftLogNoOpLogHandler() })
         /// The clock that retries wait on: tests pass a clock they move themselves. Deadlines fall due by the
-        /// wall clock (ScheduledCommand/dueAt), which this clock does not move.
+        /// wall clock (``ScheduledCommand/dueAt``), which this clock does not move.
         public var clock: any Clock<Duration> = ContinuousClock()
 
         public init() {}

@@ -8,7 +8,7 @@ import Foundation
 
 /// What process managers keep in the event store's database: their checkpoints and their scheduled commands.
 ///
-/// Every event-store backend is also a ProcessManagerStore. Scheduled commands are *pending* until completed
+/// Every event-store backend is also a ``ProcessManagerStore``. Scheduled commands are *pending* until completed
 /// or cancelled; both are final.
 public protocol ProcessManagerStore: Sendable {
     /// The position of the last event the process manager `name` finished, or `nil` before its first.

@@ -7,7 +7,7 @@
 import ServiceLifecycle
 import Synchronization
 
-/// Leases for runners inside one process: each projection's lease is held by one ProjectionRunner at a time.
+/// Leases for runners inside one process: each projection's lease is held by one ``ProjectionRunner`` at a time.
 ///
 /// Share one instance between the runners. revoke(_:) takes a lease away from its holder, as a broken
 /// connection would take away a database lease.

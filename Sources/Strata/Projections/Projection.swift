@@ -7,8 +7,8 @@
 /// Turns events into read-model changes: the query side of CQRS.
 ///
 /// A projection names the events it handles (filter) and applies each to its read model through a
-/// ProjectionContext: documents in collections it declares, or its own SQL tables created by versioned
-/// migrations. A ProjectionRunner feeds it in batches, each applied in one read-store transaction
+/// ``ProjectionContext``: documents in collections it declares, or its own SQL tables created by versioned
+/// migrations. A ``ProjectionRunner`` feeds it in batches, each applied in one read-store transaction
 /// together with the projection's checkpoint.
 ///
 /// ```swift

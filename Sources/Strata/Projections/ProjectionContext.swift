@@ -51,7 +51,7 @@ public struct ProjectionContext: Sendable {
 
     /// The declared document collection `name`, typed as `type`.
     ///
-    /// - Throws: ReadStoreError with code `unknownName` when the projection's schema does not declare it.
+    /// - Throws: ``ReadStoreError`` with code `unknownName` when the projection's schema does not declare it.
     public func documents<Document: Codable>(_ name: String, as type: Document.Type = Document.self) throws -> DocumentWriter<Document> {
         guard let declared = schema.collections.first(where: { $0.name == name }) else {
             throw ReadStoreError(.unknownName, "projection '\(projection)' declares no collection '\(name)'")
@@ -75,7 +75,7 @@ public struct ProjectionContext: Sendable {
     /// Document changes made through documents(_:as:) reach the store when the batch ends (or when a `find`
     /// needs them), so SQL that reads a document collection directly may not see the batch's own changes yet.
     ///
-    /// - Throws: ReadStoreError with code `unsupported` when the read store has no SQL.
+    /// - Throws: ``ReadStoreError`` with code `unsupported` when the read store has no SQL.
     public func sql() throws -> any SQLExecutor {
         guard let sql = transaction.sql else { throw ReadStoreError(.unsupported, "this read store has no SQL") }
         return sql

@@ -18,7 +18,7 @@ public struct ProjectionFailurePolicy: Sendable {
 
         /// Park the event in the dead-letter table and go on with the next.
         public static let park = Action(name: "park")
-        /// Stop the projection in state ProjectionState/failed.
+        /// Stop the projection in state ``ProjectionState/failed``.
         public static let stop = Action(name: "stop")
 
         public var description: String { name }

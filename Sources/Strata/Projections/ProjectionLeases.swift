@@ -8,19 +8,19 @@
 /// Makes sure that, of all the processes that run the same projections against one read store, exactly one
 /// runs each projection at a time, and that another takes over when it stops or dies.
 ///
-/// Give a ProjectionRunner leases (ProjectionRunner/Configuration/leases) when several application processes
-/// share one read store. A runner then waits in state ProjectionState/standby until it holds a projection's
+/// Give a ``ProjectionRunner`` leases (``ProjectionRunner/Configuration/leases``) when several application processes
+/// share one read store. A runner then waits in state ``ProjectionState/standby`` until it holds a projection's
 /// lease. Correctness does not rest on the lease: every batch is fenced by the registry entry in the read store
-/// (ProjectionRecord/hasSameProgress(as:)), so even two holders for a moment could not apply an event twice.
+/// (``ProjectionRecord/hasSameProgress(as:)``), so even two holders for a moment could not apply an event twice.
 /// The lease keeps the second process from doing that work in vain.
 ///
 /// `PostgresProjectionLeases` (in StrataPostgres) holds a PostgreSQL advisory lock on a dedicated connection;
-/// LocalProjectionLeases serves runners inside one process.
+/// ``LocalProjectionLeases`` serves runners inside one process.
 public protocol ProjectionLeases: Sendable {
     /// Waits until this process holds the lease on `projection`, runs `body`, and releases the lease when
     /// `body` returns or throws.
     ///
-    /// - Throws: ProjectionLeaseLost when the lease is lost while `body` runs (`body` is cancelled first);
+    /// - Throws: ``ProjectionLeaseLost`` when the lease is lost while `body` runs (`body` is cancelled first);
     ///   `CancellationError` when the task is cancelled, or its service group shuts down gracefully, while
     ///   waiting; otherwise what `body` throws.
     func withLease(on projection: String, _ body: @escaping @Sendable () async throws -> Void) async throws

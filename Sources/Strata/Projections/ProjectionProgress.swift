@@ -8,7 +8,7 @@ import Synchronization
 
 /// The positions this process's projections have processed through, and a way to wait for them.
 ///
-/// A ProjectionRunner advances it after each committed batch and wakes every waiter, as AppendSignal does
+/// A ``ProjectionRunner`` advances it after each committed batch and wakes every waiter, as ``AppendSignal`` does
 /// for subscriptions, so a read-your-writes query answers as soon as its projections pass its position,
 /// with no polling. Share one instance between the runner and QueryHandlers.
 public final class ProjectionProgress: Sendable {
@@ -37,7 +37,7 @@ public final class ProjectionProgress: Sendable {
     ///   - position: The position each must have processed.
     ///   - timeout: How long to wait, on `clock`.
     ///   - clock: The clock the timeout runs on; tests pass a clock they move themselves.
-    /// - Throws: StaleReadModel when `timeout` elapses first, naming the projection that lags; CancellationError
+    /// - Throws: ``StaleReadModel`` when `timeout` elapses first, naming the projection that lags; CancellationError
     ///   when the task is cancelled.
     public func wait(
         for projections: [String],

@@ -14,8 +14,8 @@ extension ProjectionRunner {
     ///
     /// - Parameters:
     ///   - name: The projection.
-    ///   - position: The first position to apply; GlobalPosition/start rebuilds from the whole log.
-    /// - Throws: ReadStoreError with code `unknownName` when the runner has no such projection.
+    ///   - position: The first position to apply; ``GlobalPosition/start`` rebuilds from the whole log.
+    /// - Throws: ``ReadStoreError`` with code `unknownName` when the runner has no such projection.
     public func rebuild(_ name: String, from position: GlobalPosition = .start) async throws {
         let worker = try worker(name)
         try await readStore.withTransaction { transaction in
@@ -106,7 +106,7 @@ extension ProjectionRunner {
 
     /// The status of one projection.
     ///
-    /// - Throws: ReadStoreError with code `unknownName` when the runner has no such projection.
+    /// - Throws: ``ReadStoreError`` with code `unknownName` when the runner has no such projection.
     public func status(of name: String) async throws -> ProjectionStatus {
         let worker = try worker(name)
         let runtime = worker.runtime

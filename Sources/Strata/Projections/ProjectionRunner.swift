@@ -14,11 +14,11 @@ import ServiceLifecycle
 /// Every projection runs in its own child task with its own checkpoint. Events are applied in batches
 /// (whatever is committed, up to Configuration/batchSize), each batch in one read-store transaction together
 /// with the new checkpoint, so a crash at any point neither loses nor repeats an event. A projection that
-/// fails stops alone (state ProjectionState/failed); the others go on. The runner is a `Service`: on
+/// fails stops alone (state ``ProjectionState/failed``); the others go on. The runner is a `Service`: on
 /// graceful shutdown each projection finishes its batch in flight and stops. Run it after the database
 /// clients and before the HTTP server in a `ServiceGroup`.
 ///
-/// Any EventStore can feed any ReadStore: the runner only uses the protocols.
+/// Any ``EventStore`` can feed any ``ReadStore``: the runner only uses the protocols.
 ///
 /// ```swift
 /// let runner = ProjectionRunner(store: events, readStore: readModels, projections: [OrderSummaries(), Revenue()])
@@ -66,7 +66,7 @@ public final class ProjectionRunner: Service {
 
     /// Runs every projection until the task is cancelled or the service group shuts down gracefully.
     ///
-    /// A failing projection stops in state ProjectionState/failed without ending the others; `run()` returns
+    /// A failing projection stops in state ``ProjectionState/failed`` without ending the others; `run()` returns
     /// once all have stopped.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -88,13 +88,13 @@ public final class ProjectionRunner: Service {
 }
 
 extension ProjectionRunner {
-    /// Settings of a ProjectionRunner.
+    /// Settings of a ``ProjectionRunner``.
     public struct Configuration: Sendable {
         /// The most events applied in one transaction.
         public var batchSize: Int = 256
         /// What to do when a handler throws, for projections that do not set their own.
         public var failurePolicy = ProjectionFailurePolicy()
-        /// Whether a projection whose Projection/version differs from the one that built its read model is
+        /// Whether a projection whose ``Projection/version`` differs from the one that built its read model is
         /// rebuilt beside it from the start of the log. When off, the read model is kept and only new SQL
         /// migrations are applied to it.
         public var rebuildOnVersionChange = true
@@ -109,7 +109,7 @@ extension ProjectionRunner {
         /// Requests made through this runner, and new events, wake a projection at once; `nil` waits for those
         /// only.
         public var registryPollInterval: Duration? = .seconds(1)
-        /// How this process names itself in the projections' reports (ProjectionReport/node); by default the
+        /// How this process names itself in the projections' reports (``ProjectionReport/node``); by default the
         /// host name and process id.
         public var nodeName = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
         /// Where the projection metrics go; `nil` for the factory bootstrapped in `MetricsSystem`.

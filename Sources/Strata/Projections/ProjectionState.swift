@@ -16,7 +16,7 @@ public struct ProjectionState: Hashable, Sendable, LosslessStringConvertible {
     public static let live = ProjectionState(name: "live")
     /// Building a new generation beside the one queries read.
     public static let rebuilding = ProjectionState(name: "rebuilding")
-    /// Stopped by an error; ProjectionStatus/lastError says which.
+    /// Stopped by an error; ``ProjectionStatus/lastError`` says which.
     public static let failed = ProjectionState(name: "failed")
     /// Waiting for the projection's lease, which another process holds: it takes over when that one stops.
     public static let standby = ProjectionState(name: "standby")

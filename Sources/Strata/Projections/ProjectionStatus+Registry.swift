@@ -11,7 +11,7 @@ extension ProjectionStatus {
     /// recorded it there: what an operator sees without the process that runs them.
     ///
     /// Checkpoints, lag and parked counts are exact. State and last error are the last report
-    /// (ProjectionRecord/report), so read them with ProjectionStatus/reportedAt: a process that died leaves its
+    /// (``ProjectionRecord/report``), so read them with ``ProjectionStatus/reportedAt``: a process that died leaves its
     /// last state behind.
     ///
     /// - Parameters:

@@ -30,7 +30,7 @@ public struct ProjectionStatus: Hashable, Sendable {
     public var lastError: String?
     /// How many events of the active generation are parked.
     public var parkedCount: Int
-    /// The process that last reported on the projection (ProjectionRunner/Configuration/nodeName), or `nil`.
+    /// The process that last reported on the projection (``ProjectionRunner/Configuration/nodeName``), or `nil`.
     public var node: String?
     /// When the projection's state was last recorded in the read store, or `nil` when it never was.
     public var reportedAt: Date?

@@ -10,7 +10,7 @@ import Metrics
 import ServiceLifecycle
 import Synchronization
 
-/// Runs one projection for a ProjectionRunner: the catch-up and live loop, rebuilds and the metrics.
+/// Runs one projection for a ``ProjectionRunner``: the catch-up and live loop, rebuilds and the metrics.
 final class ProjectionWorker: Sendable {
     struct Runtime: Sendable {
         var state = ProjectionState.stopped

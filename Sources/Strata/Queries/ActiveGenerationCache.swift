@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// A cached number cannot make a query answer from the wrong read model: a rebuild switches generations and
 /// drops the old one's collections and tables in one transaction, so a query that still names the old
-/// generation fails, and QueryHandler then reads the registry again and asks once more.
+/// generation fails, and ``QueryHandler`` then reads the registry again and asks once more.
 final class ActiveGenerationCache: Sendable {
     private let numbers = Mutex<[String: Int]>([:])
 

@@ -7,8 +7,8 @@
 /// Answers queries from a read store, optionally only once the read models reflect a given write.
 ///
 /// Pass the position an append or command returned as `minimumPosition` for read-your-writes: the handler
-/// waits (woken by the runner through ProjectionProgress, without polling) until every projection the query
-/// reads has processed through it, and throws StaleReadModel after `timeout` rather than answer from a
+/// waits (woken by the runner through ``ProjectionProgress``, without polling) until every projection the query
+/// reads has processed through it, and throws ``StaleReadModel`` after `timeout` rather than answer from a
 /// read model that does not show the write yet.
 ///
 /// ```swift
@@ -44,7 +44,7 @@ public struct QueryHandler: Sendable {
     ///   - query: The query.
     ///   - minimumPosition: A consistency token: answer only from read models that have processed through it.
     ///   - timeout: How long to wait for them; the handler's `timeout` when `nil`.
-    /// - Throws: StaleReadModel when the read models do not reach `minimumPosition` in time; whatever the query throws.
+    /// - Throws: ``StaleReadModel`` when the read models do not reach `minimumPosition` in time; whatever the query throws.
     public func ask<Q: Query>(_ query: Q, minimumPosition: GlobalPosition? = nil, timeout: Duration? = nil) async throws -> Q.Result {
         if let minimumPosition, minimumPosition > .start {
             try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout, on: clock)

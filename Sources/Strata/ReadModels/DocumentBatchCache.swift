@@ -15,7 +15,7 @@ import Synchronization
 /// when the batch ends (flush()), in the same transaction as the checkpoint. A failed batch rolls back, and its
 /// cache goes with it.
 ///
-/// Only DocumentWriter uses it, from one batch at a time: calls never overlap, the lock only keeps the type
+/// Only ``DocumentWriter`` uses it, from one batch at a time: calls never overlap, the lock only keeps the type
 /// honest about being shared.
 final class DocumentBatchCache: Sendable {
     enum Entry {
@@ -23,7 +23,7 @@ final class DocumentBatchCache: Sendable {
         case present(any Codable, indexes: [String], dirty: Bool)
         /// Deleted in this batch, or known to be absent (then not dirty).
         case absent(dirty: Bool)
-        /// Read ahead of the batch (Projection/documentKeys(for:)) and not yet decoded: the type is known only
+        /// Read ahead of the batch (``Projection/documentKeys(for:)``) and not yet decoded: the type is known only
         /// when a handler asks for it.
         case stored(Data)
     }

@@ -26,7 +26,7 @@ enum DocumentCoding {
         }
     }
 
-    /// The value of each field of `indexes` in `json`; SQLValue/null for a missing field or one that is an
+    /// The value of each field of `indexes` in `json`; ``SQLValue/null`` for a missing field or one that is an
     /// array or object.
     static func indexValues(of json: Data, indexes: [String]) throws -> [String: SQLValue] {
         guard !indexes.isEmpty else { return [:] }

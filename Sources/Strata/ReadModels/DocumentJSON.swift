@@ -26,7 +26,7 @@ public struct DocumentJSON<Document: Decodable>: Sendable {
 
     /// The document, decoded.
     ///
-    /// - Throws: ReadStoreError with code `corruptData` when the bytes do not decode as `Document`.
+    /// - Throws: ``ReadStoreError`` with code `corruptData` when the bytes do not decode as `Document`.
     public func decode() throws -> Document {
         try DocumentCoding.decode(Document.self, from: bytes, key: key, collection: collection)
     }

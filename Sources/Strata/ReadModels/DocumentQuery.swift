@@ -71,7 +71,7 @@ public struct DocumentQuery: Hashable, Sendable {
     }
 }
 
-/// One condition of a DocumentQuery: an indexed field compared with a value.
+/// One condition of a ``DocumentQuery``: an indexed field compared with a value.
 public struct DocumentCondition: Hashable, Sendable {
     /// How a field is compared with a value.
     public struct Comparison: Hashable, Sendable, CustomStringConvertible {
@@ -107,7 +107,7 @@ public struct DocumentCondition: Hashable, Sendable {
         public var description: String { sqlOperator }
     }
 
-    /// The indexed field, or DocumentQuery/keyField.
+    /// The indexed field, or ``DocumentQuery/keyField``.
     public var field: String
     /// How it is compared.
     public var comparison: Comparison

@@ -8,7 +8,7 @@ import Foundation
 
 /// An event a projection could not apply, set aside in the read store's dead-letter table.
 ///
-/// Parked events can be listed and replayed (ProjectionRunner/replayParked(_:)). When a projection keeps
+/// Parked events can be listed and replayed (``ProjectionRunner/replayParked(_:)``). When a projection keeps
 /// stream order, later events of a stream with a parked event are parked behind it, in order.
 public struct ParkedEvent: Hashable, Sendable {
     /// The projection that parked it.

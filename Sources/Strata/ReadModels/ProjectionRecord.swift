@@ -46,7 +46,7 @@ public struct ProjectionReport: Hashable, Sendable {
     public var state: ProjectionState
     /// The last error the projection met, or `nil`.
     public var lastError: String?
-    /// The process that ran the projection, as ProjectionRunner/Configuration/nodeName names it.
+    /// The process that ran the projection, as ``ProjectionRunner/Configuration/nodeName`` names it.
     public var node: String
     /// When the report was written.
     public var reportedAt: Date

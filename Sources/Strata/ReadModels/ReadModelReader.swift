@@ -13,7 +13,7 @@
 public struct ReadModelReader: Sendable {
     /// The read store's reader, for direct access to the registry.
     public let store: any ReadStoreReader
-    /// Generations already read from the registry, shared by the queries of one QueryHandler.
+    /// Generations already read from the registry, shared by the queries of one ``QueryHandler``.
     let generations: ActiveGenerationCache?
 
     public init(store: any ReadStoreReader) {
@@ -27,7 +27,7 @@ public struct ReadModelReader: Sendable {
 
     /// The generation queries of `projection` read.
     ///
-    /// - Throws: ReadStoreError with code `unknownName` when the projection has never run.
+    /// - Throws: ``ReadStoreError`` with code `unknownName` when the projection has never run.
     public func activeGeneration(of projection: String) async throws -> Int {
         if let number = generations?.number(of: projection) { return number }
         guard let record = try await store.projectionRecord(named: projection) else {
@@ -57,7 +57,7 @@ public struct ReadModelReader: Sendable {
 
     /// Raw SQL for reading tables.
     ///
-    /// - Throws: ReadStoreError with code `unsupported` when the read store has no SQL.
+    /// - Throws: ``ReadStoreError`` with code `unsupported` when the read store has no SQL.
     public func sql() throws -> any SQLExecutor {
         guard let sql = store.sql else { throw ReadStoreError(.unsupported, "this read store has no SQL") }
         return sql

@@ -10,8 +10,8 @@ import Foundation
 ///
 /// A projection batch runs in one transaction: its read-model changes and its new checkpoint commit together
 /// or not at all, so a crash at any point neither loses nor repeats an event. Backends (in memory, SQLite,
-/// PostgreSQL) implement three roles: this store, a ReadStoreReader for queries and a ReadStoreTransaction
-/// for writes. Read models are addressed by *physical* names (ReadModelNames), which carry the generation of
+/// PostgreSQL) implement three roles: this store, a ``ReadStoreReader`` for queries and a ``ReadStoreTransaction``
+/// for writes. Read models are addressed by *physical* names (``ReadModelNames``), which carry the generation of
 /// the projection that owns them.
 ///
 /// Promises every backend keeps, checked by `ReadStoreConformanceCheck`:
@@ -55,20 +55,20 @@ public protocol ReadStoreReader: Sendable {
 
     /// The JSON of the document stored under `key`, or `nil`.
     ///
-    /// - Throws: ReadStoreError with code `unknownName` when the collection does not exist.
+    /// - Throws: ``ReadStoreError`` with code `unknownName` when the collection does not exist.
     func document(key: String, in collection: String) async throws -> Data?
 
     /// The JSON of the documents stored under `keys`, by key; keys with no document are left out.
     ///
-    /// A projection batch reads the documents its events name this way (Projection/documentKeys(for:)): one
+    /// A projection batch reads the documents its events name this way (``Projection/documentKeys(for:)``): one
     /// statement instead of one per document. By default, one document(key:in:) after another.
     ///
-    /// - Throws: ReadStoreError with code `unknownName` when the collection does not exist.
+    /// - Throws: ``ReadStoreError`` with code `unknownName` when the collection does not exist.
     func documents(keys: [String], in collection: String) async throws -> [String: Data]
 
     /// The documents that match `query`, in its order.
     ///
-    /// - Throws: ReadStoreError with code `notIndexed` when the query uses a field the collection does not index.
+    /// - Throws: ``ReadStoreError`` with code `notIndexed` when the query uses a field the collection does not index.
     func documents(in collection: String, matching query: DocumentQuery) async throws -> [StoredDocument]
 
     /// Raw SQL, or `nil` when the store has no SQL (the in-memory store).
@@ -103,7 +103,7 @@ public protocol ReadStoreTransaction: ReadStoreReader {
     /// - Parameters:
     ///   - document: The document's JSON.
     ///   - key: Its key, unique in the collection.
-    ///   - indexValues: The value of each indexed field (SQLValue/null when absent).
+    ///   - indexValues: The value of each indexed field (``SQLValue/null`` when absent).
     ///   - collection: The physical collection name.
     func putDocument(_ document: Data, key: String, indexValues: [String: SQLValue], in collection: String) async throws
 
@@ -125,13 +125,13 @@ extension ReadStoreTransaction {
     }
 }
 
-/// One document to store with ReadStoreTransaction/putDocuments(_:in:).
+/// One document to store with ``ReadStoreTransaction/putDocuments(_:in:)``.
 public struct DocumentPut: Sendable {
     /// The key, unique in the collection.
     public var key: String
     /// The document's JSON.
     public var document: Data
-    /// The value of each indexed field (SQLValue/null when absent).
+    /// The value of each indexed field (``SQLValue/null`` when absent).
     public var indexValues: [String: SQLValue]
 
     public init(key: String, document: Data, indexValues: [String: SQLValue]) {

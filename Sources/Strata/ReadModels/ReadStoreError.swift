@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 /// A failure of a read store that callers do not usually branch on, with a code that says what kind.
 ///
-/// Outcomes callers handle have their own types: StaleReadModel for read-your-writes timeouts.
+/// Outcomes callers handle have their own types: ``StaleReadModel`` for read-your-writes timeouts.
 public struct ReadStoreError: Error, CustomStringConvertible {
     /// The kind of failure. New codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {

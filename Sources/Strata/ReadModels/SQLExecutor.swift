@@ -7,7 +7,7 @@
 /// Raw SQL access to a read store, for read models whose projection writes its own tables.
 ///
 /// Statements are written in the backend's dialect (SQLite takes `?` placeholders, PostgreSQL `$1`); read
-/// SQLDialect to tell them apart. Inside a projection batch every statement runs in the batch's transaction.
+/// ``SQLDialect`` to tell them apart. Inside a projection batch every statement runs in the batch's transaction.
 public protocol SQLExecutor: Sendable {
     /// The dialect statements must be written in.
     var dialect: SQLDialect { get }

@@ -118,7 +118,7 @@ public struct SQLRow: Hashable, Sendable {
         self.values = values
     }
 
-    /// The value of the first column named `column`, or SQLValue/null when there is none.
+    /// The value of the first column named `column`, or ``SQLValue/null`` when there is none.
     public subscript(column: String) -> SQLValue {
         guard let index = columns.firstIndex(of: column) else { return .null }
         return values[index]

@@ -14,26 +14,26 @@
 /// A snapshot that cannot be used (another schema version, or data that does not decode) is replaced the next
 /// time the aggregate is loaded, unless the policy is onDemand.
 public struct SnapshotPolicy: Hashable, Sendable {
-    /// Snapshot once this many events have been appended since the last snapshot (or since the start).
+    /// ``Snapshot`` once this many events have been appended since the last snapshot (or since the start).
     public var eventInterval: Int?
-    /// Snapshot when reading and folding the aggregate took longer than this.
+    /// ``Snapshot`` when reading and folding the aggregate took longer than this.
     public var loadTimeLimit: Duration?
 
-    /// Never snapshot on its own; only when asked through CommandHandler/takeSnapshot(of:).
+    /// Never snapshot on its own; only when asked through ``CommandHandler/takeSnapshot(of:)``.
     public static let onDemand = SnapshotPolicy(eventInterval: nil, loadTimeLimit: nil)
 
-    /// Snapshot once `events` events have been appended since the last snapshot.
+    /// ``Snapshot`` once `events` events have been appended since the last snapshot.
     public static func every(_ events: Int) -> SnapshotPolicy {
         precondition(events > 0, "a snapshot interval must be positive")
         return SnapshotPolicy(eventInterval: events, loadTimeLimit: nil)
     }
 
-    /// Snapshot when loading the aggregate took longer than `limit`.
+    /// ``Snapshot`` when loading the aggregate took longer than `limit`.
     public static func whenLoadingTakesLongerThan(_ limit: Duration) -> SnapshotPolicy {
         SnapshotPolicy(eventInterval: nil, loadTimeLimit: limit)
     }
 
-    /// Snapshot when either policy says so.
+    /// ``Snapshot`` when either policy says so.
     public func or(_ other: SnapshotPolicy) -> SnapshotPolicy {
         SnapshotPolicy(
             eventInterval: [eventInterval, other.eventInterval].compactMap { $0 }.min(),

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 /// Where snapshots are kept: beside the events, in the same database, in a table of their own.
 ///
-/// Every event-store backend is also a SnapshotStore. A store keeps one snapshot per stream and kind: the
+/// Every event-store backend is also a ``SnapshotStore``. A store keeps one snapshot per stream and kind: the
 /// latest one saved, except that a snapshot never replaces one of a later version with the same schema
 /// version (two writers racing leave the newer state).
 public protocol SnapshotStore: Sendable {

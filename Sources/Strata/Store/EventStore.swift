@@ -10,12 +10,12 @@
 ///
 /// - **Atomic appends.** All events of one append(_:to:expecting:) are stored together or not at all. They get
 ///   consecutive stream versions and ascending global positions.
-/// - **Optimistic concurrency.** An append states what it expects of the stream (ExpectedVersion); when the
-///   stream does not match, nothing is written and WrongExpectedVersion is thrown. Of several concurrent
+/// - **Optimistic concurrency.** An append states what it expects of the stream (``ExpectedVersion``); when the
+///   stream does not match, nothing is written and ``WrongExpectedVersion`` is thrown. Of several concurrent
 ///   appends expecting the same version, exactly one succeeds.
 /// - **Idempotent retries.** Appending again events whose ids are already stored in that stream, at the same
-///   versions, writes nothing and returns the original AppendResult. The same event id anywhere else
-///   throws EventStoreError with code EventStoreError/Code/duplicateEventID.
+///   versions, writes nothing and returns the original ``AppendResult``. The same event id anywhere else
+///   throws ``EventStoreError`` with code ``EventStoreError/Code/duplicateEventID``.
 /// - **A trustworthy global order.** Reading the whole log from any position returns committed events in
 ///   ascending position, and an event committed later is never given a position below one already visible to
 ///   readers, so a reader that continues from the last position it saw never skips or repeats an event. Within
@@ -23,7 +23,7 @@
 /// - **Live subscriptions.** subscribeToAll(from:filter:) delivers every matching committed event exactly
 ///   once in global order: first the history, then new events as they commit.
 /// - **Stream lifecycle.** deleteStream(_:expecting:) and truncateStream(_:before:) hide events from stream
-///   reads, never from the global log: see StreamLifecycle.
+///   reads, never from the global log: see ``StreamLifecycle``.
 ///
 /// ```swift
 /// let store = InMemoryEventStore()
@@ -42,9 +42,9 @@ public protocol EventStore: Sendable {
     ///   - stream: The stream to append to; it is created by its first append.
     ///   - expected: What the stream's current version must be.
     /// - Returns: The stream's new version and the global position of the last event appended.
-    /// - Throws: WrongExpectedVersion when the stream does not match `expected`; EventStoreError with
-    ///   EventStoreError/Code/duplicateEventID when an event id is stored elsewhere,
-    ///   EventStoreError/Code/invalidArgument when `events` is empty, EventStoreError/Code/storage
+    /// - Throws: ``WrongExpectedVersion`` when the stream does not match `expected`; ``EventStoreError`` with
+    ///   ``EventStoreError/Code/duplicateEventID`` when an event id is stored elsewhere,
+    ///   ``EventStoreError/Code/invalidArgument`` when `events` is empty, ``EventStoreError/Code/storage``
     ///   when the database fails.
     func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult
 
@@ -52,7 +52,7 @@ public protocol EventStore: Sendable {
     ///
     /// - Parameters:
     ///   - stream: The stream to read.
-    ///   - version: The first version to return (inclusive). Reading backwards from StreamVersion/max starts
+    ///   - version: The first version to return (inclusive). Reading backwards from ``StreamVersion/max`` starts
     ///     at the last event.
     ///   - direction: Towards newer (`forwards`) or older (`backwards`) events.
     ///   - limit: The most events to return.
@@ -67,7 +67,7 @@ public protocol EventStore: Sendable {
     /// Reads the whole log, across streams, in ascending global position.
     ///
     /// - Parameters:
-    ///   - position: The first position to return (inclusive); GlobalPosition/start reads from the beginning.
+    ///   - position: The first position to return (inclusive); ``GlobalPosition/start`` reads from the beginning.
     ///   - limit: The most events to return.
     ///   - filter: Which events to return.
     /// - Returns: Up to `limit` matching events. Fewer than `limit` means the reader has reached the end of
@@ -77,7 +77,7 @@ public protocol EventStore: Sendable {
     /// The current version of a stream (the version of its last event), or `nil` when it does not exist.
     func currentVersion(of stream: StreamID) async throws -> StreamVersion?
 
-    /// The position of the last committed event, or GlobalPosition/start when the log is empty.
+    /// The position of the last committed event, or ``GlobalPosition/start`` when the log is empty.
     func headPosition() async throws -> GlobalPosition
 
     /// Subscribes to the whole log, or the part `filter` selects, from a position (inclusive).
@@ -88,15 +88,15 @@ public protocol EventStore: Sendable {
     /// `cancelOnGracefulShutdown()` to end it on graceful shutdown.
     func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription
 
-    /// Soft-deletes a stream: appends a StreamLifecycle/deletedEventType event to it, after which the stream
+    /// Soft-deletes a stream: appends a ``StreamLifecycle/deletedEventType`` event to it, after which the stream
     /// reads as gone and refuses appends. Its events, the deletion event included, stay in the global log.
     ///
     /// - Parameters:
     ///   - stream: The stream to delete.
     ///   - expected: What the stream's current version must be, as for an append.
     /// - Returns: Where the deletion event was appended.
-    /// - Throws: WrongExpectedVersion when the stream does not match `expected`; EventStoreError with code
-    ///   EventStoreError/Code/streamDeleted when it is already deleted.
+    /// - Throws: ``WrongExpectedVersion`` when the stream does not match `expected`; ``EventStoreError`` with code
+    ///   ``EventStoreError/Code/streamDeleted`` when it is already deleted.
     @discardableResult
     func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult
 
@@ -107,8 +107,8 @@ public protocol EventStore: Sendable {
     /// - Parameters:
     ///   - stream: The stream to truncate.
     ///   - version: The first version that stays readable; at most the stream's current version plus one.
-    /// - Throws: EventStoreError with code EventStoreError/Code/invalidArgument when the stream does not exist
-    ///   or `version` is past its end, EventStoreError/Code/streamDeleted when it is deleted.
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/invalidArgument`` when the stream does not exist
+    ///   or `version` is past its end, ``EventStoreError/Code/streamDeleted`` when it is deleted.
     func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws
 }
 

@@ -36,7 +36,7 @@ public enum IdempotentAppend {
     ///   - stored: The stored events whose ids appear in `events`, in any order.
     /// - Returns: The original result when the append is a retry of one that succeeded; `nil` when no id is
     ///   stored, so the append proceeds as usual.
-    /// - Throws: EventStoreError with code EventStoreError/Code/duplicateEventID for any other reuse.
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/duplicateEventID`` for any other reuse.
     public static func resolve(
         _ events: [NewEvent],
         to stream: StreamID,

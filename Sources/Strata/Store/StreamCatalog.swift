@@ -20,7 +20,7 @@ public struct StreamSummary: Hashable, Sendable {
     /// Whether the stream is deleted.
     public var isDeleted: Bool
 
-    /// Creates a summary; backends make these in StreamCatalog/listStreams(category:after:limit:).
+    /// Creates a summary; backends make these in ``StreamCatalog/listStreams(category:after:limit:)``.
     public init(stream: StreamID, version: StreamVersion, eventCount: Int, lastPosition: GlobalPosition, lastRecordedAt: Date, isDeleted: Bool) {
         self.stream = stream
         self.version = version
@@ -44,7 +44,7 @@ public struct EventStoreStatistics: Hashable, Sendable {
     /// Bytes the store takes on disk, when the backend can tell.
     public var sizeBytes: Int64?
 
-    /// Creates statistics; backends make these in StreamCatalog/statistics().
+    /// Creates statistics; backends make these in ``StreamCatalog/statistics()``.
     public init(eventCount: Int, streamCount: Int, head: GlobalPosition, headRecordedAt: Date?, sizeBytes: Int64?) {
         self.eventCount = eventCount
         self.streamCount = streamCount
@@ -59,7 +59,7 @@ public struct EventStoreStatistics: Hashable, Sendable {
 public protocol StreamCatalog: Sendable {
     /// Up to `limit` streams in stream-id order, after `after` (exclusive), optionally of one category.
     ///
-    /// Deleted streams are listed, marked StreamSummary/isDeleted. Page through every stream by passing the last
+    /// Deleted streams are listed, marked ``StreamSummary/isDeleted``. Page through every stream by passing the last
     /// stream of one page as `after` of the next:
     ///
     /// ```swift
@@ -73,7 +73,7 @@ public protocol StreamCatalog: Sendable {
     /// ```
     ///
     /// - Parameters:
-    ///   - category: Only streams of this category (StreamID/category); `nil` for all.
+    ///   - category: Only streams of this category (``StreamID/category``); `nil` for all.
     ///   - after: The stream the previous page ended with; `nil` to start from the first.
     ///   - limit: The most streams to return.
     func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary]

@@ -17,7 +17,7 @@
 /// }
 /// ```
 ///
-/// Backends create subscriptions from a page reader and an AppendSignal.
+/// Backends create subscriptions from a page reader and an ``AppendSignal``.
 public struct EventSubscription: AsyncSequence, Sendable {
     public typealias Element = RecordedEvent
 
@@ -58,7 +58,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
     }
 
     /// The same subscription with every page of events passed through `transform` before delivery: for store
-    /// decorators that change how events read, such as ProtectedEventStore.
+    /// decorators that change how events read, such as ``ProtectedEventStore``.
     public func transformingPages(_ transform: @escaping @Sendable ([RecordedEvent]) async throws -> [RecordedEvent]) -> EventSubscription {
         let readPage = self.readPage
         return EventSubscription(from: position, filter: filter, pageSize: pageSize, pollInterval: pollInterval, signal: signal) {

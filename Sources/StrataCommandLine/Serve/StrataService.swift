@@ -13,7 +13,7 @@ import Strata
 import StrataHTTP
 import UnixSignals
 
-/// A StrataApplication wired into a runnable HTTP service over opened stores: what `strata serve` runs, and
+/// A ``StrataApplication`` wired into a runnable HTTP service over opened stores: what `strata serve` runs, and
 /// what tests and custom executables can build over stores of their own.
 ///
 /// It is a swift-service-lifecycle `Service`: run it in a `ServiceGroup` of your own, beside other services,

@@ -27,7 +27,7 @@ import Strata
 /// let runner = ProjectionRunner(store: events, readStore: readModels, projections: projections, configuration: configuration)
 /// ```
 public final class PostgresProjectionLeases: ProjectionLeases {
-    /// Settings of PostgresProjectionLeases.
+    /// Settings of ``PostgresProjectionLeases``.
     public struct Configuration: Sendable {
         /// Separates the leases of different read stores on one cluster; use the read store's schema.
         public var namespace: String
@@ -67,7 +67,7 @@ public final class PostgresProjectionLeases: ProjectionLeases {
         ownsClient = false
     }
 
-    /// Leases over a client of their own, made from a URL of the form PostgresConnectionSettings reads; run() runs it.
+    /// Leases over a client of their own, made from a URL of the form ``PostgresConnectionSettings`` reads; run() runs it.
     ///
     /// - Throws: EventStoreError with code `invalidArgument` when the URL is not valid.
     public init(url: String, configuration: Configuration) throws {

@@ -28,7 +28,7 @@ final class SQLiteReadStoreAccess: ReadStoreTransaction {
     /// microseconds, like any other CPU work of a request or a batch, where sending it to GRDB's queue and back
     /// costs several times that in thread switches. Neither waits long for its connection: reads take one of the
     /// store's StatementReaders, or go through GRDB's pool (which may wait, off the calling thread) when all are
-    /// in use or the database is busy; the writer is this transaction's alone (SQLiteReadStore/withTransaction(_:)
+    /// in use or the database is busy; the writer is this transaction's alone (``SQLiteReadStore/withTransaction(_:)``
     /// holds its lock). What can wait on the disk or on another process, `BEGIN IMMEDIATE` and `COMMIT`, goes
     /// through transactionStatement(_:) instead.
     func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {

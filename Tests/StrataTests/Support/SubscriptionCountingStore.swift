@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Strata
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -19,14 +20,7 @@ final class SubscriptionCountingStore: EventStore {
 
     /// Waits, for at most 10 s, until more than `count` subscriptions have been opened.
     func waitForSubscriptions(beyond count: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while subscriptions <= count {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("no subscription beyond \(count) within 10 s")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await eventually("a subscription beyond \(count)") { subscriptions > count }
     }
 
     func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
