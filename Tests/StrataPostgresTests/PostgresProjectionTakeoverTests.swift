@@ -58,7 +58,7 @@ struct PostgresProjectionTakeoverTests {
     func takeover() async throws {
         let events = try await TestPostgres.makeStore { $0.pollInterval = .milliseconds(50) }
         let readSchema = uniqueSchema("r")
-        try await TestPostgres.makeReadStore(schema: readSchema).migrate()
+        try await TestPostgres.makeReadStore(schema: readSchema, on: TestPostgres.readStoreClient).migrate()
         let streams = (0..<8).map { try! StreamID("account-\($0)") }
 
         try await withOwnClient { clientA in
@@ -119,11 +119,11 @@ struct PostgresProjectionTakeoverTests {
                 try await eventually("the projection to reach the head", within: .seconds(20), every: .milliseconds(20)) {
                     try await nodes[survivor].runner.status(of: "tally").checkpoint >= head
                 }
-                let counts = try await TestPostgres.makeReadStore(schema: readSchema).withReader { reader in
+                let counts = try await TestPostgres.makeReadStore(schema: readSchema, on: TestPostgres.readStoreClient).withReader { reader in
                     try await DocumentReader<[String: Int]>(collection: "tally__counts__g1", reader: reader).get("all")
                 }
                 #expect(counts == Dictionary(uniqueKeysWithValues: streams.map { ($0.description, 60) }), "every event applied exactly once")
-                let report = try await TestPostgres.makeReadStore(schema: readSchema).withReader {
+                let report = try await TestPostgres.makeReadStore(schema: readSchema, on: TestPostgres.readStoreClient).withReader {
                     try await $0.projectionRecord(named: "tally")?.report
                 }
                 #expect(report?.node == nodes[survivor].name)

@@ -23,7 +23,7 @@ struct PostgresReadStoreBackend: ReadStoreConformanceBackend {
     var postgresEvents: Bool
 
     func makeReadStore() async throws -> any ReadStore {
-        try await TestPostgres.makeReadStore()
+        try await TestPostgres.makeReadStore(on: TestPostgres.readStoreClient)
     }
 
     func makeEventStore() async throws -> any EventStore {
@@ -33,7 +33,7 @@ struct PostgresReadStoreBackend: ReadStoreConformanceBackend {
 
     func reopen(_ readStore: any ReadStore) async throws -> any ReadStore {
         let postgres = try #require(readStore as? PostgresReadStore)
-        return try await TestPostgres.makeReadStore(schema: postgres.configuration.schema)
+        return try await TestPostgres.makeReadStore(schema: postgres.configuration.schema, on: TestPostgres.readStoreClient)
     }
 
     func dispose(_ readStore: any ReadStore) async throws {
@@ -44,15 +44,6 @@ struct PostgresReadStoreBackend: ReadStoreConformanceBackend {
     func dispose(_ eventStore: any EventStore) async throws {
         guard let postgres = eventStore as? PostgresEventStore else { return }
         try await TestPostgres.dropSchema(postgres.configuration.schema)
-    }
-}
-
-extension TestPostgres {
-    /// A migrated read store in a fresh schema (or `schema`) on the shared client.
-    static func makeReadStore(schema: String = uniqueSchema("r")) async throws -> PostgresReadStore {
-        let store = try PostgresReadStore(client: readStoreClient, configuration: .init(schema: schema))
-        try await store.migrate()
-        return store
     }
 }
 
@@ -82,7 +73,7 @@ func postgresReadStoreOnPostgresEventsConformance(_ check: ReadStoreConformanceC
 struct PostgresReadStoreTests {
     /// Runs `body` with a fresh read store, dropping its schema afterwards.
     private func withReadStore(_ body: (PostgresReadStore) async throws -> Void) async throws {
-        let store = try await TestPostgres.makeReadStore()
+        let store = try await TestPostgres.makeReadStore(on: TestPostgres.readStoreClient)
         do {
             try await body(store)
         } catch {

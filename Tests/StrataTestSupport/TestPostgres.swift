@@ -36,6 +36,26 @@ public enum TestPostgres {
         return client
     }
 
+    /// A migrated event store in a fresh schema (or `schema`) on `client`.
+    public static func makeStore(
+        schema: String = uniqueSchema(),
+        on client: PostgresClient = client,
+        configure: (inout PostgresEventStore.Configuration) -> Void = { _ in }
+    ) async throws -> PostgresEventStore {
+        var configuration = PostgresEventStore.Configuration(schema: schema)
+        configure(&configuration)
+        let store = try PostgresEventStore(client: client, configuration: configuration)
+        try await store.migrate()
+        return store
+    }
+
+    /// A migrated read store in a fresh schema (or `schema`) on `client`.
+    public static func makeReadStore(schema: String = uniqueSchema("r"), on client: PostgresClient = client) async throws -> PostgresReadStore {
+        let store = try PostgresReadStore(client: client, configuration: .init(schema: schema))
+        try await store.migrate()
+        return store
+    }
+
     /// Drops `schema` and everything in it.
     public static func dropSchema(_ schema: String, on client: PostgresClient = client) async throws {
         try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"))

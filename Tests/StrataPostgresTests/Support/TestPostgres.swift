@@ -12,21 +12,6 @@ import StrataPostgres
 import StrataTestSupport
 import Testing
 
-extension TestPostgres {
-    /// A migrated store in a fresh schema on the shared client.
-    static func makeStore(
-        schema: String = uniqueSchema(),
-        on client: PostgresClient = client,
-        configure: (inout PostgresEventStore.Configuration) -> Void = { _ in }
-    ) async throws -> PostgresEventStore {
-        var configuration = PostgresEventStore.Configuration(schema: schema)
-        configure(&configuration)
-        let store = try PostgresEventStore(client: client, configuration: configuration)
-        try await store.migrate()
-        return store
-    }
-}
-
 /// Runs `body` while `store.run()` runs beside it.
 func withRunning<T: Sendable>(_ store: PostgresEventStore, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in

@@ -10,15 +10,6 @@ import StrataPostgres
 import StrataTestSupport
 import Testing
 
-extension TestPostgres {
-    /// A migrated read store in a fresh schema (or `schema`).
-    static func makeReadStore(schema: String = uniqueSchema("r")) async throws -> PostgresReadStore {
-        let store = try PostgresReadStore(client: client, configuration: .init(schema: schema))
-        try await store.migrate()
-        return store
-    }
-}
-
 /// The cross-database checks may be skipped only when the run says so (`STRATA_TEST_SKIP_POSTGRES=1`).
 @Test("PostgreSQL is there for the integration tests, unless the run opted out with STRATA_TEST_SKIP_POSTGRES=1", .timeLimit(.minutes(1)))
 func postgresIsRequiredByIntegrationTests() {
