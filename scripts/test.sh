@@ -34,14 +34,8 @@ scripts/docs.sh
 # threads now). Four at a time leaves headroom on a slow disk, and the runs take no longer.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-4}"
 
-# Two passes: the CLI tests start `strata` and `strata serve` processes whose CPU use, on a small machine, would
-# slow the timing-sensitive projection tests running beside them in the same pass.
-
-echo "==> swift test (in-process tests)"
-swift test --skip-build --skip StrataCLITests
-
-echo "==> swift test (the strata binary)"
-swift test --skip-build --filter StrataCLITests
+echo "==> swift test"
+swift test --skip-build
 
 # The bank, a second application in a package of its own that depends on Strata by path, built in this
 # checkout's build folder so that it reuses the build of Strata and its dependencies above.

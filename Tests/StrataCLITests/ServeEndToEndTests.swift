@@ -222,12 +222,10 @@ struct ServeEndToEndTests {
 
         // Graceful shutdown ends open event streams and exits 0.
         let restarted = service
-        let stream = Task { try await restarted.request("GET", "/events") }
-        try await Task.sleep(for: .milliseconds(300))
+        let stream = try await restarted.openStream("/events", readingUntil: "event: OrderLineAdded")
+        #expect(stream.status == 200)
         #expect(await restarted.stop(with: SIGTERM) == 0, "\(restarted.log)")
-        let events = try await stream.value
-        #expect(events.status == 200)
-        #expect(events.text.contains("event: OrderLineAdded"))
+        #expect(try await stream.body.value.contains("event: OrderLineAdded"))
     }
 
     // MARK: Helpers

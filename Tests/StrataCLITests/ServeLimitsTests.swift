@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import AsyncHTTPClient
 import Foundation
+import StrataTestSupport
 import Testing
 
 /// The connection-level limits of the real binary: what an HTTP client library would never do to a server.
@@ -69,12 +70,10 @@ struct ServeLimitsTests {
             let registration = try await service.request("POST", "/customers", json: #"{"name":"Ada","email":"ada@example.com"}"#)
             #expect(registration.status == 201)
             #expect(try await open.wait(upTo: .seconds(10)) { $0.text.contains("event: EmailReserved") }, "\(open.text)")
-            var status = 0
-            for _ in 0..<100 where status != 200 {
-                status = try await service.request("GET", "/events?limit=1").status
-                if status != 200 { try await Task.sleep(for: .milliseconds(100)) }
+            // The place frees when the service notices the stream's end, a moment after the client sees it.
+            try await eventually("the ended stream's place to be freed", every: .milliseconds(100)) {
+                try await service.request("GET", "/events?limit=1").status == 200
             }
-            #expect(status == 200, "the ended stream's place was not freed")
             #expect(await service.stop() == 0)
         }
     }

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -100,13 +101,11 @@ private final class RunningTail: Sendable {
 
     /// Polls until `count` complete lines have arrived; `false` after 10 seconds or when the process died.
     func waitForLines(_ count: Int) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
+        let arrived = try? await eventually("\(count) lines", every: .milliseconds(20)) { () -> Bool? in
             if completeLines().split(separator: "\n").count >= count { return true }
-            if !process.isRunning { return false }
-            try? await Task.sleep(for: .milliseconds(20))
+            return process.isRunning ? nil : false
         }
-        return false
+        return arrived == true
     }
 
     /// Stops the process if a failed expectation left it running, and detaches the readers.

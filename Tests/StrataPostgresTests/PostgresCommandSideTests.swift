@@ -45,6 +45,7 @@ struct PostgresCommandSideTests {
                     }
                 }
                 group.addTask {
+                    // Lands the delete among the appends rather than before all of them.
                     try await Task.sleep(for: .milliseconds(5))
                     try await store.deleteStream(stream, expecting: .any)
                     return nil

@@ -77,13 +77,14 @@ struct PostgresEventStoreTests {
                     for await _ in markerSeen { break }
                     for n in 0..<3 {
                         _ = try await writer.append([event(n)], to: StreamID(category: "order", id: "\(n)"), expecting: .noStream)
+                        // Apart in time, so that each arrives by its own notification rather than all in one read.
                         try await Task.sleep(for: .milliseconds(50))
                     }
-                    try await Task.sleep(for: .seconds(3600))
+                    try await waitUntilCancelled()
                     return -1
                 }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(20))
+                    try await Task.sleep(for: .seconds(20))  // the test's deadline
                     return -1
                 }
                 let first = try await group.next()

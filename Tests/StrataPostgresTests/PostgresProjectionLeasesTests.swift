@@ -60,6 +60,7 @@ struct PostgresProjectionLeasesTests {
                             return $0
                         }
                         maximum.withLock { $0 = max($0, now) }
+                        // Holds the lease for a while, so that the other three are sure to contend for it.
                         try await Task.sleep(for: .milliseconds(100))
                         running.withLock { $0 -= 1 }
                     }
@@ -86,7 +87,7 @@ struct PostgresProjectionLeasesTests {
         let holder = Task {
             try await leases.withLease(on: "orders") {
                 holding.withLock { $0 = true }
-                try await Task.sleep(for: .seconds(600))
+                try await waitUntilCancelled()
             }
         }
         try await eventually("the first holder", within: .seconds(15), every: .milliseconds(20)) { holding.withLock { $0 } }
@@ -97,9 +98,10 @@ struct PostgresProjectionLeasesTests {
             let waiter = Task {
                 try await other.withLease(on: "orders") {
                     tookOver.withLock { $0 = true }
-                    try await Task.sleep(for: .seconds(600))
+                    try await waitUntilCancelled()
                 }
             }
+            // That the waiter does not take the lease can only be watched for a while: 200 ms is several of its polls.
             try await Task.sleep(for: .milliseconds(200))
             #expect(!tookOver.withLock { $0 }, "the lease is still held")
             _ = try await TestPostgres.client.query("SELECT pg_terminate_backend(\(Int32(pid)))").collect()
@@ -119,6 +121,8 @@ struct PostgresProjectionLeasesTests {
         let leases = fastLeases(TestPostgres.client, namespace: namespace)
         try await leases.withLease(on: "orders") {
             let waiter = Task { try await leases.withLease(on: "orders") {} }
+            // Cancels a waiter that is polling for the lease (it polls every few milliseconds), not one that has not
+            // started: the lease offers no signal for "someone is waiting".
             try await Task.sleep(for: .milliseconds(150))
             waiter.cancel()
             let outcome = await waiter.result

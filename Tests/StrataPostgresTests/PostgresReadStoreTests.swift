@@ -330,19 +330,21 @@ struct PostgresReadStoreTests {
         try await withReadStore { store in
             let record = ProjectionRecord(name: "p", active: ProjectionGeneration(number: 1, version: 1, position: 0))
             try await store.withTransaction { try await $0.saveProjectionRecord(record) }
-            let firstHasRead = Flag()
+            let firstHasRead = TestSignal()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await store.withTransaction { tx in
                         var current = try #require(try await tx.projectionRecord(named: "p"))
                         firstHasRead.raise()
+                        // Holds the lock long enough that the other transaction is sure to be waiting on it, which
+                        // the server does not signal; the other side checks it waited at least 200 ms.
                         try await Task.sleep(for: .milliseconds(300))
                         current.active.position = 1
                         try await tx.saveProjectionRecord(current)
                     }
                 }
                 group.addTask {
-                    while !firstHasRead.isRaised { try await Task.sleep(for: .milliseconds(5)) }
+                    try await firstHasRead.wait()
                     let started = ContinuousClock.now
                     try await store.withTransaction { tx in
                         // Waits for the first transaction, then reads its result, not the snapshot before it.
@@ -410,12 +412,4 @@ struct PostgresReadStoreTests {
         }
         #expect(error?.code == .unavailable, "\(String(reflecting: error?.underlying))")
     }
-}
-
-/// A flag one task raises and another polls.
-private final class Flag: Sendable {
-    private let raised = Mutex(false)
-
-    func raise() { raised.withLock { $0 = true } }
-    var isRaised: Bool { raised.withLock { $0 } }
 }

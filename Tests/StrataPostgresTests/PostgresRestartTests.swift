@@ -87,6 +87,7 @@ private final class Appender: Sendable {
                 case .failure(let error): state.failures.append(error)
                 }
             }
+            // Paces the writer, so that its appends spread over the whole outage instead of racing through it.
             try? await Task.sleep(for: .milliseconds(5))
         }
         state.withLock { $0.finished = true }
@@ -136,6 +137,7 @@ private final class Reader: Sendable {
             } catch {
                 if Task.isCancelled { return }
                 state.withLock { $0.failures.append(error) }
+                // Back-off while the server is down, as a real reader would.
                 try? await Task.sleep(for: .milliseconds(20))
             }
             let took = ContinuousClock.now - started

@@ -93,7 +93,7 @@ struct SQLiteEventStoreTests {
                     for n in 0..<3 {
                         _ = try await left.append([event(n)], to: StreamID(category: "late", id: "\(n)"), expecting: .noStream)
                     }
-                    try await Task.sleep(for: .seconds(10))
+                    try await Task.sleep(for: .seconds(10))  // the test's deadline
                     return -1
                 }
                 let first = try await group.next()

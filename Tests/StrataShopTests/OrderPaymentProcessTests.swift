@@ -8,6 +8,7 @@ import Foundation
 import Strata
 import StrataShop
 import StrataTestSupport
+import Synchronization
 import Testing
 
 @Suite("Order payment process", .timeLimit(.minutes(5)))
@@ -29,23 +30,37 @@ struct OrderPaymentProcessTests {
     func paymentAndTimeout() async throws {
         let store = InMemoryEventStore()
         let shop = Shop(store: store)
+        let clock = ManualClock()
         var configuration = ProcessManagerRunner<OrderPaymentProcess>.Configuration()
-        configuration.deadlinePollInterval = .milliseconds(50)
-        let runner = ProcessManagerRunner(OrderPaymentProcess(paymentTimeout: .seconds(1)), store: store, configuration: configuration) {
-            command, context in try await shop.dispatch(command, context)
+        configuration.clock = clock
+        configuration.currentDate = { clock.date }
+        let sent = Mutex<[String]>([])
+        let runner = ProcessManagerRunner(OrderPaymentProcess(paymentTimeout: .seconds(60)), store: store, configuration: configuration) {
+            command, context in
+            sent.withLock { $0.append("\(command)") }
+            try await shop.dispatch(command, context)
         }
         let task = Task { try await runner.run() }
         defer { task.cancel() }
 
-        // Paid right after confirming, well inside the timeout even on a loaded machine, before the other order exists.
+        // Paid before the timeout (the runner's clock stands still until the test moves it), before the other order
+        // exists.
         let paid = try await confirmedOrder(shop, cents: 500, email: "paid@example.com")
         let payment = try await shop.pay(orderId: paid, amountCents: 500, metadata: CommandMetadata(correlationID: "checkout-1"))
         let unpaid = try await confirmedOrder(shop, cents: 700, email: "unpaid@example.com")
         try await eventually("the order to be paid", every: .milliseconds(20)) { try await status(shop, paid) == .paid }
+        #expect(try await status(shop, unpaid) == .confirmed, "no deadline is due before the clock moves")
+        clock.advance(by: .seconds(3600))
         try await eventually("the unpaid order to be cancelled", every: .milliseconds(20)) { try await status(shop, unpaid) == .cancelled }
-        try await Task.sleep(for: .milliseconds(500))
 
-        #expect(try await status(shop, paid) == .paid, "the paid order's deadline was cancelled")
+        // The paid order's deadline fell due before the unpaid one's, so had it not been cancelled it would have
+        // been sent first.
+        #expect(
+            sent.withLock { $0 } == [
+                "\(OrderPaymentProcess.Command.markPaid(orderId: paid, paymentId: payment.paymentId))",
+                "\(OrderPaymentProcess.Command.cancelIfUnpaid(orderId: unpaid))",
+            ])
+        #expect(try await status(shop, paid) == .paid)
         let paidEvents = try await store.readStream(try Shop.orderStream(paid))
         let marked = try #require(paidEvents.last)
         #expect(marked.type == OrderPaid.eventType)

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Foundation
 import Synchronization
 
 /// A clock that moves only when a test advances it, so that code that sleeps is driven without waiting.
@@ -24,10 +25,17 @@ public final class ManualClock: Clock, Sendable {
     }
 
     private let state = Mutex(State())
+    private let origin = Date()
 
     public init() {}
 
     public var now: Instant { state.withLock { $0.now } }
+
+    /// The wall-clock date that moves with this clock: the date it was made, plus every advance since.
+    public var date: Date {
+        let offset = now.offset.components
+        return origin.addingTimeInterval(Double(offset.seconds) + Double(offset.attoseconds) / 1e18)
+    }
     public var minimumResolution: Duration { .zero }
 
     /// How many sleeps have begun so far.

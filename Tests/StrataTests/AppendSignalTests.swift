@@ -4,8 +4,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
-import Strata
+import StrataTestSupport
 import Testing
+
+@testable import Strata
 
 @Suite("Append signal", .timeLimit(.minutes(5)))
 struct AppendSignalTests {
@@ -27,7 +29,8 @@ struct AppendSignalTests {
                 group.addTask { await signal.wait(after: generation) }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(50))
+                // Every waiter parked, so that the notification (not a generation already passed) ends the waits.
+                try await eventually("ten parked waiters") { signal.parkedWaiterCount == 10 }
                 signal.notify()
             }
             try await group.waitForAll()

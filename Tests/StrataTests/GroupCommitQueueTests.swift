@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Strata
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -30,7 +31,8 @@ struct GroupCommitQueueTests {
         let batches = Mutex<[[Int]]>([])
         let queue = GroupCommitQueue<Int, Int>(maximumBatchSize: 16) { batch in
             batches.withLock { $0.append(batch) }
-            // A slow commit, so that requests pile up behind it.
+            // A slow commit, so that requests pile up behind it. Sleeping stands for the disk flush: the queue has
+            // no signal for "everyone has queued", and sharing batches is what the test measures.
             try await Task.sleep(for: .milliseconds(20))
             return batch.map { $0 % 3 == 0 ? .failure(Rejected(value: $0)) : .success($0) }
         }
@@ -73,13 +75,16 @@ struct GroupCommitQueueTests {
     @Test("a request submitted by a task that is then cancelled still completes")
     func cancelledSubmitter() async throws {
         let executed = Mutex<[Int]>([])
+        let executing = TestSignal()
         let queue = GroupCommitQueue<Int, Int>(maximumBatchSize: 4) { batch in
-            try? await Task.sleep(for: .milliseconds(50))
+            executing.raise()
+            // Ends early when the submitter (who leads this batch) is cancelled, as a cancelled I/O call would.
+            try? await TestSignal().wait()
             executed.withLock { $0.append(contentsOf: batch) }
             return batch.map { .success($0) }
         }
         let task = Task { try await queue.submit(7) }
-        try await Task.sleep(for: .milliseconds(10))
+        try await executing.wait()
         task.cancel()
         #expect(try await task.value == 7)
         #expect(executed.withLock { $0 } == [7])

@@ -85,6 +85,8 @@ struct ProjectionRegistryPollTests {
             // and takes up a request recorded before that look, as it should.
             try await store.waitForSubscriptions(beyond: 0)
             try await operatorRunner.rebuild("counts")
+            // That nothing happens can only be watched for a while: 300 ms is many poll intervals of the runner
+            // that polls (the test above), so a poll that should not exist would show.
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await service.status(of: "counts").generation == 1, "nothing woke the runner")
             _ = try await store.append([NewEvent(type: "Tested", data: Data("{}".utf8))], to: "item-2", expecting: .noStream)

@@ -14,7 +14,7 @@ extension ProcessManagerRunner {
         while !Task.isCancelled {
             let generation = deadlinesChanged.generation
             do {
-                let due = try await storage.dueScheduledCommands(owner: manager.name, dueBy: Date(), limit: batchSize)
+                let due = try await storage.dueScheduledCommands(owner: manager.name, dueBy: configuration.currentDate(), limit: batchSize)
                 var undecodable = 0
                 var failedAttempt: Int?
                 for scheduled in due {
@@ -65,9 +65,9 @@ extension ProcessManagerRunner {
                 if let failedAttempt {
                     wait = min(wait, configuration.retry.delay(after: failedAttempt))
                 } else if undecodable == 0, let next = try await storage.nextScheduledCommandDue(owner: manager.name) {
-                    wait = min(wait, Self.wait(until: next))
+                    wait = min(wait, Self.wait(until: next, from: configuration.currentDate()))
                 }
-                await deadlinesChanged.wait(after: generation, timeout: wait)
+                await deadlinesChanged.wait(after: generation, timeout: wait, clock: configuration.clock)
             } catch {
                 if Task.isCancelled { return }
                 logger.error(
@@ -79,10 +79,10 @@ extension ProcessManagerRunner {
         }
     }
 
-    /// How long until `date`, rounded up to whole milliseconds; never negative and never a trap, whatever date a
-    /// stored deadline holds.
-    static func wait(until date: Date) -> Duration {
-        let milliseconds = (date.timeIntervalSinceNow * 1000).rounded(.up) + 1
+    /// How long from `now` until `date`, rounded up to whole milliseconds; never negative and never a trap,
+    /// whatever date a stored deadline holds.
+    static func wait(until date: Date, from now: Date) -> Duration {
+        let milliseconds = (date.timeIntervalSince(now) * 1000).rounded(.up) + 1
         guard milliseconds.isFinite, milliseconds > 0 else { return .zero }
         // A day is as long as any wait needs to be: the poll interval bounds it anyway.
         return .milliseconds(Int64(min(milliseconds, 86_400_000)))

@@ -147,9 +147,11 @@ extension ProcessManagerRunner {
         public var cachedProcesses = 10_000
         /// Where to log.
         public var logger = Logger(label: "strata.process-managers", factory: { _ in SwiftLogNoOpLogHandler() })
-        /// The clock that retries wait on: tests pass a clock they move themselves. Deadlines fall due by the
-        /// wall clock (``ScheduledCommand/dueAt``), which this clock does not move.
+        /// The clock that retries and the waits for the next deadline sleep on: tests pass a clock they move
+        /// themselves, together with a ``currentDate`` that moves with it.
         public var clock: any Clock<Duration> = ContinuousClock()
+        /// The wall clock that deadlines (``ScheduledCommand/dueAt``) fall due by.
+        public var currentDate: @Sendable () -> Date = { Date() }
 
         public init() {}
     }

@@ -33,6 +33,13 @@ public final class AppendSignal: Sendable {
         state.withLock { $0.generation }
     }
 
+    /// How many waits are parked on a continuation, for tests that must notify only once every waiter sleeps.
+    var parkedWaiterCount: Int {
+        state.withLock { state in
+            state.waiters.values.count { if case .waiting = $0 { true } else { false } }
+        }
+    }
+
     /// Records that new events are committed and wakes every waiter.
     public func notify() {
         let ready: [CheckedContinuation<Void, Never>] = state.withLock { state in

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import StrataTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -60,15 +61,16 @@ final class RawConnection: @unchecked Sendable {
 
     var text: String { String(decoding: received, as: UTF8.self) }
 
-    /// Polls every 50 ms until `condition` holds or `timeout` passes; whether it held.
+    /// Reads what has arrived every 50 ms until `condition` holds or `timeout` passes; whether it held.
     func wait(upTo timeout: Duration, until condition: (RawConnection) -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            poll()
-            if condition(self) { return true }
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            try await eventually("the connection's condition", within: timeout, every: .milliseconds(50)) {
+                poll()
+                return condition(self)
+            }
+            return true
+        } catch is ConditionTimedOut {
+            return false
         }
-        poll()
-        return condition(self)
     }
 }

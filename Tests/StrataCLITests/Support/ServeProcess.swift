@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import AsyncHTTPClient
 import Foundation
+import StrataTestSupport
 import Testing
 
 /// A running `strata serve`, on a free port, with its output in files of the test's folder.
@@ -28,15 +29,16 @@ final class ServeProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         let exit = ExitWatch(process)
         try process.run()
-        for _ in 0..<600 {
+        // The address is known once the service prints it; nil when the process exits first.
+        let address = try? await eventually("strata serve's address", within: .seconds(30), every: .milliseconds(50)) { () -> URL?? in
             let output = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
-            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("strata serving on ") }),
-                let url = URL(string: String(line.dropFirst("strata serving on ".count)))
-            {
-                return ServeProcess(process: process, baseURL: url, stderrURL: stderrURL, exit: exit)
+            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("strata serving on ") }) {
+                return URL(string: String(line.dropFirst("strata serving on ".count)))
             }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return process.isRunning ? nil : .some(nil)
+        }
+        if let url = address ?? nil {
+            return ServeProcess(process: process, baseURL: url, stderrURL: stderrURL, exit: exit)
         }
         let log = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
         process.terminate()
@@ -82,6 +84,24 @@ final class ServeProcess: Sendable {
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name] = header.value }
         return HTTPReply(status: Int(response.status.code), body: Data(body.readableBytesView), headers: fields)
+    }
+
+    /// Starts a streaming exchange (`GET /events`) and returns once the body has carried `marker`, so the service
+    /// is known to serve the stream; the task collects the whole body until the service ends it.
+    func openStream(_ path: String, readingUntil marker: String) async throws -> (status: Int, body: Task<String, any Error>) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: baseURL.absoluteString + path), timeout: .seconds(60))
+        let markerSeen = TestSignal()
+        let body = Task {
+            var text = ""
+            for try await chunk in response.body {
+                text += String(decoding: chunk.readableBytesView, as: UTF8.self)
+                if text.contains(marker) { markerSeen.raise() }
+            }
+            markerSeen.raise()
+            return text
+        }
+        try await markerSeen.wait()
+        return (Int(response.status.code), body)
     }
 }
 

@@ -141,7 +141,7 @@ struct ExitWatch: Sendable {
                 return !Task.isCancelled
             }
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                try? await Task.sleep(for: timeout)  // the exit's deadline
                 return false
             }
             let first = await group.next() ?? false

@@ -134,7 +134,7 @@ struct PrivatePostgres: Sendable {
                 return nil
             }
             group.addTask {
-                try? await Task.sleep(for: Self.commandTimeout)
+                try? await Task.sleep(for: Self.commandTimeout)  // the command's deadline
                 return nil
             }
             let first = await group.next() ?? nil
@@ -202,7 +202,7 @@ func withDeadline<T: Sendable>(
                 }
             }
             Task {
-                try? await Task.sleep(for: .seconds(seconds))
+                try? await Task.sleep(for: .seconds(seconds))  // the work's deadline
                 first.finish(nil)
             }
         }
