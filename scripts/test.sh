@@ -25,6 +25,12 @@ export SWIFT_DETERMINISTIC_HASHING=1
 echo "==> swift build --build-tests"
 swift build --build-tests
 
+# The bank, a second application in a package of its own that depends on Strata by path, built in this
+# checkout's build folder so that it reuses the build of Strata and its dependencies above. Built before the
+# documentation, whose plugin rebuilds some dependencies with commands of its own that the bank would redo.
+echo "==> the bank example (Examples/Bank): build"
+swift build --build-tests --package-path Examples/Bank --scratch-path .build
+
 echo "==> documentation (DocC, warnings are errors)"
 scripts/docs.sh
 
@@ -37,10 +43,7 @@ export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMU
 echo "==> swift test"
 swift test --skip-build
 
-# The bank, a second application in a package of its own that depends on Strata by path, built in this
-# checkout's build folder so that it reuses the build of Strata and its dependencies above.
-echo "==> the bank example (Examples/Bank)"
-swift build --build-tests --package-path Examples/Bank --scratch-path .build
+echo "==> the bank example (Examples/Bank): tests"
 swift test --skip-build --package-path Examples/Bank --scratch-path .build
 
 # Bounded fuzzing of the parsers and decoders that take outside input; fails on any crash (scripts/fuzz.sh).
