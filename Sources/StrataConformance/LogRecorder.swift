@@ -9,7 +9,7 @@ import Synchronization
 
 /// Collects log messages, so that a check can show what Strata told an operator.
 public final class LogRecorder: Sendable {
-    private let messages = Mutex<[(level: Logger.Level, message: String)]>([])
+    private let messages = Mutex<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
 
     public init() {}
 
@@ -20,11 +20,16 @@ public final class LogRecorder: Sendable {
 
     /// The messages logged at `level` or above, in order.
     public func messages(atLeast level: Logger.Level) -> [String] {
-        messages.withLock { $0.filter { $0.level >= level }.map(\.message) }
+        entries(atLeast: level).map(\.message)
     }
 
-    fileprivate func record(_ level: Logger.Level, _ message: String) {
-        messages.withLock { $0.append((level, message)) }
+    /// The messages logged at `level` or above, in order, each with its metadata (the logger's and the call's).
+    public func entries(atLeast level: Logger.Level) -> [(message: String, metadata: Logger.Metadata)] {
+        messages.withLock { $0.filter { $0.level >= level }.map { ($0.message, $0.metadata) } }
+    }
+
+    fileprivate func record(_ level: Logger.Level, _ message: String, _ metadata: Logger.Metadata) {
+        messages.withLock { $0.append((level, message, metadata)) }
     }
 
     private struct Handler: LogHandler {
@@ -38,7 +43,7 @@ public final class LogRecorder: Sendable {
         }
 
         func log(event: LogEvent) {
-            recorder.record(event.level, "\(event.message)")
+            recorder.record(event.level, "\(event.message)", metadata.merging(event.metadata ?? [:]) { $1 })
         }
     }
 }

@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Strata
+import StrataConformance
 import StrataPostgres
 import StrataTestSupport
 import Synchronization
@@ -98,7 +99,7 @@ struct PostgresEventStoreTests {
 
     @Test("an append held open by another transaction stalls appends, not readers; the diagnostic names it")
     func heldTransaction() async throws {
-        let capture = LogCapture()
+        let capture = LogRecorder()
         let store = try await TestPostgres.makeStore {
             $0.stallWarningAfter = .milliseconds(300)
             $0.logger = capture.logger
