@@ -56,8 +56,8 @@ func event(_ type: String = "Tested", n: Int = 0, id: UUID = UUID(), metadata: E
 
 /// The `n` of an event made by `event(_:n:)`.
 func number(of recorded: RecordedEvent) throws -> Int {
-    let object = try JSONSerialization.jsonObject(with: recorded.data) as? [String: Any]
-    return try #require(object?["n"] as? Int)
+    let n = try JSONValue(parsing: recorded.data)["n"]?.intValue
+    return Int(try #require(n))
 }
 
 /// A stream id unique to one check.

@@ -29,7 +29,7 @@ struct EventStreamRoutes: Sendable {
 
     /// `{"stream", "version", "events": […], "next"}`: up to `limit` events from version `from`; `next` is the
     /// version to ask for next, or `null` at the end.
-    private func readStream(_ request: Request, context: StrataRequestContext) async throws -> Response {
+    private func readStream(_ request: Request, context: StrataRequestContext) async throws -> JSONReply<StreamPage> {
         let raw = try context.parameters.require("id")
         let stream = try StreamID(raw.removingPercentEncoding ?? raw)
         let from = try request.integerParameter("from") ?? 0
@@ -39,19 +39,13 @@ struct EventStreamRoutes: Sendable {
             throw HTTPProblem(.notFound, code: "not-found", detail: "there is no stream '\(stream)'")
         }
         let events = try await store.readStream(stream, from: StreamVersion(from), direction: .forwards, limit: Int(limit))
-        let next: Any = events.last.map { $0.version < version ? $0.version.next.value as Any : NSNull() } ?? NSNull()
-        let body: [String: Any] = [
-            "stream": stream.rawValue,
-            "version": version.value,
-            "events": events.map(EventJSON.object(for:)),
-            "next": next,
-        ]
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json", .eTag: "\"\(version.value)\""],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        let page = StreamPage(
+            stream: stream.rawValue,
+            version: version.value,
+            events: events.map(EventJSON.init),
+            next: events.last.flatMap { $0.version < version ? $0.version.next.value : nil }
         )
+        return JSONReply(page, headers: [.eTag: "\"\(version.value)\""])
     }
 
     private enum Frame: Sendable {
@@ -95,6 +89,8 @@ struct EventStreamRoutes: Sendable {
         let frames = merge(subscription, heartbeats, expiry)
         let logger = context.logger
         let body = ResponseBody { writer in
+            // One encoder for the whole stream, not one per event.
+            let encoder = JSONEncoder.strata(.readable)
             var sent: UInt64 = 0
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             do {
@@ -102,7 +98,7 @@ struct EventStreamRoutes: Sendable {
                     switch frame {
                     case .event(let event):
                         var text = "id: \(event.position.value)\nevent: \(event.type)\ndata: "
-                        text += String(decoding: try EventJSON.data(for: event), as: UTF8.self)
+                        text += String(decoding: try encoder.encode(EventJSON(event)), as: UTF8.self)
                         text += "\n\n"
                         try await writer.write(ByteBuffer(string: text))
                         sent += 1

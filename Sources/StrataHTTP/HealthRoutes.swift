@@ -23,7 +23,7 @@ struct HealthRoutes: Sendable {
     let probeTimeout: Duration = .seconds(2)
 
     func add(to routes: StrataRoutes) {
-        routes.get("/health/live", access: .open) { _, _ in try ProjectionRoutes.json(["status": "alive"]) }
+        routes.get("/health/live", access: .open) { _, _ in JSONReply(HealthReport(status: "alive")) }
         routes.get("/health", access: .open) { _, context in try await readiness(details: context.isGranted(.read)) }
         if let metrics {
             routes.get("/metrics", access: .read) { _, _ in
@@ -38,33 +38,32 @@ struct HealthRoutes: Sendable {
 
     /// 200 when both databases answer and no projection has failed, else 503; with `details`, the body says
     /// which part is not ready.
-    private func readiness(details: Bool) async throws -> Response {
+    private func readiness(details: Bool) async throws -> JSONReply<HealthReport> {
         let store = runtime.store
         let readStore = runtime.readStore
         async let head = probe { try await store.headPosition() }
         async let readStoreUp = probe { try await readStore.withReader { _ = try await $0.projectionRecord(named: "") } }
         let statuses = try? await runtime.projections.statuses()
-        var body: [String: Any] = [:]
+        var health = HealthReport(status: "ready")
         var ready = true
         switch await head {
-        case .success(let position): body["eventStore"] = ["status": "up", "head": position.value]
+        case .success(let position): health.eventStore = HealthReport.Part(status: "up", head: position.value)
         case .failure(let error):
             ready = false
-            body["eventStore"] = ["status": "down", "error": report(error, of: "event store")]
+            health.eventStore = HealthReport.Part(status: "down", error: report(error, of: "event store"))
         }
         switch await readStoreUp {
-        case .success: body["readStore"] = ["status": "up"]
+        case .success: health.readStore = HealthReport.Part(status: "up")
         case .failure(let error):
             ready = false
-            body["readStore"] = ["status": "down", "error": report(error, of: "read store")]
+            health.readStore = HealthReport.Part(status: "down", error: report(error, of: "read store"))
         }
         if let statuses {
-            body["projections"] = statuses.map { ["name": $0.name, "state": $0.state.description, "lagEvents": $0.lagEvents] as [String: Any] }
+            health.projections = statuses.map { HealthReport.Projection(name: $0.name, state: $0.state.description, lagEvents: $0.lagEvents) }
             if statuses.contains(where: { $0.state == .failed }) { ready = false }
         }
-        let summary: [String: Any] = ["status": ready ? "ready" : "unavailable"]
-        body.merge(summary) { _, new in new }
-        return try ProjectionRoutes.json(details ? body : summary, status: ready ? .ok : .serviceUnavailable)
+        if !ready { health.status = "unavailable" }
+        return JSONReply(details ? health : HealthReport(status: health.status), status: ready ? .ok : .serviceUnavailable)
     }
 
     /// Logs why a database is down and returns a stable code for the body: error texts can hold SQL, paths or

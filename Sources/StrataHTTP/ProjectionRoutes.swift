@@ -19,17 +19,17 @@ struct ProjectionRoutes: Sendable {
 
     func add(to routes: StrataRoutes) {
         routes.get("/projections", access: .read) { _, context in
-            try Self.json(try await runner.statuses().map { Self.status($0, for: context) })
+            JSONReply(try await runner.statuses().map { Self.status($0, for: context) })
         }
         routes.get("/projections/{name}", access: .read) { _, context in
-            try Self.json(Self.status(try await runner.status(of: try name(context)), for: context))
+            JSONReply(Self.status(try await runner.status(of: try name(context)), for: context))
         }
         routes.get("/projections/{name}/parked", access: .read) { _, context in
             let parked = try await runner.parkedEvents(of: try name(context))
             let showsErrors = context.isGranted(.admin)
-            return try Self.json(
-                parked.map { entry -> [String: Any] in
-                    ["event": EventJSON.object(for: entry.event), "error": showsErrors ? entry.error : Self.withheld, "attempts": entry.attempts]
+            return JSONReply(
+                parked.map { entry in
+                    Parked(event: EventJSON(entry.event), error: showsErrors ? entry.error : Self.withheld, attempts: entry.attempts)
                 }
             )
         }
@@ -37,12 +37,12 @@ struct ProjectionRoutes: Sendable {
             let name = try name(context)
             let from = try request.integerParameter("from").map { GlobalPosition($0) } ?? .start
             try await runner.rebuild(name, from: from)
-            return try Self.json(["projection": name, "rebuildFrom": from.value], status: .accepted)
+            return JSONReply(RebuildStarted(projection: name, rebuildFrom: from.value), status: .accepted)
         }
         routes.post("/projections/{name}/replay-parked", access: .admin) { _, context in
             let name = try name(context)
             let (replayed, stillParked) = try await runner.replayParked(name)
-            return try Self.json(["projection": name, "replayed": replayed, "stillParked": stillParked])
+            return JSONReply(ParkedReplayed(projection: name, replayed: replayed, stillParked: stillParked))
         }
     }
 
@@ -50,10 +50,10 @@ struct ProjectionRoutes: Sendable {
     static let withheld = "withheld"
 
     /// A projection's status as JSON, its last error withheld from callers without `admin`.
-    private static func status(_ status: ProjectionStatus, for context: StrataRequestContext) -> [String: Any] {
-        var object = ProjectionStatusJSON.object(for: status)
-        if status.lastError != nil && !context.isGranted(.admin) { object["lastError"] = withheld }
-        return object
+    private static func status(_ status: ProjectionStatus, for context: StrataRequestContext) -> ProjectionStatusJSON {
+        var json = ProjectionStatusJSON(status)
+        if status.lastError != nil && !context.isGranted(.admin) { json.lastError = withheld }
+        return json
     }
 
     /// The projection named in the path; 404 when this service does not run it.
@@ -65,8 +65,26 @@ struct ProjectionRoutes: Sendable {
         return name
     }
 
-    static func json(_ object: Any, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+extension ProjectionRoutes {
+    /// One parked event in `GET /projections/{name}/parked`.
+    private struct Parked: Encodable, Sendable {
+        var event: EventJSON
+        var error: String
+        var attempts: Int
+    }
+
+    /// The answer to `POST /projections/{name}/rebuild`.
+    private struct RebuildStarted: Encodable, Sendable {
+        var projection: String
+        var rebuildFrom: UInt64
+    }
+
+    /// The answer to `POST /projections/{name}/replay-parked`.
+    private struct ParkedReplayed: Encodable, Sendable {
+        var projection: String
+        var replayed: Int
+        var stillParked: Int
     }
 }

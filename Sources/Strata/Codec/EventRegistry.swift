@@ -48,16 +48,8 @@ public struct EventRegistry<Event: Sendable>: EventCodec {
     private var renames: [String: String] = [:]
     private let unwrap: @Sendable (Event) -> any DomainEvent
     /// Shared by every encode and decode: making a coder per event costs more than coding a small event.
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-    private let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    private let encoder = JSONEncoder.strata(.storage)
+    private let decoder = JSONDecoder.strata()
 
     /// Creates an empty registry for an event type that wraps domain events (usually an enum).
     ///

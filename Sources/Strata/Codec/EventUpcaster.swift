@@ -31,11 +31,8 @@ struct EventUpcaster: Sendable {
         _ transform: @escaping @Sendable (Old) throws -> New
     ) -> EventUpcaster {
         EventUpcaster(fromVersion: version) { data in
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            return try encoder.encode(try transform(try decoder.decode(Old.self, from: data)))
+            let previous = try JSONDecoder.strata().decode(Old.self, from: data)
+            return try JSONEncoder.strata(.storage).encode(try transform(previous))
         }
     }
 }

@@ -32,7 +32,7 @@ enum CommandFingerprint {
     /// its reflected description (which spells out every stored property of a value type).
     private static func description<Command>(of command: Command, on stream: StreamID, expectedVersion: StreamVersion?) -> String {
         var text = "\(stream)\n\(expectedVersion.map(\.description) ?? "-")\n"
-        if let encodable = command as? any Encodable, let json = try? sortedEncoder.encode(encodable) {
+        if let encodable = command as? any Encodable, let json = try? JSONEncoder.strata(.fingerprint).encode(encodable) {
             text += String(decoding: json, as: UTF8.self)
         } else {
             text += String(reflecting: command)
@@ -42,12 +42,5 @@ enum CommandFingerprint {
 
     private static func plain(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static var sortedEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
     }
 }

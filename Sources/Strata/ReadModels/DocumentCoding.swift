@@ -9,18 +9,13 @@ import Foundation
 /// How documents become JSON and indexed values, the same way for every backend.
 enum DocumentCoding {
     static func encode<Document: Encodable>(_ document: Document) throws -> Data {
-        let encoder = JSONEncoder()
         // The bytes may be served as they are (DocumentJSON), so they read as an API's JSON does.
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(document)
+        try JSONEncoder.strata(.readable).encode(document)
     }
 
     static func decode<Document: Decodable>(_ type: Document.Type, from json: Data, key: String, collection: String) throws -> Document {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
-            return try decoder.decode(type, from: json)
+            return try JSONDecoder.strata().decode(type, from: json)
         } catch {
             throw ReadStoreError(.corruptData, "document '\(key)' of collection '\(collection)' does not decode as \(type)", underlying: error)
         }
@@ -75,6 +70,9 @@ extension JSONValue {
         case .bool(let value): .integer(value ? 1 : 0)
         case .int(let value): .integer(value)
         case .double(let value): .real(value)
+        // Beyond Int64 or Double's digits: the nearest real, as such a number was indexed before JSONValue had
+        // decimals. Parsing a description rounds correctly, which converting through NSDecimalNumber does not.
+        case .decimal(let value): Double(value.description).map { .real($0) }
         case .string(let value): .text(value)
         case .array, .object: nil
         }

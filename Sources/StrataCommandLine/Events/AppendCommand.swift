@@ -53,13 +53,20 @@ struct AppendCommand: AsyncParsableCommand {
         let result = try await location.withStore { store in
             try await store.append([event], to: streamID, expecting: expected)
         }
-        try StandardOutput.write(
-            JSONLine.encode([
-                "eventId": event.id.lowercasedString,
-                "position": result.position.value,
-                "stream": streamID.rawValue,
-                "streamVersion": result.streamVersion.value,
-            ])
+        let appended = Appended(
+            eventId: event.id.lowercasedString,
+            position: result.position.value,
+            stream: streamID.rawValue,
+            streamVersion: result.streamVersion.value
         )
+        try StandardOutput.write(JSONLineEncoder().line(appended))
+    }
+
+    /// What `strata events append` prints: where the event went.
+    private struct Appended: Encodable {
+        var eventId: String
+        var position: UInt64
+        var stream: String
+        var streamVersion: UInt64
     }
 }

@@ -41,9 +41,9 @@ enum ArgumentInput {
     static func jsonData(_ text: String) throws(CLIError) -> Data {
         let data = Data(text.utf8)
         do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            _ = try JSONValue(parsing: data)
         } catch {
-            throw .badInput("--data is not valid JSON: \(reason(error))")
+            throw .badInput("--data is not valid JSON\(reason(error))")
         }
         return data
     }
@@ -52,29 +52,31 @@ enum ArgumentInput {
     static func metadata(_ text: String?) throws(CLIError) -> EventMetadata {
         guard let text else { return EventMetadata() }
         let data = Data(text.utf8)
-        let parsed: Any
+        let parsed: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            parsed = try JSONValue(parsing: data)
         } catch {
-            throw .badInput("--metadata is not valid JSON: \(reason(error))")
+            throw .badInput("--metadata is not valid JSON\(reason(error))")
         }
-        guard let object = parsed as? [String: Any] else {
+        guard case .object(let members) = parsed else {
             throw .badInput("--metadata must be a JSON object of string values")
         }
-        if let key = object.keys.sorted().first(where: { !(object[$0] is String) }) {
+        if let key = members.keys.sorted().first(where: { members[$0]?.stringValue == nil }) {
             throw .badInput("--metadata value of '\(key)' is not a string: metadata values must be strings")
         }
         do {
             return try JSONDecoder().decode(EventMetadata.self, from: data)
         } catch {
-            throw .badInput("--metadata is not valid: \(reason(error))")
+            throw .badInput("--metadata is not valid\(reason(error))")
         }
     }
 
-    /// The most specific explanation a JSON error carries.
+    /// What a JSON error says beyond "not valid JSON", as `: …`, or nothing. JSONDecoder mostly says no more; where
+    /// it does, the underlying error tells where the text goes wrong.
     private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let debug = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return debug }
-        return nsError.localizedDescription
+        guard case DecodingError.dataCorrupted(let context) = error else { return ": \(error)" }
+        guard let underlying = context.underlyingError else { return "" }
+        let nsError = underlying as NSError
+        return ": " + (nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription)
     }
 }

@@ -54,9 +54,10 @@ struct ReadCommand: AsyncParsableCommand {
             }
             var progress = ProgressReporter("reading the log")
             var done = 0
+            let encoder = JSONLineEncoder()
             try await read.forEachPage(of: store) { page in
                 var lines = Data()
-                for event in page { lines.append(try EventJSON.line(for: event)) }
+                for event in page { lines.append(try encoder.line(EventJSON(event))) }
                 try StandardOutput.write(lines)
                 done += page.count
                 if let total, total > Self.progressThreshold { progress.update(done: done, total: total) }

@@ -30,9 +30,10 @@ struct TailCommand: AsyncParsableCommand {
         let location = try storeOptions.location()
         try await location.withStore { store in
             _ = try await withCancellation(onSignals: [SIGINT, SIGTERM]) {
+                let encoder = JSONLineEncoder()
                 for try await event in store.subscribeToAll(from: position, filter: eventFilter) {
                     // One write per event: whoever reads the pipe sees it now, not when a buffer fills.
-                    try StandardOutput.write(EventJSON.line(for: event))
+                    try StandardOutput.write(encoder.line(EventJSON(event)))
                 }
             }
         }

@@ -9,8 +9,9 @@ import Strata
 import StrataHTTP
 
 extension EventJSON {
-    /// The event as one line of JSON, newline included.
+    /// The event as one line of JSON, newline included. Printing many events, keep one `JSONLineEncoder`
+    /// instead.
     static func line(for event: RecordedEvent) throws -> Data {
-        try JSONLine.encode(object(for: event))
+        try JSONLineEncoder().line(EventJSON(event))
     }
 }

@@ -19,10 +19,7 @@ enum ProjectionStatusOutput {
     ///   "state":"live","version":1}]
     /// ```
     static func json(_ statuses: [ProjectionStatus]) throws -> Data {
-        let objects = statuses.map(ProjectionStatusJSON.object(for:))
-        var data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
-        data.append(UInt8(ascii: "\n"))
-        return data
+        try JSONLineEncoder().line(statuses.map(ProjectionStatusJSON.init))
     }
 
     /// A table with a header row, columns padded to their widest value.

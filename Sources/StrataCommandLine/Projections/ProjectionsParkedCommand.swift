@@ -24,14 +24,10 @@ struct ProjectionsParkedCommand<App: StrataApplication>: AsyncParsableCommand {
         let name = target.name
         let parked = try await withProjectionRunner(App.self, target) { runner in try await runner.parkedEvents(of: name) }
         if json {
+            let encoder = JSONLineEncoder()
             var lines = Data()
             for entry in parked {
-                lines.append(
-                    try JSONLine.encode([
-                        "event": EventJSON.object(for: entry.event), "error": entry.error, "attempts": entry.attempts,
-                        "parkedAt": entry.parkedAt.iso8601Timestamp,
-                    ])
-                )
+                lines.append(try encoder.line(ParkedLine(entry)))
             }
             try StandardOutput.write(lines)
             return
@@ -47,5 +43,20 @@ struct ProjectionsParkedCommand<App: StrataApplication>: AsyncParsableCommand {
             ]
         }
         try StandardOutput.write(Data(TextTable.render(["POSITION", "STREAM", "TYPE", "ATTEMPTS", "PARKED", "ERROR"], rows).utf8))
+    }
+
+    /// One parked event as a JSON line: the event, why it is parked, how often it was tried, and since when.
+    private struct ParkedLine: Encodable {
+        var event: EventJSON
+        var error: String
+        var attempts: Int
+        var parkedAt: String
+
+        init(_ parked: ParkedEvent) {
+            event = EventJSON(parked.event)
+            error = parked.error
+            attempts = parked.attempts
+            parkedAt = parked.parkedAt.iso8601Timestamp
+        }
     }
 }

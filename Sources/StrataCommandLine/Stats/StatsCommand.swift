@@ -40,23 +40,11 @@ struct StatsCommand: AsyncParsableCommand {
             }
         }
         if json {
-            var object: [String: Any] = [
-                "eventStore": [
-                    "location": eventLocation.description,
-                    "events": statistics.eventCount,
-                    "streams": statistics.streamCount,
-                    "head": statistics.head.value,
-                    "headRecordedAt": statistics.headRecordedAt.map { $0.iso8601Timestamp as Any } ?? NSNull(),
-                    "sizeBytes": statistics.sizeBytes.map { $0 as Any } ?? NSNull(),
-                ] as [String: Any]
-            ]
-            object["readStore"] =
-                statuses.map { statuses -> Any in
-                    ["location": readLocation.description, "projections": statuses.map(ProjectionStatusJSON.object(for:))] as [String: Any]
-                } ?? NSNull()
-            var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            data.append(UInt8(ascii: "\n"))
-            try StandardOutput.write(data)
+            let report = StatsJSON(
+                eventStore: StatsJSON.EventStore(location: eventLocation.description, statistics: statistics),
+                readStore: statuses.map { StatsJSON.ReadStore(location: readLocation.description, projections: $0.map(ProjectionStatusJSON.init)) }
+            )
+            try StandardOutput.write(JSONLineEncoder().line(report))
             return
         }
         var text = TextTable.render(

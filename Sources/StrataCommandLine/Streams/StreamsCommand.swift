@@ -43,14 +43,13 @@ struct StreamsListCommand: AsyncParsableCommand {
             var rows: [[String]] = []
             var after: StreamID?
             var remaining = limit ?? Int.max
-            let encoder = Self.encoder
+            let encoder = JSONLineEncoder()
             while remaining > 0 {
                 let page = try await catalog.listStreams(category: category, after: after, limit: min(1000, remaining))
                 if json {
                     var lines = Data()
                     for summary in page {
-                        lines.append(try encoder.encode(Line(summary)))
-                        lines.append(UInt8(ascii: "\n"))
+                        lines.append(try encoder.line(Line(summary)))
                     }
                     try StandardOutput.write(lines)
                 } else {
@@ -70,8 +69,8 @@ struct StreamsListCommand: AsyncParsableCommand {
         }
     }
 
-    /// One stream as a JSON line. A Codable type, not JSONLine's dictionaries: listing every stream of a large store
-    /// encodes hundreds of thousands of lines, and JSONSerialization takes several times as long for them.
+    /// One stream as a JSON line. Listing every stream of a large store encodes hundreds of thousands of lines, so
+    /// they share one encoder.
     struct Line: Encodable {
         var stream: String
         var version: UInt64
@@ -88,14 +87,6 @@ struct StreamsListCommand: AsyncParsableCommand {
             lastRecordedAt = summary.lastRecordedAt.iso8601Timestamp
             deleted = summary.isDeleted
         }
-    }
-
-    /// Sorted keys and unescaped slashes, like JSONLine.
-    private static var encoder: JSONEncoder {
-        // A new one each time: JSONEncoder is a class with settings, not something to share between tasks.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 
     static func row(_ summary: StreamSummary) -> [String] {
