@@ -14,10 +14,21 @@ import Testing
 struct TokenPolicyTests {
     static let secret = AuthenticationTests.secret
 
-    /// The status of a query made with `claims`; `nil` when the request could not be made.
-    static func status(_ shop: ShopClient, _ claims: AnyClaims) async -> HTTPResponse.Status? {
-        guard let headers = try? await bearer(claims) else { return nil }
-        return try? await shop.get("/reports/daily-sales", headers: headers).status
+    /// The status of a query made with `claims`, `nil` when the request could not be made. A failed request, or a
+    /// status other than 200 or 401, is recorded with what the service answered, so that a failure says why.
+    static func status(_ shop: ShopClient, _ claims: AnyClaims, sourceLocation: SourceLocation = #_sourceLocation) async
+        -> HTTPResponse.Status?
+    {
+        do {
+            let reply = try await shop.get("/reports/daily-sales", headers: try await bearer(claims))
+            if reply.status != .ok, reply.status != .unauthorized {
+                Issue.record("the query answered \(reply.status): \(reply.text)", sourceLocation: sourceLocation)
+            }
+            return reply.status
+        } catch {
+            Issue.record(error, "the query could not be made", sourceLocation: sourceLocation)
+            return nil
+        }
     }
 
     @Test("issuer and audience are checked when the service has them")
