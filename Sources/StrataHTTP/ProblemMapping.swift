@@ -67,6 +67,14 @@ public struct ProblemMapping: Sendable {
             switch readError.code {
             // The read store's words can be the database's own (table names, SQL): the log has them.
             case .unknownName: return HTTPProblem(.notFound, code: "not-found", detail: "the read model asked for does not exist")
+            // The view exists as soon as the projection runner has started it: a moment after the service starts.
+            case .notBuilt:
+                return HTTPProblem(
+                    .serviceUnavailable,
+                    code: "view-not-built",
+                    detail: "the view asked for is not built yet: its projection has not started",
+                    headers: [.retryAfter: "1"]
+                )
             case .unavailable: return Self.unavailable
             case .invalidArgument: return HTTPProblem(.badRequest, code: "invalid-argument", detail: "the read store refused the query's arguments")
             default: return Self.internalError

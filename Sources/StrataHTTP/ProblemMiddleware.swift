@@ -11,14 +11,15 @@ import Logging
 ///
 /// Unexpected errors become a 500 problem without internals; the log keeps the error with the request id (at
 /// debug level for 4xx, whose problem may say less than the error did, and at notice level for the 503s of a
-/// read model behind a client's token or of too many event streams, which are answers to load, not failures).
+/// read model behind a client's token, of a view not built yet or of too many event streams, which are answers to
+/// load or start-up, not failures).
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = StrataRequestContext
 
     let mapping: ProblemMapping
 
     /// The 503s that answer what a client asked for under load, rather than report a failure of the service.
-    static let answersLoad: Set<String> = ["stale-read-model", "too-many-event-streams"]
+    static let answersLoad: Set<String> = ["stale-read-model", "view-not-built", "too-many-event-streams"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

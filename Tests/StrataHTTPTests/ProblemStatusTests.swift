@@ -150,6 +150,29 @@ struct ProblemStatusTests {
         #expect(log.messages(atLeast: .error).isEmpty)
     }
 
+    @Test("503: a view whose projection has not built it yet, with Retry-After, logged below error level")
+    func viewNotBuilt() async throws {
+        let log = LogRecorder()
+        var harness = ShopHarness()
+        harness.logger = log.logger
+        let readStore = ReadStoreOnHold()
+        harness.makeReadStore = { readStore }
+        harness.viewsBuildBeforeTheTest = false
+        try await harness.run { shop in
+            let reply = try await shop.get("/orders/o1")
+            #expect(reply.status == .serviceUnavailable, "\(reply.text)")
+            #expect(reply.problemCode == "view-not-built")
+            #expect(reply.headers[.retryAfter] == "1")
+            // Once the runner has built the view, the same query is an ordinary 404 for an order that does not exist.
+            readStore.release()
+            let built = try await shop.eventually("/orders/o1") { $0.status != .serviceUnavailable }
+            #expect(built.status == .notFound, "\(built.text)")
+        }
+        // The service is starting, not failing.
+        #expect(log.messages(atLeast: .notice).contains("request deferred"))
+        #expect(log.messages(atLeast: .error).isEmpty)
+    }
+
     @Test("503: the database is unavailable, logged as an error; health says so too")
     func databaseUnavailable() async throws {
         let log = LogRecorder()

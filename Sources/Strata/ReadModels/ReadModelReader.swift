@@ -27,11 +27,12 @@ public struct ReadModelReader: Sendable {
 
     /// The generation queries of `projection` read.
     ///
-    /// - Throws: ``ReadStoreError`` with code `unknownName` when the projection has never run.
+    /// - Throws: ``ReadStoreError`` with code `notBuilt` when the projection has never run against this read
+    ///   store, so it has no read model yet.
     public func activeGeneration(of projection: String) async throws -> Int {
         if let number = generations?.number(of: projection) { return number }
         guard let record = try await store.projectionRecord(named: projection) else {
-            throw ReadStoreError(.unknownName, "projection '\(projection)' has no read model yet")
+            throw ReadStoreError(.notBuilt, "projection '\(projection)' has no read model yet")
         }
         generations?.remember(record.active.number, of: projection)
         return record.active.number

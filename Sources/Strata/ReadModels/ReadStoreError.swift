@@ -16,6 +16,9 @@ public struct ReadStoreError: Error, CustomStringConvertible {
         public static let unsupported = Code(name: "unsupported")
         /// A document collection, table or projection is not known.
         public static let unknownName = Code(name: "unknownName")
+        /// A projection has not built its read model yet: it has never run against this read store. While a
+        /// service starts, its runner builds the read model within moments, so a later read can succeed.
+        public static let notBuilt = Code(name: "notBuilt")
         /// A document query filters or sorts by a field that the collection does not index.
         public static let notIndexed = Code(name: "notIndexed")
         /// A stored document or row could not be decoded.

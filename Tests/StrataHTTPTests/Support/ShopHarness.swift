@@ -27,6 +27,9 @@ struct ShopHarness {
     var maxEventStreams = StrataHTTPConfiguration().maxEventStreams
     /// The service's log; nothing is kept unless a test passes a logger of its own.
     var logger = Logger(label: "strata.test", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// The read store of each run; the views are built before the test starts, unless its projections cannot build.
+    var makeReadStore: @Sendable () -> any ReadStore = { InMemoryReadStore() }
+    var viewsBuildBeforeTheTest = true
 
     /// Runs `test` against a fresh shop service.
     func run(_ test: @Sendable (ShopClient) async throws -> Void) async throws {
@@ -38,18 +41,28 @@ struct ShopHarness {
         http.tokens = tokens
         http.maxEventStreams = maxEventStreams
         let metrics = PrometheusCollectorRegistry()
+        let application = try ShopApplication.withDefaultOptions()
+        let readStore = makeReadStore()
         let service = await StrataService.make(
-            try ShopApplication.withDefaultOptions(),
+            application,
             store: store,
             processManagerStore: events.base,
-            readStore: InMemoryReadStore(),
+            readStore: readStore,
             forgetSubject: { try await store.forget($0) },
             http: http,
             readTimeout: readTimeout,
             metrics: metrics,
             logger: logger
         )
-        try await service.application.test(.router) { client in
+        let views = application.projections.count
+        try await service.application.test(.router) { [viewsBuildBeforeTheTest] client in
+            if viewsBuildBeforeTheTest {
+                // The runner starts with the service; a query before it has built its views would answer
+                // `view-not-built`. A slow start under a loaded test run can take seconds.
+                try await eventually("the projection runner builds the views", within: .seconds(60)) {
+                    try await readStore.withReader { try await $0.projectionRecords() }.count >= views
+                }
+            }
             try await test(ShopClient(client: client, events: events, metrics: metrics))
         }
     }
