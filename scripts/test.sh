@@ -31,6 +31,12 @@ swift build --build-tests
 echo "==> the bank example (Examples/Bank): build"
 swift build --build-tests --package-path Examples/Bank --scratch-path .build
 
+# `swift test --skip-build` runs the tests of the package built last in the build folder, whichever package it
+# is asked for: the bank's tests run right after the bank's build, Strata's after the documentation step, which
+# builds Strata's package last.
+echo "==> the bank example (Examples/Bank): tests"
+swift test --skip-build --package-path Examples/Bank --scratch-path .build
+
 echo "==> documentation (DocC, warnings are errors)"
 scripts/docs.sh
 
@@ -42,9 +48,6 @@ export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMU
 
 echo "==> swift test"
 swift test --skip-build
-
-echo "==> the bank example (Examples/Bank): tests"
-swift test --skip-build --package-path Examples/Bank --scratch-path .build
 
 # Bounded fuzzing of the parsers and decoders that take outside input; fails on any crash (scripts/fuzz.sh).
 echo "==> fuzzing for 60 seconds"

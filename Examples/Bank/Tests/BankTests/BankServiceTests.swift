@@ -21,14 +21,26 @@ struct BankServiceTests {
     /// Runs `test` against a fresh bank service.
     func withBank(_ arguments: [String] = [], _ test: @Sendable (BankClient) async throws -> Void) async throws {
         let store = InMemoryEventStore()
+        let readStore = InMemoryReadStore()
+        let bank = try BankApplication.parse(arguments)
         let service = await StrataService.make(
-            try BankApplication.parse(arguments),
+            bank,
             store: store,
             processManagerStore: store,
-            readStore: InMemoryReadStore(),
+            readStore: readStore,
             logger: Logger(label: "bank.test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        try await service.application.test(.router) { client in try await test(BankClient(client: client)) }
+        try await service.application.test(.router) { client in
+            // The projection runner starts with the service; until it has built the views, a query answers 503
+            // view-not-built. A loaded test run can take seconds to get there.
+            var polls = 0
+            while try await readStore.withReader({ try await $0.projectionRecords() }).count < bank.projections.count {
+                polls += 1
+                try #require(polls < 6000, "the projection runner did not build the views within 30 s")
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await test(BankClient(client: client))
+        }
     }
 
     @Test("open, deposit, withdraw, then read the balance at the last command's position")
