@@ -36,8 +36,8 @@ struct HealthRoutes: Sendable {
         }
     }
 
-    /// 200 when both databases answer and no projection has failed, else 503; with `details`, the body says
-    /// which part is not ready.
+    /// 200 when both databases answer and every projection has built its view and not failed, else 503; with
+    /// `details`, the body says which part is not ready.
     private func readiness(details: Bool) async throws -> JSONReply<HealthReport> {
         let store = runtime.store
         let readStore = runtime.readStore
@@ -60,7 +60,9 @@ struct HealthRoutes: Sendable {
         }
         if let statuses {
             health.projections = statuses.map { HealthReport.Projection(name: $0.name, state: $0.state.description, lagEvents: $0.lagEvents) }
-            if statuses.contains(where: { $0.state == .failed }) { ready = false }
+            // A view not built yet (generation 0: its projection has not started on any node) cannot answer queries,
+            // which would be 503 view-not-built: a service that is starting is not ready for traffic.
+            if statuses.contains(where: { $0.state == .failed || $0.generation == 0 }) { ready = false }
         }
         if !ready { health.status = "unavailable" }
         return JSONReply(details ? health : HealthReport(status: health.status), status: ready ? .ok : .serviceUnavailable)

@@ -88,7 +88,8 @@ struct FailureStatusTests {
                 func health() async throws -> (HTTPResponse.Status, String) {
                     try await client.execute(uri: "/health", method: .get) { ($0.status, String(buffer: $0.body)) }
                 }
-                #expect(try await health().0 == .ok, "healthy before the failure")
+                // Ready, before the failure, once the runner has built the projection's view.
+                try await eventually("the service to be ready") { try await health().0 == .ok }
                 _ = try await runtime.store.append([NewEvent(type: "Happened", data: Data("{}".utf8))], to: StreamID("thing-1"), expecting: .any)
                 try await eventually("the projection to fail", every: .milliseconds(25)) {
                     try await runner.status(of: "stopping").state == .failed

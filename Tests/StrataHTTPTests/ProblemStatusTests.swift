@@ -150,7 +150,7 @@ struct ProblemStatusTests {
         #expect(log.messages(atLeast: .error).isEmpty)
     }
 
-    @Test("503: a view whose projection has not built it yet, with Retry-After, logged below error level")
+    @Test("503: a view whose projection has not built it yet, with Retry-After, logged below error level; not ready until it is")
     func viewNotBuilt() async throws {
         let log = LogRecorder()
         var harness = ShopHarness()
@@ -163,10 +163,16 @@ struct ProblemStatusTests {
             #expect(reply.status == .serviceUnavailable, "\(reply.text)")
             #expect(reply.problemCode == "view-not-built")
             #expect(reply.headers[.retryAfter] == "1")
-            // Once the runner has built the view, the same query is an ordinary 404 for an order that does not exist.
+            // Not ready for traffic while a view is not built, though both stores answer.
+            let starting = try await shop.get("/health")
+            #expect(starting.status == .serviceUnavailable, "\(starting.text)")
+            #expect((starting["readStore"] as? [String: Any])?["status"] as? String == "up")
+            // Once the runner has built the view, the same query is an ordinary 404 for an order that does not
+            // exist, and the service is ready.
             readStore.release()
             let built = try await shop.eventually("/orders/o1") { $0.status != .serviceUnavailable }
             #expect(built.status == .notFound, "\(built.text)")
+            #expect(try await shop.get("/health").status == .ok)
         }
         // The service is starting, not failing.
         #expect(log.messages(atLeast: .notice).contains("request deferred"))
