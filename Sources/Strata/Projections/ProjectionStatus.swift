@@ -22,7 +22,8 @@ public struct ProjectionStatus: Hashable, Sendable {
     public var lagEvents: UInt64
     /// How long the oldest event beyond the checkpoint has waited, in seconds; 0 when caught up.
     public var lagSeconds: Double
-    /// The generation queries read.
+    /// The generation queries read; 0 while the projection has not built its view yet, so queries of it fail
+    /// with ``ReadStoreError`` code `notBuilt`.
     public var generation: Int
     /// The position a rebuild in progress has reached, or `nil` when none is.
     public var rebuildCheckpoint: GlobalPosition?
