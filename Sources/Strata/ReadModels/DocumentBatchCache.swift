@@ -72,13 +72,17 @@ final class DocumentBatchCache: Sendable {
             try await transaction.putDocuments(puts, in: putsCollection)
             puts.removeAll()
         }
+        var indexReader: DocumentCoding.IndexReader?
         for (collection, key, entry) in pending {
             if collection != putsCollection { try await writePuts() }
             putsCollection = collection
             switch entry {
             case .present(let document, let indexes, _):
                 let json = try DocumentCoding.encode(document)
-                puts.append(DocumentPut(key: key, document: json, indexValues: try DocumentCoding.indexValues(of: json, indexes: indexes)))
+                // A collection's documents share its indexes: one reader for them all.
+                let reader = indexReader.flatMap { $0.indexes == indexes ? $0 : nil } ?? DocumentCoding.IndexReader(indexes)
+                indexReader = reader
+                puts.append(DocumentPut(key: key, document: json, indexValues: try reader.values(of: json)))
             case .absent:
                 try await writePuts()
                 try await transaction.deleteDocument(key: key, in: collection)

@@ -8,14 +8,19 @@ import Foundation
 
 /// How documents become JSON and indexed values, the same way for every backend.
 enum DocumentCoding {
+    // Shared by every call: setting up a coder costs more than coding a small document, and a coder whose
+    // settings never change after this codes on any number of threads at once.
+    // The bytes may be served as they are (DocumentJSON), so they read as an API's JSON does.
+    private static let encoder = JSONEncoder.strata(.readable)
+    private static let decoder = JSONDecoder.strata()
+
     static func encode<Document: Encodable>(_ document: Document) throws -> Data {
-        // The bytes may be served as they are (DocumentJSON), so they read as an API's JSON does.
-        try JSONEncoder.strata(.readable).encode(document)
+        try encoder.encode(document)
     }
 
     static func decode<Document: Decodable>(_ type: Document.Type, from json: Data, key: String, collection: String) throws -> Document {
         do {
-            return try JSONDecoder.strata().decode(type, from: json)
+            return try decoder.decode(type, from: json)
         } catch {
             throw ReadStoreError(.corruptData, "document '\(key)' of collection '\(collection)' does not decode as \(type)", underlying: error)
         }
@@ -24,10 +29,31 @@ enum DocumentCoding {
     /// The value of each field of `indexes` in `json`; ``SQLValue/null`` for a missing field or one that is an
     /// array or object.
     static func indexValues(of json: Data, indexes: [String]) throws -> [String: SQLValue] {
-        guard !indexes.isEmpty else { return [:] }
-        let decoder = JSONDecoder()
-        decoder.userInfo[IndexedFields.indexesKey] = indexes
-        return try decoder.decode(IndexedFields.self, from: json).values
+        try IndexReader(indexes).values(of: json)
+    }
+
+    /// Reads the indexed fields of many documents of one collection with one decoder.
+    struct IndexReader {
+        let indexes: [String]
+        private let decoder: JSONDecoder?
+
+        init(_ indexes: [String]) {
+            self.indexes = indexes
+            guard !indexes.isEmpty else {
+                decoder = nil
+                return
+            }
+            let decoder = JSONDecoder()
+            decoder.userInfo[IndexedFields.indexesKey] = indexes
+            self.decoder = decoder
+        }
+
+        /// The value of each indexed field in `json`; ``SQLValue/null`` for a missing field or one that is an
+        /// array or object.
+        func values(of json: Data) throws -> [String: SQLValue] {
+            guard let decoder else { return [:] }
+            return try decoder.decode(IndexedFields.self, from: json).values
+        }
     }
 }
 
