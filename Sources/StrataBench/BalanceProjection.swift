@@ -21,9 +21,8 @@ struct Deposited: DomainEvent {
 
 /// Keeps one AccountBalance document per account stream, its balance indexed: the projection the catch-up
 /// workloads run.
-struct BalanceProjection: Projection {
-    /// Decodes events as an application's projections do: through its registry, whose one decoder serves every event.
-    private let codec = EventRegistry<Deposited>(unwrap: { $0 }).registering(Deposited.self) { $0 }
+struct BalanceProjection: EventProjection {
+    let codec = EventRegistry<Deposited>(unwrap: { $0 }).registering(Deposited.self) { $0 }
 
     var name: String { "balances" }
     var filter: EventFilter { .category("account") }
@@ -33,8 +32,7 @@ struct BalanceProjection: Projection {
         [DocumentKey("accounts", event.stream.rawValue)]
     }
 
-    func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
-        let deposit = try codec.decode(event)
+    func apply(_ deposit: Deposited, recorded event: RecordedEvent, in context: ProjectionContext) async throws {
         try await context.documents("accounts", as: AccountBalance.self).update(event.stream.rawValue, default: AccountBalance()) {
             $0.balance += deposit.amount
             $0.deposits += 1

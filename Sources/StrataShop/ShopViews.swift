@@ -46,7 +46,7 @@ public struct DailySales: Codable, Hashable, Sendable {
 
 /// The shop's read models, kept by one projection so that they agree with each other: order details (indexed
 /// by customer, which also answers "a customer's orders"), the customers' names they show, and daily sales.
-public struct ShopViews: Projection {
+public struct ShopViews: EventProjection {
     public let name = "shop-views"
     public let version = 1
     public let codec = EventRegistry(
@@ -81,10 +81,10 @@ public struct ShopViews: Projection {
         event.stream.category == "order" ? [DocumentKey("orders", event.stream.rawValue)] : []
     }
 
-    public func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
+    public func apply(_ decoded: any DomainEvent, recorded event: RecordedEvent, in context: ProjectionContext) async throws {
         let orders = try context.documents("orders", as: OrderDetails.self)
         let key = event.stream.rawValue
-        switch try codec.decode(event) {
+        switch decoded {
         case let registered as CustomerRegistered:
             try await context.documents("customers", as: CustomerName.self).put(CustomerName(name: registered.name), key: registered.customerId)
         case let forgotten as CustomerForgotten:

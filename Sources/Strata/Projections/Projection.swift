@@ -58,6 +58,22 @@ public protocol Projection: Sendable {
     ///   failure policy says.
     func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws
 
+    /// What ``decode(_:)`` makes of an event for ``apply(_:decoded:in:)``; `Void` for a projection that decodes
+    /// in ``apply(_:in:)``.
+    associatedtype DecodedEvent: Sendable = Void
+
+    /// Decodes `event` without the read model, ahead of applying it.
+    ///
+    /// While a catch-up or a rebuild commits one batch, the runner reads and decodes the next, so that decoding
+    /// runs beside the commit's flush to disk, on another core. ``EventProjection`` decodes through its codec.
+    ///
+    /// - Throws: Any error; it counts as a failure of the event's apply, retried, parked or stopping the
+    ///   projection as the failure policy says.
+    func decode(_ event: RecordedEvent) throws -> DecodedEvent
+
+    /// Applies one event that ``decode(_:)`` decoded; by default, ``apply(_:in:)``.
+    func apply(_ event: RecordedEvent, decoded: DecodedEvent, in context: ProjectionContext) async throws
+
     /// The documents `apply` will read for `event`, by a collection of ``schema`` and a key.
     ///
     /// A hint: before applying a batch, the runner reads the documents that its events name in one query per
@@ -90,6 +106,16 @@ extension Projection {
     public var failurePolicy: ProjectionFailurePolicy? { nil }
     /// No hint: each document is read when `apply` asks for it.
     public func documentKeys(for event: RecordedEvent) -> [DocumentKey] { [] }
+}
+
+extension Projection where DecodedEvent == Void {
+    /// Nothing to decode ahead: ``apply(_:in:)`` decodes.
+    public func decode(_ event: RecordedEvent) {}
+
+    /// Applies the event with ``apply(_:in:)``.
+    public func apply(_ event: RecordedEvent, decoded: Void, in context: ProjectionContext) async throws {
+        try await apply(event, in: context)
+    }
 }
 
 /// What a projection writes: document collections, and SQL tables with the migrations that create them.

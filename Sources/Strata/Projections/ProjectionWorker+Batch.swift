@@ -38,11 +38,18 @@ extension ProjectionWorker {
         var error: any Error
     }
 
-    /// Applies `events` and moves the lane to `through`, splitting the batch around events that fail.
+    /// Applies `events`, a slice of `page`, and moves the lane to `through`, splitting the batch around events
+    /// that fail.
     ///
     /// - Returns: `false` when the registry entry changed under the loop, which should then start over from it.
-    func apply(_ events: ArraySlice<RecordedEvent>, through: GlobalPosition, switching: Bool, record: inout ProjectionRecord) async throws -> Bool {
-        switch try await commit(events, through: through, switching: switching, parking: nil, record: &record) {
+    func apply(
+        _ events: ArraySlice<RecordedEvent>,
+        of page: ProjectionPage,
+        through: GlobalPosition,
+        switching: Bool,
+        record: inout ProjectionRecord
+    ) async throws -> Bool {
+        switch try await commit(events, of: page, through: through, switching: switching, parking: nil, record: &record) {
         case .committed:
             return true
         case .changed:
@@ -53,24 +60,26 @@ extension ProjectionWorker {
             // failing event (the page holds every matching event in between), then deal with the failing event.
             if offset > 0 {
                 let before = GlobalPosition(events[index].position.value - 1)
-                guard try await apply(events[..<index], through: before, switching: false, record: &record) else { return false }
+                guard try await apply(events[..<index], of: page, through: before, switching: false, record: &record) else { return false }
             }
-            guard try await retry(events[index], after: error, record: &record) else { return false }
-            return try await apply(events[(index + 1)...], through: through, switching: switching, record: &record)
+            guard try await retry(at: index, of: page, after: error, record: &record) else { return false }
+            return try await apply(events[(index + 1)...], of: page, through: through, switching: switching, record: &record)
         }
     }
 
-    /// Tries a failed event again with back-off; then parks it or stops, as the policy says.
+    /// Tries the failed event at `index` of `page` again with back-off; then parks it or stops, as the policy says.
     ///
     /// - Returns: `false` when the registry entry changed under the loop.
-    private func retry(_ event: RecordedEvent, after firstError: any Error, record: inout ProjectionRecord) async throws -> Bool {
+    private func retry(at index: Int, of page: ProjectionPage, after firstError: any Error, record: inout ProjectionRecord) async throws -> Bool {
+        let event = page.events[index]
+        let alone = page.events[index...index]
         var lastError = firstError
         var attempt = 1
         recordError(firstError)
         while attempt < policy.retry.maximumAttempts {
             try await backOff(after: attempt)
             attempt += 1
-            switch try await commit([event], through: event.position, switching: false, parking: nil, record: &record) {
+            switch try await commit(alone, of: page, through: event.position, switching: false, parking: nil, record: &record) {
             case .committed:
                 return true
             case .changed:
@@ -88,7 +97,7 @@ extension ProjectionWorker {
             metadata: ["strata.position": "\(event.position)", "strata.stream": "\(event.stream)", "strata.error": "\(lastError)"]
         )
         let parking = Parking(error: "\(lastError)", attempts: attempt)
-        switch try await commit([event], through: event.position, switching: false, parking: parking, record: &record) {
+        switch try await commit(alone, of: page, through: event.position, switching: false, parking: parking, record: &record) {
         case .committed:
             return true
         case .changed:
@@ -102,13 +111,17 @@ extension ProjectionWorker {
     /// the commit left: the one place a commit's outcome changes the loop's state.
     private func commit(
         _ events: ArraySlice<RecordedEvent>,
+        of page: ProjectionPage,
         through: GlobalPosition,
         switching: Bool,
         parking: Parking?,
         record: inout ProjectionRecord
     ) async throws -> CommitOutcome {
         let base = record
-        switch try await retrying({ try await self.transact(events, through: through, switching: switching, parking: parking, over: base) }) {
+        let outcome = try await retrying {
+            try await self.transact(events, of: page, through: through, switching: switching, parking: parking, over: base)
+        }
+        switch outcome {
         case .committed(let saved):
             record = saved
             return .committed
@@ -124,6 +137,7 @@ extension ProjectionWorker {
     /// rebuilt generation the active one and drop the old.
     private func transact(
         _ events: ArraySlice<RecordedEvent>,
+        of page: ProjectionPage,
         through: GlobalPosition,
         switching: Bool,
         parking: Parking?,
@@ -131,7 +145,7 @@ extension ProjectionWorker {
     ) async throws -> Commit {
         do {
             let (commit, parked) = try await readStore.withTransaction { transaction in
-                try await self.write(events, through: through, switching: switching, parking: parking, over: record, in: transaction)
+                try await self.write(events, of: page, through: through, switching: switching, parking: parking, over: record, in: transaction)
             }
             if case .committed = commit, parked > 0 { metrics.eventsParked.increment(by: Int64(parked)) }
             return commit
@@ -145,6 +159,7 @@ extension ProjectionWorker {
     /// - Returns: The commit, and how many events it parked.
     private func write(
         _ events: ArraySlice<RecordedEvent>,
+        of page: ProjectionPage,
         through: GlobalPosition,
         switching: Bool,
         parking: Parking?,
@@ -159,7 +174,7 @@ extension ProjectionWorker {
         if let parking {
             parked = try await park(events, generation: lane.number, parking: parking, in: transaction)
         } else {
-            parked = try await applyInStreamOrder(events, generation: lane.number, in: transaction)
+            parked = try await applyInStreamOrder(events, of: page, generation: lane.number, in: transaction)
         }
         lane.position = max(lane.position, through)
         let saved = try await save(lane, over: record, switching: switching, in: transaction)
@@ -187,6 +202,7 @@ extension ProjectionWorker {
     /// - Returns: How many events were held back.
     private func applyInStreamOrder(
         _ events: ArraySlice<RecordedEvent>,
+        of page: ProjectionPage,
         generation: Int,
         in transaction: any ReadStoreTransaction
     ) async throws -> Int {
@@ -194,7 +210,7 @@ extension ProjectionWorker {
         let parkedStreams = policy.keepsStreamOrder ? try await transaction.parkedStreams(projection: name, generation: generation) : []
         try await context.prefetch(events.filter { !parkedStreams.contains($0.stream) }.flatMap { projection.documentKeys(for: $0) })
         var heldBack = 0
-        for (offset, event) in events.enumerated() {
+        for (offset, (index, event)) in zip(events.indices, events).enumerated() {
             guard !parkedStreams.contains(event.stream) else {
                 heldBack += 1
                 let reason = "held back behind an earlier parked event of stream '\(event.stream)'"
@@ -202,7 +218,7 @@ extension ProjectionWorker {
                 continue
             }
             do {
-                try await projection.apply(event, in: context)
+                try await page.apply(at: index, in: context)
             } catch  where !Task.isCancelled {
                 throw HandlerFailure(offset: offset, error: error)
             }

@@ -109,24 +109,37 @@ final class ProjectionWorker: Sendable {
 
     /// The catch-up and live loop. A batch is whatever matching events are committed, up to the batch size.
     private func follow(_ record: inout ProjectionRecord) async throws {
+        // The page after a full one, read and decoded while the full one committed, with the lane it follows.
+        var readAhead: (lane: ProjectionGeneration, page: ProjectionPage)?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let lane = record.rebuilding ?? record.active
             let rebuilding = record.rebuilding != nil
             let controlGeneration = control.generation
-            // The head is read before the page: every event up to it is committed, so when the page comes back
-            // short, every matching event up to the head is in it and the lane has processed through the head,
-            // even where the projection handles none of the events.
-            let head = try await retrying { try await self.store.headPosition() }
-            let page = try await retrying {
-                try await self.store.readAll(from: lane.position.next, limit: self.configuration.batchSize, filter: self.projection.filter)
+            let page: ProjectionPage
+            if let ahead = readAhead, ahead.lane == lane {
+                page = ahead.page
+            } else {
+                page = try await readPage(after: lane.position)
             }
-            let caughtUp = page.count < configuration.batchSize
-            let through = caughtUp ? max(head, page.last?.position ?? .start) : page[page.count - 1].position
+            readAhead = nil
+            let (head, events) = (page.head, page.events)
+            let caughtUp = events.count < configuration.batchSize
+            let through = caughtUp ? max(head, events.last?.position ?? .start) : events[events.count - 1].position
             setState(rebuilding ? .rebuilding : caughtUp ? .live : .catchingUp)
             if through > lane.position || (rebuilding && caughtUp) {
-                if !rebuilding, let oldest = page.first { metrics.lagSeconds.record(max(0, Date().timeIntervalSince(oldest.recordedAt))) }
-                let applied = try await apply(page[...], through: through, switching: rebuilding && caughtUp, record: &record)
-                if applied { metrics.eventsApplied.increment(by: Int64(page.count)) }
+                if !rebuilding, let oldest = events.first { metrics.lagSeconds.record(max(0, Date().timeIntervalSince(oldest.recordedAt))) }
+                let applied: Bool
+                if caughtUp {
+                    applied = try await apply(events[...], of: page, through: through, switching: rebuilding, record: &record)
+                } else {
+                    // More follows: read and decode it while this page commits, which mostly waits for the disk.
+                    async let next = readPage(after: through)
+                    applied = try await apply(events[...], of: page, through: through, switching: false, record: &record)
+                    let nextPage = try await next
+                    let moved = record.rebuilding ?? record.active
+                    if applied && moved.position == through { readAhead = (moved, nextPage) }
+                }
+                if applied { metrics.eventsApplied.increment(by: Int64(events.count)) }
                 if caughtUp && !rebuilding { metrics.lagSeconds.record(0) }
                 publish(record, head: head)
                 continue
@@ -147,6 +160,18 @@ final class ProjectionWorker: Sendable {
             // A control request or another process may have changed the registry while the loop was idle.
             record = try await retrying { try await self.readStore.withTransaction { try await self.start($0) } }
         }
+    }
+
+    /// Reads the batch after `position`, and decodes it.
+    private func readPage(after position: GlobalPosition) async throws -> ProjectionPage {
+        // The head is read before the page: every event up to it is committed, so when the page comes back short,
+        // every matching event up to the head is in it and the lane has processed through the head, even where the
+        // projection handles none of the events.
+        let head = try await retrying { try await self.store.headPosition() }
+        let events = try await retrying {
+            try await self.store.readAll(from: position.next, limit: self.configuration.batchSize, filter: self.projection.filter)
+        }
+        return ProjectionPage(head: head, events: events, decodingFor: projection)
     }
 
     /// Waits for a commit after `position`, a control request, or a registry entry that no longer has `record`'s

@@ -12,6 +12,7 @@ enum ParkingChecks {
     static let all: [ReadStoreConformanceCheck] = [
         ReadStoreConformanceCheck("a failing event is retried, then parked with later events of its stream; others go on; replay", parkAndReplay),
         ReadStoreConformanceCheck("without stream order, only the failing event is parked", unordered),
+        ReadStoreConformanceCheck("an event that does not decode is parked at its place; the events around it apply once", undecodable),
     ]
 
     static func parkAndReplay(_ backend: any ReadStoreConformanceBackend) async throws {
@@ -92,6 +93,35 @@ enum ParkingChecks {
             #expect(try await runner.parkedEvents(of: "orders").map(\.event.position) == [3])
             #expect(try await runner.status(of: "orders").lastError?.contains("injected fault") == true)
             #expect(try await orderSummaries(readStore).count == 3)
+        }
+    }
+
+    static func undecodable(_ backend: any ReadStoreConformanceBackend) async throws {
+        try await withStores(backend) { events, readStore in
+            // Full batches of four, so the runner decodes each next batch while the one before commits.
+            try await OrderEvents.appendHistory(to: events, orders: 6)
+            let broken = try await events.append(
+                [NewEvent(type: "OrderPlaced", data: Data(#"{"customer":7}"#.utf8))],
+                to: StreamID(category: "order", id: "broken"),
+                expecting: .noStream
+            )
+            let head = try await OrderEvents.appendHistory(to: events, orders: 6, prefix: "p")
+            let runner = ProjectionRunner(
+                store: events,
+                readStore: readStore,
+                projections: [OrderProjection()],
+                configuration: fastConfiguration(batchSize: 4, attempts: 2)
+            )
+            try await whileRunning(runner) { try await caughtUp(runner, to: head) }
+            let parked = try await runner.parkedEvents(of: "orders")
+            #expect(parked.map(\.event.position) == [broken.position])
+            #expect(parked.first?.attempts == 2)
+            #expect(parked.first?.error.contains("OrderPlaced") == true, "the error names the type that did not decode")
+            let summaries = try await orderSummaries(readStore)
+            #expect(summaries.count == 12)
+            #expect(summaries["order-broken"] == nil)
+            #expect(summaries.values.allSatisfy { $0.applied.count == 2 }, "each order's two events applied once: \(summaries)")
+            expectAppliedOnce(summaries)
         }
     }
 }

@@ -96,8 +96,9 @@ enum OrderEvents {
     }
 }
 
-/// The document projection the checks run: one OrderSummary per order stream.
-struct OrderProjection: Projection {
+/// The document projection the checks run: one OrderSummary per order stream. Its events are decoded by the
+/// runner (a batch ahead while it catches up), so every check runs that path too.
+struct OrderProjection: EventProjection {
     var name = "orders"
     var version = 1
     var faults: Faults?
@@ -106,14 +107,25 @@ struct OrderProjection: Projection {
     /// Upper-cases statuses from this version on, so a rebuild by new code shows.
     var shoutsFromVersion = 2
 
+    struct Placed: DomainEvent {
+        static let eventType = "OrderPlaced"
+        var customer: String
+        var amount: Int
+    }
+
+    struct Shipped: DomainEvent {
+        static let eventType = "OrderShipped"
+    }
+
+    struct Cancelled: DomainEvent {
+        static let eventType = "OrderCancelled"
+    }
+
+    let codec = EventRegistry(Placed.self, Shipped.self, Cancelled.self)
+
     var filter: EventFilter { .category("order") }
     var schema: ReadModelSchema {
         ReadModelSchema(collections: [DocumentCollection("orders", indexes: ["customer", "status", "amount"])])
-    }
-
-    private struct Placed: Decodable {
-        var customer: String
-        var amount: Int
     }
 
     /// Every check of the suite runs with the runner reading a batch's documents ahead.
@@ -121,15 +133,14 @@ struct OrderProjection: Projection {
         [DocumentKey("orders", event.stream.rawValue)]
     }
 
-    func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
+    func apply(_ decoded: any DomainEvent, recorded event: RecordedEvent, in context: ProjectionContext) async throws {
         if context.generation > 1, let gate { try await gate.pass() }
         try faults?.check(event)
         let orders = try context.documents("orders", as: OrderSummary.self)
         let key = event.stream.rawValue
         let status = { (text: String) in version >= shoutsFromVersion ? text.uppercased() : text }
-        switch event.type {
-        case "OrderPlaced":
-            let placed = try JSONDecoder().decode(Placed.self, from: event.data)
+        switch decoded {
+        case let placed as Placed:
             // Adds to what is there rather than overwriting it, so that an event applied twice shows, whatever
             // its type: the amount doubles and its position is listed twice.
             try await orders.update(key, default: OrderSummary(id: key, customer: placed.customer, status: "", amount: 0, applied: [])) { summary in
@@ -138,9 +149,9 @@ struct OrderProjection: Projection {
                 summary.amount += placed.amount
                 summary.applied.append(event.position.value)
             }
-        case "OrderShipped", "OrderCancelled":
+        case is Shipped, is Cancelled:
             try await orders.updateIfPresent(key) { summary in
-                summary.status = status(event.type == "OrderShipped" ? "shipped" : "cancelled")
+                summary.status = status(decoded is Shipped ? "shipped" : "cancelled")
                 summary.applied.append(event.position.value)
             }
         default:

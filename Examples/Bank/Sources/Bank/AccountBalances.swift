@@ -22,7 +22,7 @@ public struct AccountBalance: Codable, Hashable, Sendable {
 /// Keeps one document per account in the collection `accounts`, indexed by owner.
 ///
 /// Its name and the collection's are what queries read (`reader.documents("accounts", of: "account-balances")`).
-public struct AccountBalances: Projection {
+public struct AccountBalances: EventProjection {
     public let name = "account-balances"
     public let codec = AccountEvent.registry
     public var filter: EventFilter { .eventTypes(codec.eventTypes) }
@@ -37,10 +37,9 @@ public struct AccountBalances: Projection {
         Accounts.id(of: event.stream).map { [DocumentKey("accounts", $0)] } ?? []
     }
 
-    public func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
+    public func apply(_ change: AccountEvent, recorded event: RecordedEvent, in context: ProjectionContext) async throws {
         guard let id = Accounts.id(of: event.stream) else { return }
         let accounts = try context.documents("accounts", as: AccountBalance.self)
-        let change = try codec.decode(event)
         if case .opened(let opened) = change {
             try await accounts.put(AccountBalance(id: id, owner: opened.owner, balanceCents: 0), key: id)
             return
