@@ -54,13 +54,12 @@ struct ShopHarness {
             metrics: metrics,
             logger: logger
         )
-        let views = application.projections.count
         try await service.application.test(.router) { [viewsBuildBeforeTheTest] client in
             if viewsBuildBeforeTheTest {
                 // The runner starts with the service; a query before it has built its views would answer
-                // `view-not-built`. A slow start under a loaded test run can take seconds.
-                try await eventually("the projection runner builds the views", within: .seconds(60)) {
-                    try await readStore.withReader { try await $0.projectionRecords() }.count >= views
+                // `view-not-built`. Readiness says when they are built; a loaded test run can take seconds.
+                try await eventually("the service to be ready", within: .seconds(60)) {
+                    try await client.execute(uri: "/health", method: .get).status == .ok
                 }
             }
             try await test(ShopClient(client: client, events: events, metrics: metrics))
