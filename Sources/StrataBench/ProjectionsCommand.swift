@@ -31,8 +31,8 @@ struct ProjectionsCommand: AsyncParsableCommand {
     @Option(help: "Repetitions of each workload; the median is reported.")
     var runs = 3
 
-    @Option(help: "Events per read-store transaction.")
-    var batchSize = 256
+    @Option(help: "Events per read-store transaction; default: the projection runner's.")
+    var batchSize = ProjectionRunner.Configuration().batchSize
 
     @Option(help: "The PostgreSQL server (postgres://…); default: $\(PostgresCommand.environmentVariable).")
     var store: String?

@@ -141,9 +141,13 @@ extension PostgresReadStoreAccess {
         if mode == .transaction { _ = try await columns(of: collection) }
         var bindings = PostgresBindings()
         bindings.append(keys)
+        // Planned on every call, not prepared: a prepared statement's generic plan is made once for an array of
+        // any length, and for a collection that was empty then (every new generation is) it scans the table, which
+        // a catch-up then does for every batch, at thousands of documents each. Planning a custom plan costs far
+        // less than one such scan.
         let rows = try await rows(
             PostgresQuery(unsafeSQL: "SELECT key, document FROM \(schema.table(collection)) WHERE key = ANY($1)", binds: bindings),
-            prepared: true,
+            prepared: false,
             "read \(keys.count) documents of '\(collection)'"
         )
         var found: [String: Data] = [:]
