@@ -57,7 +57,11 @@ extension PostgresEventStore {
         }
         bindings.append(limit)
         let sql = "\(selectColumns) WHERE \(conditions.joined(separator: " AND ")) ORDER BY position ASC LIMIT $\(bindings.count)"
-        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings))
+        // A filtered read is planned on every call. Which index serves it depends on the values (a rare type is
+        // found through the type index, a common one by walking positions), and a prepared statement settles on
+        // one generic plan for all values, chosen while the log was small: it then walked every position after
+        // the reader's for a type that never came, milliseconds a read on a log of thousands of events.
+        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings), prepared: conditions.count == 1)
     }
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
@@ -91,10 +95,17 @@ extension PostgresEventStore {
     }
 
     /// Loading a stream is half of every command, and subscriptions read pages all the time: their statements
-    /// are prepared once per connection.
-    private func fetchEvents(_ query: PostgresQuery) async throws -> [RecordedEvent] {
+    /// are prepared once per connection, unless `prepared` is false (see readAll).
+    private func fetchEvents(_ query: PostgresQuery, prepared: Bool = true) async throws -> [RecordedEvent] {
         try await withConnection("read events") { [logger] connection in
-            try await connection.queryPrepared(query, logger: logger).map(Self.recordedEvent(from:))
+            guard prepared else {
+                var events: [RecordedEvent] = []
+                for try await row in try await connection.query(query, logger: logger) {
+                    events.append(try Self.recordedEvent(from: row))
+                }
+                return events
+            }
+            return try await connection.queryPrepared(query, logger: logger).map(Self.recordedEvent(from:))
         }
     }
 
