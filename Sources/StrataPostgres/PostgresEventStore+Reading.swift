@@ -57,11 +57,13 @@ extension PostgresEventStore {
         }
         bindings.append(limit)
         let sql = "\(selectColumns) WHERE \(conditions.joined(separator: " AND ")) ORDER BY position ASC LIMIT $\(bindings.count)"
-        // A filtered read is planned on every call. Which index serves it depends on the values (a rare type is
-        // found through the type index, a common one by walking positions), and a prepared statement settles on
-        // one generic plan for all values, chosen while the log was small: it then walked every position after
-        // the reader's for a type that never came, milliseconds a read on a log of thousands of events.
-        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings), prepared: conditions.count == 1)
+        // A read filtered by type is planned on every call. Which index serves it depends on the types (a rare one is
+        // found through the type index, common ones by walking positions), and the generic plan of a prepared
+        // statement, made for a list of any types, walks positions: for types that never came, every position after
+        // the reader's, milliseconds a read on a log of thousands of events. A read by category keeps its prepared
+        // statement: planned per call on a log whose statistics are not yet gathered (one just imported), it sorted
+        // every event of the category after the position instead of walking the category's index.
+        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings), prepared: filter.eventTypes == nil)
     }
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
