@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import MetricsTestKit
 import Strata
 import Testing
 
@@ -76,5 +77,32 @@ struct EventProjectionTests {
         #expect(failing.parked.map(\.event.position) == [6, 7, 9, 11], "with the later events of its stream, held back in order")
         #expect(failing.parked.first?.error.contains("unknown event type 'Refunded'") == true)
         #expect(failing.totals["account-b"]?.positions == [1, 3, 5, 8, 10], "the other stream goes on")
+    }
+
+    @Test("batches end at the byte budget: large events make small batches, each event applied once and in order")
+    func byteBudget() async throws {
+        let store = InMemoryEventStore()
+        // Each event's data is about 400 bytes; the one at position 5 alone passes the budget.
+        for index in 1...9 {
+            let padding = String(repeating: "x", count: index == 5 ? 3_000 : 380)
+            let data = Data(#"{"amount":\#(index),"padding":"\#(padding)"}"#.utf8)
+            _ = try await store.append([NewEvent(type: Credited.eventType, data: data)], to: "account-a", expecting: .any)
+        }
+        let metrics = TestMetrics()
+        var configuration = ProjectionRunner.Configuration()
+        configuration.batchSize = 100
+        configuration.batchBytes = 1_000
+        configuration.metricsFactory = metrics
+        let readStore = InMemoryReadStore()
+        let runner = ProjectionRunner(store: store, readStore: readStore, projections: [Credits()], configuration: configuration)
+        let task = Task { try await runner.run() }
+        defer { task.cancel() }
+        try await runner.progress.wait(for: ["credits"], through: try await store.headPosition(), timeout: .seconds(20))
+        let applied = try metrics.expectCounter("strata_projection_events_applied_total", [("projection", "credits")]).values
+        #expect(applied == [2, 2, 1, 2, 2], "batches of the events that fit in 1,000 bytes, the large one alone")
+        let total = try await readStore.withReader { reader in
+            try await ReadModelReader(store: reader).documents("totals", of: "credits", as: Credits.Total.self).get("account-a")
+        }
+        #expect(total == Credits.Total(amount: 45, positions: Array(1...9)))
     }
 }

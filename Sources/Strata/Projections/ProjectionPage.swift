@@ -10,14 +10,18 @@ struct ProjectionPage: Sendable {
     /// The store's head, read before the events: every event up to it was committed when they were read.
     let head: GlobalPosition
     let events: [RecordedEvent]
+    /// Whether more events may follow the page's last: it reached the batch size or the byte budget. A page that
+    /// is not full holds every matching event up to ``head``.
+    let isFull: Bool
     private let applyEvent: @Sendable (Int, ProjectionContext) async throws -> Void
 
     /// Decodes every event with `projection`; a decoding error is kept, and thrown when the event is applied,
     /// so that it takes the failure policy's course at that event like any error of the handler.
-    init<P: Projection>(head: GlobalPosition, events: [RecordedEvent], decodingFor projection: P) {
+    init<P: Projection>(head: GlobalPosition, events: [RecordedEvent], isFull: Bool, decodingFor projection: P) {
         let decoded = events.map { event in Result { try projection.decode(event) } }
         self.head = head
         self.events = events
+        self.isFull = isFull
         applyEvent = { index, context in
             try await projection.apply(events[index], decoded: try decoded[index].get(), in: context)
         }

@@ -97,6 +97,12 @@ extension ProjectionRunner {
         /// larger batches catch up faster: 1,024 instead of 256 took catch-up from 57,000 to 76,000 events/s into
         /// SQLite and from 18,000 to 28,000 into PostgreSQL. A batch that fails is split around the failing event.
         public var batchSize: Int = 1024
+        /// The most bytes of event data and metadata in one batch, so that large events do not make large batches:
+        /// a batch ends before the event that would pass it, and holds at least one event.
+        ///
+        /// While one batch commits, the runner holds the next in memory too, so a catch-up holds about twice this
+        /// much of the log at a time.
+        public var batchBytes: Int = 8 << 20
         /// What to do when a handler throws, for projections that do not set their own.
         public var failurePolicy = ProjectionFailurePolicy()
         /// Whether a projection whose ``Projection/version`` differs from the one that built its read model is

@@ -123,7 +123,7 @@ final class ProjectionWorker: Sendable {
             }
             readAhead = nil
             let (head, events) = (page.head, page.events)
-            let caughtUp = events.count < configuration.batchSize
+            let caughtUp = !page.isFull
             let through = caughtUp ? max(head, events.last?.position ?? .start) : events[events.count - 1].position
             setState(rebuilding ? .rebuilding : caughtUp ? .live : .catchingUp)
             if through > lane.position || (rebuilding && caughtUp) {
@@ -168,10 +168,26 @@ final class ProjectionWorker: Sendable {
         // every matching event up to the head is in it and the lane has processed through the head, even where the
         // projection handles none of the events.
         let head = try await retrying { try await self.store.headPosition() }
-        let events = try await retrying {
+        var events = try await retrying {
             try await self.store.readAll(from: position.next, limit: self.configuration.batchSize, filter: self.projection.filter)
         }
-        return ProjectionPage(head: head, events: events, decodingFor: projection)
+        var isFull = events.count >= configuration.batchSize
+        if let end = Self.end(of: events, within: configuration.batchBytes) {
+            events.removeSubrange(end...)
+            isFull = true
+        }
+        return ProjectionPage(head: head, events: events, isFull: isFull, decodingFor: projection)
+    }
+
+    /// Where a page of `events` must end to hold at most `budget` bytes of data and metadata, keeping at least one
+    /// event; `nil` when all of them fit.
+    static func end(of events: [RecordedEvent], within budget: Int) -> Int? {
+        var bytes = 0
+        for (index, event) in events.enumerated() {
+            bytes += event.data.count + event.metadata.custom.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+            if bytes > budget { return max(index, 1) < events.count ? max(index, 1) : nil }
+        }
+        return nil
     }
 
     /// Waits for a commit after `position`, a control request, or a registry entry that no longer has `record`'s
