@@ -109,14 +109,14 @@ final class ProjectionWorker: Sendable {
 
     /// The catch-up and live loop. A batch is whatever matching events are committed, up to the batch size.
     private func follow(_ record: inout ProjectionRecord) async throws {
-        // The page after a full one, read and decoded while the full one committed, with the lane it follows.
-        var readAhead: (lane: ProjectionGeneration, page: ProjectionPage)?
+        // The page after a full one, read and decoded while the full one committed, and the position it follows.
+        var readAhead: (after: GlobalPosition, page: ProjectionPage)?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let lane = record.rebuilding ?? record.active
             let rebuilding = record.rebuilding != nil
             let controlGeneration = control.generation
             let page: ProjectionPage
-            if let ahead = readAhead, ahead.lane == lane {
+            if let ahead = readAhead, ahead.after == lane.position {
                 page = ahead.page
             } else {
                 page = try await readPage(after: lane.position)
@@ -136,8 +136,8 @@ final class ProjectionWorker: Sendable {
                     async let next = readPage(after: through)
                     applied = try await apply(events[...], of: page, through: through, switching: false, record: &record)
                     let nextPage = try await next
-                    let moved = record.rebuilding ?? record.active
-                    if applied && moved.position == through { readAhead = (moved, nextPage) }
+                    // Committed, the lane is at `through`; otherwise the loop starts over from the registry.
+                    if applied { readAhead = (through, nextPage) }
                 }
                 if applied { metrics.eventsApplied.increment(by: Int64(events.count)) }
                 if caughtUp && !rebuilding { metrics.lagSeconds.record(0) }

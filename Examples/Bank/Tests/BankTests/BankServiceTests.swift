@@ -21,13 +21,11 @@ struct BankServiceTests {
     /// Runs `test` against a fresh bank service.
     func withBank(_ arguments: [String] = [], _ test: @Sendable (BankClient) async throws -> Void) async throws {
         let store = InMemoryEventStore()
-        let readStore = InMemoryReadStore()
-        let bank = try BankApplication.parse(arguments)
         let service = await StrataService.make(
-            bank,
+            try BankApplication.parse(arguments),
             store: store,
             processManagerStore: store,
-            readStore: readStore,
+            readStore: InMemoryReadStore(),
             logger: Logger(label: "bank.test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         try await service.application.test(.router) { client in
