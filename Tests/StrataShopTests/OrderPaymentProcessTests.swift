@@ -48,7 +48,13 @@ struct OrderPaymentProcessTests {
         let paid = try await confirmedOrder(shop, cents: 500, email: "paid@example.com")
         let payment = try await shop.pay(orderId: paid, amountCents: 500, metadata: CommandMetadata(correlationID: "checkout-1"))
         let unpaid = try await confirmedOrder(shop, cents: 700, email: "unpaid@example.com")
+        let confirmed = try #require(try await store.readStream(try Shop.orderStream(unpaid)).last).position
         try await eventually("the order to be paid", every: .milliseconds(20)) { try await status(shop, paid) == .paid }
+        // The clock moves once the runner has scheduled the unpaid order's deadline: scheduled after the move, it
+        // would fall due on a clock that no longer moves.
+        try await eventually("the runner to handle the unpaid order's confirmation", every: .milliseconds(20)) {
+            try await store.processCheckpoint(OrderPaymentProcess().name) ?? .start >= confirmed
+        }
         #expect(try await status(shop, unpaid) == .confirmed, "no deadline is due before the clock moves")
         clock.advance(by: .seconds(3600))
         try await eventually("the unpaid order to be cancelled", every: .milliseconds(20)) { try await status(shop, unpaid) == .cancelled }
