@@ -240,11 +240,12 @@ final class ProjectionWorker: Sendable {
     }
 
     private func publish(_ record: ProjectionRecord, head: GlobalPosition?) {
-        progress.advance(name, to: record.active.position)
+        // The gauges first: whoever the progress wakes then reads metrics that agree with it.
         metrics.checkpoint.record(Int64(clamping: record.active.position.value))
         if let head {
             metrics.lagEvents.record(Int64(clamping: head.value > record.active.position.value ? head.value - record.active.position.value : 0))
         }
+        progress.advance(name, to: record.active.position)
     }
 
     /// Runs `operation`, retrying failures of the stores (not of handlers) with the policy's back-off.
