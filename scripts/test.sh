@@ -8,7 +8,8 @@
 #
 # Strata's whole test run, from a fresh clone: format lint, a debug build of every target (warnings are
 # errors), the documentation (DocC; warnings are errors), then every test, with a throwaway PostgreSQL 15 server
-# that this script starts and stops itself.
+# that this script starts and stops itself, the HTTP API checked against its OpenAPI document by schemathesis
+# (installed from PyPI into a throwaway virtual environment), and bounded fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +49,10 @@ export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMU
 
 echo "==> swift test"
 swift test --skip-build
+
+# The HTTP API against its OpenAPI document: the real binary on SQLite, fuzzed by schemathesis (scripts/api-contract.sh).
+echo "==> the HTTP API's contract: OpenAPI document, schemathesis"
+scripts/api-contract.sh .build/debug/strata
 
 # Bounded fuzzing of the parsers and decoders that take outside input; fails on any crash (scripts/fuzz.sh).
 echo "==> fuzzing for 60 seconds"

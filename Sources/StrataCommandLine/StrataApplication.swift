@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import ArgumentParser
 import Hummingbird
+import OpenAPIKit
 import ServiceLifecycle
 import Strata
 import StrataHTTP
@@ -50,6 +51,10 @@ public protocol StrataApplication: ParsableArguments, Sendable {
 
     /// Maps the application's own error types to HTTP problems (Strata maps its own).
     var problems: ProblemMapping { get }
+
+    /// The title, version and description of the service's OpenAPI document (`GET /openapi.json`,
+    /// `strata openapi`). By default the title is the command's name and the description ``summary``.
+    var openAPIInfo: OpenAPI.Document.Info { get }
 }
 
 extension StrataApplication {
@@ -72,4 +77,8 @@ extension StrataApplication {
     public func services(in runtime: StrataRuntime) -> [any Service] { [] }
 
     public var problems: ProblemMapping { ProblemMapping() }
+
+    public var openAPIInfo: OpenAPI.Document.Info {
+        OpenAPI.Document.Info(title: Self.commandName, description: "The HTTP API of \(Self.summary).", version: "1.0.0")
+    }
 }

@@ -28,6 +28,7 @@ public struct StrataTool<App: StrataApplication>: AsyncParsableCommand {
                 SubjectsCommand.self,
                 MigrateCommand.self,
                 TokenCommand.self,
+                OpenAPICommand<App>.self,
             ]
         )
     }

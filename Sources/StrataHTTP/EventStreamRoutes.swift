@@ -7,6 +7,7 @@
 import AsyncAlgorithms
 import Foundation
 import Hummingbird
+import OpenAPIKit
 import ServiceLifecycle
 import Strata
 
@@ -23,8 +24,76 @@ struct EventStreamRoutes: Sendable {
     }
 
     func add(to routes: StrataRoutes) {
-        routes.get("/streams/{id}", access: .read) { request, context in try await readStream(request, context: context) }
-        routes.get("/events", access: .read) { request, context in try await events(request, context: context) }
+        routes.get("/streams/{id}", access: .read, documentation: streamDocumentation) { request, context in
+            try await readStream(request, context: context)
+        }
+        routes.get("/events", access: .read, documentation: eventsDocumentation) { request, context in try await events(request, context: context) }
+    }
+
+    private var streamDocumentation: RouteDocumentation {
+        RouteDocumentation(
+            "readStream",
+            summary: "A page of a stream's events",
+            description: "Up to `limit` events (at most \(configuration.maximumPageSize)) from version `from`; `next` is the "
+                + "version to ask for next, or null at the end. The `ETag` is the stream's current version.",
+            tags: ["events"],
+            parameters: [
+                .path(
+                    name: "id",
+                    schema: .string(minLength: 1, maxLength: StreamID.maximumLength),
+                    description: "The stream's id (percent-encoded where needed)."
+                ),
+                .query(name: "from", schema: APIComponents.position(), description: "The first version to read; 0 by default."),
+                .query(
+                    name: "limit",
+                    schema: .integer(format: .int64, maximum: (APIComponents.largestInteger, false), minimum: (1, false)),
+                    description: "The most events to answer; larger values are read as \(configuration.maximumPageSize)."
+                ),
+            ],
+            responses: [
+                200: OpenAPI.Response(
+                    description: "The page.",
+                    headers: ["ETag": .b(OpenAPI.Header(schema: .string, description: "The stream's current version, in quotes.", required: true))],
+                    content: [.json: .b(OpenAPI.Content(schema: APIComponents.schema("StreamPage")))]
+                )
+            ],
+            problems: [400: ["invalid-stream-id", "invalid-parameter", "invalid-limit"], 404: ["not-found"], 410: ["stream-deleted"]]
+        )
+    }
+
+    private var eventsDocumentation: RouteDocumentation {
+        RouteDocumentation(
+            "streamEvents",
+            summary: "The log as Server-Sent Events, history then live",
+            description: """
+                Each event is `id:` its global position, `event:` its type and `data:` its JSON (an `Event`). The stream \
+                starts after `Last-Event-ID` when a client reconnects, else at `from` (a position, or `end` for live \
+                events only), else at the beginning. An idle stream gets a `: keep-alive` comment every \
+                \(configuration.eventStreamHeartbeat.components.seconds) seconds. It ends after `limit` events, when the \
+                service stops, and when the bearer token it was opened with expires (after `event: token-expired`); a \
+                failing stream sends `event: error` with `{"code":"stream-failed"}` and ends. At most \
+                \(configuration.maxEventStreams) streams are open at once.
+                """,
+            tags: ["events"],
+            parameters: [
+                .header(name: "Last-Event-ID", schema: APIComponents.position(), description: "The position a reconnecting client saw last."),
+                .query(
+                    name: "from",
+                    schema: .string(pattern: "^([0-9]+|end)$"),
+                    description: "The first position to send, or `end` for live events only."
+                ),
+                .query(name: "category", schema: .string, description: "Only events of streams in this category (`order` for `order-42`)."),
+                .query(name: "type", schema: .string, description: "Only events of these types, comma-separated."),
+                .query(name: "limit", schema: APIComponents.position(), description: "End the stream after this many events."),
+            ],
+            responses: [
+                200: OpenAPI.Response(
+                    description: "The event stream.",
+                    content: [OpenAPI.ContentType(rawValue: "text/event-stream")!: .b(OpenAPI.Content(schema: JSONSchema.string))]
+                )
+            ],
+            problems: [400: ["invalid-last-event-id", "invalid-parameter"], 503: ["too-many-event-streams"]]
+        )
     }
 
     /// `{"stream", "version", "events": […], "next"}`: up to `limit` events from version `from`; `next` is the

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Hummingbird
+import OpenAPIKit
 import Strata
 
 /// `GET /health` (readiness: databases reachable, no projection failed), `GET /health/live` (liveness: the
@@ -23,10 +24,12 @@ struct HealthRoutes: Sendable {
     let probeTimeout: Duration = .seconds(2)
 
     func add(to routes: StrataRoutes) {
-        routes.get("/health/live", access: .open) { _, _ in JSONReply(HealthReport(status: "alive")) }
-        routes.get("/health", access: .open) { _, context in try await readiness(details: context.isGranted(.read)) }
+        routes.get("/health/live", access: .open, documentation: Self.liveness) { _, _ in JSONReply(HealthReport(status: "alive")) }
+        routes.get("/health", access: .open, documentation: Self.readiness) { _, context in
+            try await readiness(details: context.isGranted(.read))
+        }
         if let metrics {
-            routes.get("/metrics", access: .read) { _, _ in
+            routes.get("/metrics", access: .read, documentation: Self.metrics) { _, _ in
                 Response(
                     status: .ok,
                     headers: [.contentType: metrics.contentType],
@@ -35,6 +38,42 @@ struct HealthRoutes: Sendable {
             }
         }
     }
+
+    private static let liveness = RouteDocumentation(
+        "getLiveness",
+        summary: "Liveness: the process answers",
+        tags: ["service"],
+        responses: [200: OpenAPI.Response(description: "Alive.", content: [.json: .b(OpenAPI.Content(schema: APIComponents.schema("Health")))])]
+    )
+
+    private static let readiness = RouteDocumentation(
+        "getReadiness",
+        summary: "Readiness: both databases answer and every view is built",
+        description: "200 when the event store and the read store answer within 2 seconds and every projection has built "
+            + "its view and none has failed, else 503 with the same body. The parts (each store's and projection's "
+            + "state; a store that is down says `unavailable`, `timeout` or `error`) are shown to callers with the read "
+            + "scope when the service checks tokens, to every caller when it does not.",
+        tags: ["service"],
+        responses: [
+            200: OpenAPI.Response(description: "Ready.", content: [.json: .b(OpenAPI.Content(schema: APIComponents.schema("Health")))]),
+            503: OpenAPI.Response(description: "Not ready.", content: [.json: .b(OpenAPI.Content(schema: APIComponents.schema("Health")))]),
+        ]
+    )
+
+    private static let metrics = RouteDocumentation(
+        "getMetrics",
+        summary: "Metrics in the Prometheus text format",
+        description: "`strata_http_requests_total` and `strata_http_request_duration_seconds` by method, route pattern and "
+            + "the status answered (a method other than GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS counts as "
+            + "`other`), and `strata_projection_*`: checkpoint, lag, applied, parked, state.",
+        tags: ["service"],
+        responses: [
+            200: OpenAPI.Response(
+                description: "The metrics.",
+                content: [OpenAPI.ContentType(rawValue: "text/plain")!: .b(OpenAPI.Content(schema: JSONSchema.string))]
+            )
+        ]
+    )
 
     /// 200 when both databases answer and every projection has built its view and not failed, else 503; with
     /// `details`, the body says which part is not ready.

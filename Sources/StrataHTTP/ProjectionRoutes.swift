@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Hummingbird
+import OpenAPIKit
 import Strata
 
 /// `GET /projections`, `GET /projections/{name}`, `GET /projections/{name}/parked` and the admin actions
@@ -18,13 +19,13 @@ struct ProjectionRoutes: Sendable {
     let runner: ProjectionRunner
 
     func add(to routes: StrataRoutes) {
-        routes.get("/projections", access: .read) { _, context in
+        routes.get("/projections", access: .read, documentation: Self.listDocumentation) { _, context in
             JSONReply(try await runner.statuses().map { Self.status($0, for: context) })
         }
-        routes.get("/projections/{name}", access: .read) { _, context in
+        routes.get("/projections/{name}", access: .read, documentation: Self.statusDocumentation) { _, context in
             JSONReply(Self.status(try await runner.status(of: try name(context)), for: context))
         }
-        routes.get("/projections/{name}/parked", access: .read) { _, context in
+        routes.get("/projections/{name}/parked", access: .read, documentation: Self.parkedDocumentation) { _, context in
             let parked = try await runner.parkedEvents(of: try name(context))
             let showsErrors = context.isGranted(.admin)
             return JSONReply(
@@ -33,13 +34,13 @@ struct ProjectionRoutes: Sendable {
                 }
             )
         }
-        routes.post("/projections/{name}/rebuild", access: .admin) { request, context in
+        routes.post("/projections/{name}/rebuild", access: .admin, documentation: Self.rebuildDocumentation) { request, context in
             let name = try name(context)
             let from = try request.integerParameter("from").map { GlobalPosition($0) } ?? .start
             try await runner.rebuild(name, from: from)
             return JSONReply(RebuildStarted(projection: name, rebuildFrom: from.value), status: .accepted)
         }
-        routes.post("/projections/{name}/replay-parked", access: .admin) { _, context in
+        routes.post("/projections/{name}/replay-parked", access: .admin, documentation: Self.replayDocumentation) { _, context in
             let name = try name(context)
             let (replayed, stillParked) = try await runner.replayParked(name)
             return JSONReply(ParkedReplayed(projection: name, replayed: replayed, stillParked: stillParked))
@@ -68,6 +69,67 @@ struct ProjectionRoutes: Sendable {
 }
 
 extension ProjectionRoutes {
+    private static func json(_ description: String, _ schema: JSONSchema) -> OpenAPI.Response {
+        OpenAPI.Response(description: description, content: [.json: .b(OpenAPI.Content(schema: schema))])
+    }
+
+    private static let listDocumentation = RouteDocumentation(
+        "listProjections",
+        summary: "Every projection's status",
+        tags: ["projections"],
+        responses: [200: json("The projections.", .array(items: APIComponents.schema("ProjectionStatus")))]
+    )
+
+    private static let statusDocumentation = RouteDocumentation(
+        "getProjection",
+        summary: "A projection's status",
+        tags: ["projections"],
+        responses: [200: json("The status.", APIComponents.schema("ProjectionStatus"))],
+        problems: [404: ["not-found"]]
+    )
+
+    private static let parkedDocumentation = RouteDocumentation(
+        "listParkedEvents",
+        summary: "The events a projection has parked, with their errors",
+        description: "The errors are `withheld` for callers without the admin scope.",
+        tags: ["projections"],
+        responses: [200: json("The parked events.", .array(items: APIComponents.schema("ParkedEvent")))],
+        problems: [404: ["not-found"]]
+    )
+
+    private static let rebuildDocumentation = RouteDocumentation(
+        "rebuildProjection",
+        summary: "Rebuilds a projection's view beside the one queries read, then switches to it",
+        tags: ["projections"],
+        parameters: [.query(name: "from", schema: APIComponents.position(), description: "The position to rebuild from; 0 by default.")],
+        responses: [
+            202: json(
+                "The rebuild has started.",
+                .object(
+                    properties: ["projection": .string, "rebuildFrom": APIComponents.position()],
+                    additionalProperties: .a(false)
+                )
+            )
+        ],
+        problems: [400: ["invalid-parameter"], 404: ["not-found"]]
+    )
+
+    private static let replayDocumentation = RouteDocumentation(
+        "replayParkedEvents",
+        summary: "Applies a projection's parked events again",
+        tags: ["projections"],
+        responses: [
+            200: json(
+                "What was replayed.",
+                .object(
+                    properties: ["projection": .string, "replayed": .integer(minimum: (0, false)), "stillParked": .integer(minimum: (0, false))],
+                    additionalProperties: .a(false)
+                )
+            )
+        ],
+        problems: [404: ["not-found"]]
+    )
+
     /// One parked event in `GET /projections/{name}/parked`.
     private struct Parked: Encodable, Sendable {
         var event: EventJSON

@@ -5,21 +5,52 @@
 //
 //===----------------------------------------------------------------------===//
 import Hummingbird
+import OpenAPIKit
 import Synchronization
 
-/// The routes registered through ``StrataRoutes``, so that authentication can tell a route that checks its own
-/// access from one added to the router directly, which does not, and hold the latter to `admin`.
+/// The routes registered through ``StrataRoutes``, with what each declared: so that authentication can tell a
+/// route that checks its own access from one added to the router directly, which does not, and hold the latter
+/// to `admin`; and so that the OpenAPI document lists exactly the routes the router has.
 final class RouteRegistry: Sendable {
-    private let routes = Mutex(Set<String>())
+    /// One registered route.
+    struct Route: Sendable {
+        /// The path pattern as Hummingbird spells it, which is OpenAPI's spelling: `/orders/{id}`.
+        var path: String
+        var method: HTTPRequest.Method
+        var access: RouteAccess
+        var documentation: RouteDocumentation?
+    }
 
-    func add(_ path: RouterPath, method: HTTPRequest.Method) {
-        _ = routes.withLock { $0.insert(Self.key(path.description, method)) }
+    private struct State {
+        var keys = Set<String>()
+        var routes: [Route] = []
+        var schemas = OrderedDictionary<OpenAPI.ComponentKey, JSONSchema>()
+    }
+
+    private let state = Mutex(State())
+
+    func add(_ path: RouterPath, method: HTTPRequest.Method, access: RouteAccess, documentation: RouteDocumentation?) {
+        let route = Route(path: path.description, method: method, access: access, documentation: documentation)
+        state.withLock {
+            if $0.keys.insert(Self.key(route.path, method)).inserted { $0.routes.append(route) }
+        }
     }
 
     /// Whether the route the router matched, named by its pattern, was registered through ``StrataRoutes``.
     func contains(_ endpointPath: String, method: HTTPRequest.Method) -> Bool {
-        routes.withLock { $0.contains(Self.key(endpointPath, method)) }
+        state.withLock { $0.keys.contains(Self.key(endpointPath, method)) }
     }
+
+    /// The routes in the order they were registered.
+    var routes: [Route] { state.withLock { $0.routes } }
+
+    /// Names a schema for the OpenAPI document's components.
+    func addSchema(_ schema: JSONSchema, named name: String) {
+        state.withLock { $0.schemas[OpenAPI.ComponentKey(stringLiteral: name)] = schema }
+    }
+
+    /// The schemas the routes named, in the order they were added.
+    var schemas: OrderedDictionary<OpenAPI.ComponentKey, JSONSchema> { state.withLock { $0.schemas } }
 
     private static func key(_ path: String, _ method: HTTPRequest.Method) -> String { "\(method.rawValue) \(path)" }
 }

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Hummingbird
+import OpenAPIKit
 
 /// Where a Strata service's routes are registered, each with the access it needs.
 ///
@@ -17,6 +18,9 @@ import Hummingbird
 /// request to this route: however a path is spelled, the rule applied is the one of the route that answers.
 /// Routes added through the plain `RouterMethods` API (`get(_:use:)`, groups, …) need
 /// ````RouteAccess/undeclared```` (`admin`), and so do routes added to the router directly, bypassing this type.
+///
+/// Each route can declare its contract (``RouteDocumentation``); the service's OpenAPI document
+/// (`GET /openapi.json`) is made from what was registered here, so it lists every route the router has.
 public struct StrataRoutes: RouterMethods {
     public typealias Context = StrataRequestContext
 
@@ -25,18 +29,20 @@ public struct StrataRoutes: RouterMethods {
     /// Where each registration is recorded, for BearerAuthMiddleware.
     let registry: RouteRegistry
 
-    /// Adds a route that needs `access`.
+    /// Adds a route that needs `access`, documented in the service's OpenAPI document by `documentation` (a route
+    /// without documentation is listed there all the same, with its access but no contract).
     @discardableResult
     public func on(
         _ path: RouterPath,
         method: HTTPRequest.Method,
         access: RouteAccess,
+        documentation: RouteDocumentation? = nil,
         use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
         let responder = CallbackResponder<Context> { request, context in
             try await handler(request, context).response(from: request, context: context)
         }
-        registry.add(path, method: method)
+        registry.add(path, method: method, access: access, documentation: documentation)
         router.on(path, method: method, responder: AccessCheckResponder(access: access, responder: responder))
         return self
     }
@@ -46,9 +52,10 @@ public struct StrataRoutes: RouterMethods {
     public func get(
         _ path: RouterPath,
         access: RouteAccess,
+        documentation: RouteDocumentation? = nil,
         use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
-        on(path, method: .get, access: access, use: handler)
+        on(path, method: .get, access: access, documentation: documentation, use: handler)
     }
 
     /// Adds a `POST` route that needs `access`.
@@ -56,9 +63,10 @@ public struct StrataRoutes: RouterMethods {
     public func post(
         _ path: RouterPath,
         access: RouteAccess,
+        documentation: RouteDocumentation? = nil,
         use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
-        on(path, method: .post, access: access, use: handler)
+        on(path, method: .post, access: access, documentation: documentation, use: handler)
     }
 
     /// Adds a `PUT` route that needs `access`.
@@ -66,9 +74,10 @@ public struct StrataRoutes: RouterMethods {
     public func put(
         _ path: RouterPath,
         access: RouteAccess,
+        documentation: RouteDocumentation? = nil,
         use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
-        on(path, method: .put, access: access, use: handler)
+        on(path, method: .put, access: access, documentation: documentation, use: handler)
     }
 
     /// Adds a `PATCH` route that needs `access`.
@@ -76,9 +85,10 @@ public struct StrataRoutes: RouterMethods {
     public func patch(
         _ path: RouterPath,
         access: RouteAccess,
+        documentation: RouteDocumentation? = nil,
         use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
-        on(path, method: .patch, access: access, use: handler)
+        on(path, method: .patch, access: access, documentation: documentation, use: handler)
     }
 
     /// Adds a `DELETE` route that needs `access`.
@@ -86,9 +96,18 @@ public struct StrataRoutes: RouterMethods {
     public func delete(
         _ path: RouterPath,
         access: RouteAccess,
+        documentation: RouteDocumentation? = nil,
         use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
-        on(path, method: .delete, access: access, use: handler)
+        on(path, method: .delete, access: access, documentation: documentation, use: handler)
+    }
+
+    /// Names a schema in the OpenAPI document's components, so that routes can refer to it with
+    /// ``APIComponents/schema(_:)`` instead of repeating it.
+    @discardableResult
+    public func addSchema(_ schema: JSONSchema, named name: String) -> Self {
+        registry.addSchema(schema, named: name)
+        return self
     }
 
     // MARK: RouterMethods, for routes that declare nothing
@@ -100,7 +119,7 @@ public struct StrataRoutes: RouterMethods {
         method: HTTPRequest.Method,
         responder: Responder
     ) -> Self where Responder.Context == Context {
-        registry.add(path, method: method)
+        registry.add(path, method: method, access: .undeclared, documentation: nil)
         router.on(path, method: method, responder: AccessCheckResponder(access: .undeclared, responder: responder))
         return self
     }

@@ -49,8 +49,23 @@ public struct StrataRuntime: Sendable {
 extension StrataRuntime {
     /// Answers `query` for an HTTP request, waiting for the request's `Strata-Min-Position` (or `minPosition`)
     /// first: read-your-writes over HTTP. A view that does not catch up in time throws StaleReadModel (503).
+    ///
+    /// A position beyond the end of the log was never a command's answer: it is refused at once (400
+    /// `invalid-min-position`) instead of waiting out the timeout for an event that may never be written. The end
+    /// of the log is read only when the views have not already passed the position.
     public func ask<Q: Query>(_ query: Q, for request: Hummingbird.Request) async throws -> Q.Result {
-        try await queries.ask(query, minimumPosition: try request.minimumPosition())
+        let minimum = try request.minimumPosition()
+        if let minimum, !projections.progress.hasProcessed(query.projections, through: minimum) {
+            let head = try await store.headPosition()
+            guard minimum <= head else {
+                throw HTTPProblem(
+                    .badRequest,
+                    code: "invalid-min-position",
+                    detail: "the log ends at position \(head.value): position \(minimum.value) was never written"
+                )
+            }
+        }
+        return try await queries.ask(query, minimumPosition: minimum)
     }
 
     /// Answers a query whose answer may be missing (one document by its key, say) and turns a missing answer

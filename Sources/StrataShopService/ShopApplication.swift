@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import ArgumentParser
 import Hummingbird
+import OpenAPIKit
 import ServiceLifecycle
 import Strata
 import StrataCommandLine
@@ -52,6 +53,15 @@ public struct ShopApplication: StrataApplication {
 
     public func addRoutes(to routes: StrataRoutes, runtime: StrataRuntime) {
         ShopRoutes(shop: Shop(store: runtime.store, cachedAggregates: cachedAggregates), runtime: runtime).add(to: routes)
+    }
+
+    public var openAPIInfo: OpenAPI.Document.Info {
+        OpenAPI.Document.Info(
+            title: "Strata example shop",
+            description: "Customers, orders and payments on Strata: commands, queries with read-your-writes, the event "
+                + "log, projections and the service's health.",
+            version: "1.0.0"
+        )
     }
 
     public var problems: ProblemMapping {

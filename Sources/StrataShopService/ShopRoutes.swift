@@ -22,6 +22,7 @@ struct ShopRoutes: Sendable {
     let runtime: StrataRuntime
 
     func add(to routes: StrataRoutes) {
+        ShopAPI.addSchemas(to: routes)
         addCustomerRoutes(to: routes)
         addOrderRoutes(to: routes)
         addQueryRoutes(to: routes)
@@ -48,7 +49,7 @@ struct ShopRoutes: Sendable {
     private struct PaymentRequest: Decodable { var amountCents: Int }
 
     private func addCustomerRoutes(to routes: StrataRoutes) {
-        routes.post("/customers", access: .write) { request, context in
+        routes.post("/customers", access: .write, documentation: ShopAPI.registerCustomer) { request, context in
             let body = try await request.decodeJSON(as: Registration.self, context: context)
             let (id, result) = try await shop.registerCustomer(
                 name: body.name,
@@ -58,7 +59,7 @@ struct ShopRoutes: Sendable {
             )
             return CommandReply(result, createdID: id)
         }
-        routes.post("/customers/{id}/email", access: .write) { request, context in
+        routes.post("/customers/{id}/email", access: .write, documentation: ShopAPI.changeEmail) { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.decodeJSON(as: EmailChange.self, context: context)
             return try await Self.pathID(kind: "customer") {
@@ -73,7 +74,7 @@ struct ShopRoutes: Sendable {
                 )
             }
         }
-        routes.post("/customers/{id}/forget", access: .admin) { request, context in
+        routes.post("/customers/{id}/forget", access: .admin, documentation: ShopAPI.forgetCustomer) { request, context in
             let id = try context.parameters.require("id")
             guard let forget = runtime.forgetSubject else {
                 throw HTTPProblem(.notImplemented, code: "no-personal-data", detail: "this service keeps no personal data keys")
@@ -96,7 +97,7 @@ struct ShopRoutes: Sendable {
     }
 
     private func addOrderRoutes(to routes: StrataRoutes) {
-        routes.post("/orders", access: .write) { request, context in
+        routes.post("/orders", access: .write, documentation: ShopAPI.placeOrder) { request, context in
             let body = try await request.decodeJSON(as: Placement.self, context: context)
             let (id, result) = try await shop.placeOrder(
                 customerId: body.customerId,
@@ -105,27 +106,27 @@ struct ShopRoutes: Sendable {
             )
             return CommandReply(result, createdID: id)
         }
-        routes.post("/orders/{id}/lines", access: .write) { request, context in
+        routes.post("/orders/{id}/lines", access: .write, documentation: ShopAPI.addLine) { request, context in
             let body = try await request.decodeJSON(as: Line.self, context: context)
             let line = try OrderLine(sku: body.sku, quantity: body.quantity, unitPriceCents: body.unitPriceCents)
             return try await orderCommand(.addLine(line), request, context)
         }
-        routes.delete("/orders/{id}/lines/{sku}", access: .write) { request, context in
+        routes.delete("/orders/{id}/lines/{sku}", access: .write, documentation: ShopAPI.removeLine) { request, context in
             try await orderCommand(.removeLine(sku: try context.parameters.require("sku")), request, context)
         }
-        routes.post("/orders/{id}/shipping-address", access: .write) { request, context in
+        routes.post("/orders/{id}/shipping-address", access: .write, documentation: ShopAPI.changeShippingAddress) { request, context in
             let body = try await request.decodeJSON(as: Address.self, context: context)
             let address = try ShippingAddress(street: body.street, city: body.city, postalCode: body.postalCode, country: body.country)
             return try await orderCommand(.changeShippingAddress(address), request, context)
         }
-        routes.post("/orders/{id}/confirm", access: .write) { request, context in
+        routes.post("/orders/{id}/confirm", access: .write, documentation: ShopAPI.confirmOrder) { request, context in
             try await orderCommand(.confirm, request, context)
         }
-        routes.post("/orders/{id}/cancel", access: .write) { request, context in
+        routes.post("/orders/{id}/cancel", access: .write, documentation: ShopAPI.cancelOrder) { request, context in
             let body = try await request.decodeJSONIfPresent(as: Cancellation.self, context: context)
             return try await orderCommand(.cancel(reason: body?.reason ?? "cancelled by the customer"), request, context)
         }
-        routes.post("/orders/{id}/payments", access: .write) { request, context in
+        routes.post("/orders/{id}/payments", access: .write, documentation: ShopAPI.payOrder) { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.decodeJSON(as: PaymentRequest.self, context: context)
             let outcome = try await Self.pathID(kind: "order") {
@@ -151,18 +152,18 @@ struct ShopRoutes: Sendable {
     }
 
     private func addQueryRoutes(to routes: StrataRoutes) {
-        routes.get("/orders/{id}", access: .read) { request, context in
+        routes.get("/orders/{id}", access: .read, documentation: ShopAPI.order) { request, context in
             let id = try context.parameters.require("id")
             _ = try Shop.orderStream(id)
             // The view already holds the order as the API shows it: its bytes are the answer.
             return try await runtime.ask(OrderDetailsJSONQuery(orderId: id), for: request, orNotFound: "there is no order '\(id)'")
         }
-        routes.get("/customers/{id}/orders", access: .read) { request, context in
+        routes.get("/customers/{id}/orders", access: .read, documentation: ShopAPI.customerOrders) { request, context in
             let id = try context.parameters.require("id")
             _ = try Shop.customerStream(id)
             return JSONReply(try await runtime.ask(CustomerOrdersQuery(customerId: id), for: request))
         }
-        routes.get("/reports/daily-sales", access: .read) { request, _ in
+        routes.get("/reports/daily-sales", access: .read, documentation: ShopAPI.dailySales) { request, _ in
             JSONReply(try await runtime.ask(DailySalesQuery(), for: request))
         }
     }

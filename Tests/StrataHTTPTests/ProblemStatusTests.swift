@@ -135,19 +135,43 @@ struct ProblemStatusTests {
         let log = LogRecorder()
         var harness = ShopHarness(readTimeout: .milliseconds(200))
         harness.logger = log.logger
+        // The projection cannot write: the views stay behind the log.
+        let readStore = ReadStoreOnHold()
+        harness.makeReadStore = { readStore }
+        harness.viewsBuildBeforeTheTest = false
         try await harness.run { shop in
-            let order = try await shop.placeOrder(for: try await shop.registerCustomer())
-            let reply = try await shop.get("/orders/\(order)", headers: [.strataMinPosition: "1000"])
+            let customer = try await shop.registerCustomer()
+            let placed = try await shop.post("/orders", #"{"customerId":"\#(customer)"}"#)
+            let order = try #require(placed.string("id"))
+            let position = try #require(placed.position)
+            let reply = try await shop.get("/orders/\(order)", headers: [.strataMinPosition: "\(position)"])
             #expect(reply.status == .serviceUnavailable)
             #expect(reply.problemCode == "stale-read-model")
-            #expect(reply["requiredPosition"] as? Int == 1000)
+            #expect(reply["requiredPosition"] as? Int == position)
             #expect(reply.headers[.retryAfter] == "1")
             let malformed = try await shop.get("/orders/\(order)", headers: [.strataMinPosition: "soon"])
             #expect(malformed.status == .badRequest)
+            readStore.release()
         }
         // The client asked for a position the view had not reached: an answer to load, not a failure.
         #expect(log.messages(atLeast: .notice).contains("request deferred"))
         #expect(log.messages(atLeast: .error).isEmpty)
+    }
+
+    @Test("400: a position beyond the end of the log was never a command's answer, and is refused without waiting")
+    func positionBeyondTheLog() async throws {
+        // A wait would end in 503 only after the read timeout; the 400 says no wait took place.
+        try await ShopHarness(readTimeout: .seconds(600)).run { shop in
+            let placed = try await shop.post("/orders", #"{"customerId":"\#(try await shop.registerCustomer())"}"#)
+            let position = try #require(placed.position)
+            let reply = try await shop.get("/reports/daily-sales", headers: [.strataMinPosition: "\(position + 1)"])
+            #expect(reply.status == .badRequest, "\(reply.text)")
+            #expect(reply.problemCode == "invalid-min-position")
+            let query = try await shop.get("/customers/x/orders?minPosition=\(position + 1)")
+            #expect(query.problemCode == "invalid-min-position")
+            // At the end of the log it is an ordinary read-your-writes query.
+            #expect(try await shop.get("/reports/daily-sales", headers: [.strataMinPosition: "\(position)"]).status == .ok)
+        }
     }
 
     @Test("503: a view whose projection has not built it yet, with Retry-After, logged below error level; not ready until it is")

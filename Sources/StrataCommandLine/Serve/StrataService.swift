@@ -7,6 +7,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import OpenAPIKit
 import Prometheus
 import ServiceLifecycle
 import Strata
@@ -23,6 +24,8 @@ public struct StrataService: Service {
     public let application: Application<RouterResponder<StrataRequestContext>>
     /// The pieces routes use.
     public let runtime: StrataRuntime
+    /// The service's OpenAPI document: what `GET /openapi.json` answers.
+    public let openAPIDocument: OpenAPI.Document
 
     /// Wires `app` into a service.
     ///
@@ -74,8 +77,12 @@ public struct StrataService: Service {
             logger: logger,
             forgetSubject: forgetSubject
         )
-        let router = await StrataRouter.make(
-            runtime: runtime, configuration: http, metrics: metrics.map(MetricsExposition.prometheus), problems: app.problems
+        let (router, document) = await StrataRouter.makeDocumented(
+            runtime: runtime,
+            configuration: http,
+            metrics: metrics.map(MetricsExposition.prometheus),
+            problems: app.problems,
+            info: app.openAPIInfo
         ) { routes in
             app.addRoutes(to: routes, runtime: runtime)
         }
@@ -95,7 +102,7 @@ public struct StrataService: Service {
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? http.port) },
             logger: logger
         )
-        return StrataService(application: application, runtime: runtime)
+        return StrataService(application: application, runtime: runtime, openAPIDocument: document)
     }
 
     static func make<App: StrataApplication>(
