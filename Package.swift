@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "StrataHTTP", targets: ["StrataHTTP"]),
         .library(name: "StrataCommandLine", targets: ["StrataCommandLine"]),
         .library(name: "StrataShopService", targets: ["StrataShopService"]),
+        .library(name: "StrataShopClient", targets: ["StrataShopClient"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
         .executable(name: "strata-fuzz", targets: ["StrataFuzz"]),
@@ -43,6 +44,10 @@ let package = Package(
         // not use and which costs build time), and YAML for `/openapi.yaml`.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // The example shop's typed client, generated from its OpenAPI document (scripts/generate-client.sh).
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
         // `swift package generate-documentation`, which scripts/docs.sh runs; it adds nothing to any product.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -108,6 +113,18 @@ let package = Package(
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // A typed client of the example shop's HTTP API, generated from its OpenAPI document with
+        // swift-openapi-generator (the generated code is committed: scripts/generate-client.sh).
+        .target(
+            name: "StrataShopClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            exclude: ["openapi.json", "openapi-generator-config.yaml"],
             swiftSettings: strictSettings
         ),
         // The example shop as a service: its HTTP routes and the application description `strata` serves.
@@ -241,7 +258,10 @@ let package = Package(
             name: "StrataCLITests",
             dependencies: [
                 "StrataCLI", "StrataCommandLine", "StrataHTTP", "Strata", "StrataSQLite", "StrataPostgres", "StrataTestSupport",
+                "StrataShopClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

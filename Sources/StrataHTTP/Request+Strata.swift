@@ -46,9 +46,13 @@ extension Request {
 
     /// The stream version `If-Match` requires (`"3"`, also `W/"3"` or `3`); `nil` without the header or for `*`.
     ///
+    /// Percent-encoded quotes (`%223%22`) are read as quotes: OpenAPI clients generated with
+    /// swift-openapi-generator encode header values so, and an `ETag` they pass back must still match.
+    ///
     /// - Throws: ``HTTPProblem`` 400 for any other value.
     public func expectedVersion() throws -> StreamVersion? {
         guard var value = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), value != "*" else { return nil }
+        if value.contains("%22") { value = value.replacingOccurrences(of: "%22", with: "\"") }
         if value.hasPrefix("W/") { value.removeFirst(2) }
         if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
         guard let version = StreamVersion(parsing: value) else {

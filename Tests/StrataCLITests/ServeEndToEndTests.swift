@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import OpenAPIRuntime
+import StrataShopClient
 import StrataTestSupport
 import Synchronization
 import Testing
@@ -49,25 +51,23 @@ struct ServeEndToEndTests {
             let arguments = ["--store", "\(TestPostgres.url!)&schema=\(uniqueSchema("e2e"))"]
             let first = try await ServeProcess.start(arguments, in: store.folder)
             let second = try await ServeProcess.start(arguments, in: store.folder)
-            let customer = try Self.created(try await first.request("POST", "/customers", json: #"{"name":"Ada","email":"ada@example.com"}"#))
+            let customer = try await Self.registerCustomer(on: first.client())
             var orders: [String] = []
             for _ in 0..<3 {
-                orders.append(try Self.created(try await second.request("POST", "/orders", json: #"{"customerId":"\#(customer)"}"#)))
+                orders.append(try await Self.placeOrder(for: customer, on: second.client()))
             }
             let acknowledged = Acknowledged()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for task in 0..<6 {
-                    let service = task.isMultiple(of: 2) ? first : second
+                    let shop = (task.isMultiple(of: 2) ? first : second).client()
                     let order = orders[task % orders.count]
                     group.addTask {
                         for command in 0..<12 {
                             let sku = "t\(task)-\(command)"
-                            let reply = try await service.request("POST", "/orders/\(order)/lines", json: Self.line(sku))
-                            if reply.status == 200 {
-                                acknowledged.record(order: order, sku: sku)
-                            } else {
-                                #expect(reply.status == 409, "\(reply.text)")
-                                acknowledged.recordConflict()
+                            switch try await shop.addOrderLine(path: .init(id: order), body: .json(Self.line(sku))) {
+                            case .ok: acknowledged.record(order: order, sku: sku)
+                            case .conflict: acknowledged.recordConflict()
+                            case let other: Issue.record("adding a line answered \(other)")
                             }
                         }
                     }
@@ -77,14 +77,12 @@ struct ServeEndToEndTests {
             #expect(acknowledged.total > 60)
             let head = try #require((try await first.request("GET", "/health").json["eventStore"] as? [String: Any])?["head"] as? Int)
             for order in orders {
-                let logged = try await Self.loggedSkus(order, on: first)
+                let logged = try await Self.loggedSkus(order, on: first.client())
                 #expect(logged.sorted() == (acknowledged.byOrder[order] ?? []).sorted(), "no lost or duplicated update")
-                let fromFirst = try await first.request("GET", "/orders/\(order)", headers: ["Strata-Min-Position": "\(head)"])
-                let fromSecond = try await second.request("GET", "/orders/\(order)", headers: ["Strata-Min-Position": "\(head)"])
-                #expect(fromFirst.status == 200, "\(fromFirst.text)")
-                #expect(fromSecond.status == 200, "\(fromSecond.text)")
-                #expect(NSDictionary(dictionary: fromFirst.json) == NSDictionary(dictionary: fromSecond.json))
-                #expect(Self.skus(inView: fromFirst.json).sorted() == logged.sorted())
+                let fromFirst = try await Self.view(of: order, after: head, on: first.client())
+                let fromSecond = try await Self.view(of: order, after: head, on: second.client())
+                #expect(fromFirst == fromSecond)
+                #expect(fromFirst.lines.map(\.sku).sorted() == logged.sorted())
             }
             #expect(await first.stop() == 0)
             #expect(await second.stop() == 0)
@@ -153,15 +151,15 @@ struct ServeEndToEndTests {
 
     static func crashAndRestart(_ arguments: [String], in folder: URL) async throws {
         var service = try await ServeProcess.start(arguments, in: folder)
-        let customer = try created(try await service.request("POST", "/customers", json: #"{"name":"Ada","email":"ada@example.com"}"#))
+        let customer = try await registerCustomer(on: service.client())
         var orders: [String] = []
         for _ in 0..<4 {
-            orders.append(try created(try await service.request("POST", "/orders", json: #"{"customerId":"\#(customer)"}"#)))
+            orders.append(try await placeOrder(for: customer, on: service.client()))
         }
 
         // Load from four clients, each adding lines with an idempotency key per command, until the process is killed.
         let acknowledged = Acknowledged()
-        let running = service
+        let running = service.client()
         let loadedOrders = orders
         let load = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -170,12 +168,11 @@ struct ServeEndToEndTests {
                         for command in 0..<10_000 {
                             let sku = "t\(task)-\(command)"
                             guard
-                                let reply = try? await running.request(
-                                    "POST",
-                                    "/orders/\(loadedOrders[task])/lines",
-                                    json: line(sku),
-                                    headers: ["Idempotency-Key": sku]
-                                ), reply.status == 200
+                                case .ok = try? await running.addOrderLine(
+                                    path: .init(id: loadedOrders[task]),
+                                    headers: .init(idempotencyKey: sku),
+                                    body: .json(line(sku))
+                                )
                             else { return }
                             acknowledged.record(order: loadedOrders[task], sku: sku)
                         }
@@ -189,35 +186,35 @@ struct ServeEndToEndTests {
         await load.value
 
         service = try await ServeProcess.start(arguments, in: folder)
+        let shop = service.client()
         for (task, order) in orders.enumerated() {
             let acked = acknowledged.byOrder[order] ?? []
             // The command that was in flight at the kill, retried with its key: it takes effect exactly once.
             let inFlight = "t\(task)-\(acked.count)"
-            let retry = try await service.request("POST", "/orders/\(order)/lines", json: line(inFlight), headers: ["Idempotency-Key": inFlight])
-            #expect(retry.status == 200, "\(retry.text)")
-            let logged = try await loggedSkus(order, on: service)
+            let retry = try await shop.addOrderLine(path: .init(id: order), headers: .init(idempotencyKey: inFlight), body: .json(line(inFlight)))
+            _ = try retry.ok
+            let logged = try await loggedSkus(order, on: shop)
             #expect(logged.sorted() == (acked + [inFlight]).sorted(), "each acknowledged command exactly once, nothing else")
         }
 
         let head = try #require((try await service.request("GET", "/health").json["eventStore"] as? [String: Any])?["head"] as? Int)
-        var views: [String: NSDictionary] = [:]
+        var views: [String: Components.Schemas.OrderDetails] = [:]
         for order in orders {
-            let view = try await service.request("GET", "/orders/\(order)", headers: ["Strata-Min-Position": "\(head)"])
-            #expect(view.status == 200, "\(view.text)")
-            views[order] = NSDictionary(dictionary: view.json)
-            #expect(skus(inView: view.json).sorted() == (try await loggedSkus(order, on: service)).sorted())
+            let view = try await view(of: order, after: head, on: shop)
+            views[order] = view
+            #expect(view.lines.map(\.sku).sorted() == (try await loggedSkus(order, on: shop)).sorted())
         }
-        let generation = try #require(try await service.request("GET", "/projections/shop-views").json["generation"] as? Int)
-        #expect(try await service.request("POST", "/projections/shop-views/rebuild").status == 202)
+        let generation = try await shop.getProjection(path: .init(name: "shop-views")).ok.body.json.generation
+        _ = try await shop.rebuildProjection(path: .init(name: "shop-views")).accepted
         try await eventually("the rebuild to finish", within: .seconds(20), every: .milliseconds(50)) {
-            let status = try await service.request("GET", "/projections/shop-views").json
-            return status["generation"] as? Int == generation + 1 && status["rebuildCheckpoint"] is NSNull
+            let status = try await shop.getProjection(path: .init(name: "shop-views")).ok.body.json
+            return status.generation == generation + 1 && status.rebuildCheckpoint == nil
         }
-        let rebuiltStatus = try await service.request("GET", "/projections/shop-views").json
-        #expect(rebuiltStatus["generation"] as? Int == generation + 1, "the rebuild finished and replaced the view")
+        let rebuiltStatus = try await shop.getProjection(path: .init(name: "shop-views")).ok.body.json
+        #expect(rebuiltStatus.generation == generation + 1, "the rebuild finished and replaced the view")
         for order in orders {
-            let rebuilt = try await service.request("GET", "/orders/\(order)")
-            #expect(NSDictionary(dictionary: rebuilt.json) == views[order], "the live view equals a rebuild")
+            let rebuilt = try await shop.getOrder(path: .init(id: order)).ok.body.json
+            #expect(rebuilt == views[order], "the live view equals a rebuild")
         }
 
         // Graceful shutdown ends open event streams and exits 0.
@@ -230,29 +227,34 @@ struct ServeEndToEndTests {
 
     // MARK: Helpers
 
-    static func line(_ sku: String) -> String { #"{"sku":"\#(sku)","quantity":1,"unitPriceCents":100}"# }
+    static func line(_ sku: String) -> Components.Schemas.OrderLine { .init(quantity: 1, sku: sku, unitPriceCents: 100) }
 
-    /// The id a 201 reply carries.
-    static func created(_ reply: HTTPReply, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        try #require(reply.status == 201, "\(reply.text)", sourceLocation: sourceLocation)
-        return try #require(reply.json["id"] as? String, sourceLocation: sourceLocation)
+    static func registerCustomer(on shop: Client) async throws -> String {
+        let reply = try await shop.registerCustomer(body: .json(.init(email: "ada@example.com", name: "Ada")))
+        return try #require(try reply.created.body.json.id)
+    }
+
+    static func placeOrder(for customer: String, on shop: Client) async throws -> String {
+        try #require(try await shop.placeOrder(body: .json(.init(customerId: customer))).created.body.json.id)
+    }
+
+    /// The order as the view shows it once it has processed `position`.
+    static func view(of order: String, after position: Int, on shop: Client) async throws -> Components.Schemas.OrderDetails {
+        try await shop.getOrder(path: .init(id: order), headers: .init(strataMinPosition: "\(position)")).ok.body.json
     }
 
     /// The skus of the lines an order's stream records as added, duplicates included.
-    static func loggedSkus(_ order: String, on service: ServeProcess) async throws -> [String] {
+    static func loggedSkus(_ order: String, on shop: Client) async throws -> [String] {
         var skus: [String] = []
-        var from = 0
+        var from: Int64 = 0
         while true {
-            let page = try await service.request("GET", "/streams/order-\(order)?from=\(from)").json
-            for event in page["events"] as? [[String: Any]] ?? [] where event["type"] as? String == "OrderLineAdded" {
-                skus.append(((event["data"] as? [String: Any])?["line"] as? [String: Any])?["sku"] as? String ?? "?")
+            let page = try await shop.readStream(path: .init(id: "order-\(order)"), query: .init(from: from)).ok.body.json
+            for event in page.events where event._type == "OrderLineAdded" {
+                let line = (event.data.value as? [String: (any Sendable)?])?["line"] as? [String: (any Sendable)?]
+                skus.append(line?["sku"] as? String ?? "?")
             }
-            guard let next = page["next"] as? Int else { return skus }
+            guard let next = page.next else { return skus }
             from = next
         }
-    }
-
-    static func skus(inView view: [String: Any]) -> [String] {
-        (view["lines"] as? [[String: Any]] ?? []).compactMap { $0["sku"] as? String }
     }
 }

@@ -147,6 +147,18 @@ struct OpenAPIDocumentTests {
         }
     }
 
+    @Test("the typed client was generated from the document the service serves (else: scripts/generate-client.sh)")
+    func clientDocumentCurrent() async throws {
+        let committed = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/StrataShopClient/openapi.json")
+        let generatedFrom = try JSONValue(parsing: Data(contentsOf: committed))
+        try await ShopHarness(authSecret: AuthenticationTests.secret).run { shop in
+            let served = try JSONValue(parsing: Data(try await shop.get("/openapi.json").text.utf8))
+            #expect(served == generatedFrom, "the routes' contracts changed since the client was generated: run scripts/generate-client.sh")
+        }
+    }
+
     /// `value` with every `required` list sorted.
     private static func normalized(_ value: JSONValue) -> JSONValue {
         switch value {

@@ -140,6 +140,10 @@ struct ShopRouteTests {
             // Refused before anything was written: neither the log nor the order's stream moved.
             #expect(try await shop.events.headPosition() == headBefore)
             #expect(try await shop.events.currentVersion(of: try StreamID("order-\(order)")) == 1)
+            // An ETag passed back percent-encoded, as generated OpenAPI clients send header values, still matches.
+            let encoded = try await shop.post("/orders/\(order)/lines", line, headers: [.ifMatch: "%221%22"])
+            #expect(encoded.status == .ok, "\(encoded.text)")
+            #expect(try await shop.post("/orders/\(order)/lines", line, headers: [.ifMatch: "%221%22"]).status == .preconditionFailed)
         }
     }
 

@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 import AsyncHTTPClient
 import Foundation
+import OpenAPIAsyncHTTPClient
+import StrataShopClient
 import StrataTestSupport
 import Testing
 
@@ -65,6 +67,16 @@ final class ServeProcess: Sendable {
             return nil
         }
         return process.terminationStatus
+    }
+
+    /// The shop's typed client, generated from its OpenAPI document, for this service; with `token`, every request
+    /// carries it as a bearer token.
+    func client(token: String? = nil) -> Client {
+        Client(
+            strataServerURL: baseURL,
+            token: token,
+            transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: .seconds(30)))
+        )
     }
 
     /// One HTTP exchange; the body parsed as JSON when it is JSON.
