@@ -14,6 +14,8 @@ let package = Package(
         // Imported by the routes (Hummingbird) and the options (ArgumentParser), so named here as well.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // The types of the routes' contracts in the service's OpenAPI document.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
         // The domain and its service: an account decider, a transfer process manager, a balance projection and
@@ -26,6 +28,7 @@ let package = Package(
                 .product(name: "StrataCommandLine", package: "Strata"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

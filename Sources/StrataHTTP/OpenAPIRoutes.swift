@@ -8,28 +8,45 @@ import Foundation
 import Hummingbird
 import OpenAPIKit
 import Strata
+import Synchronization
 import Yams
 
 /// `GET /openapi.json` and `GET /openapi.yaml`: the service's contract, made from the routes it has.
+///
+/// Both texts are made on the first request and kept: the routes are all registered by then, and an open route
+/// that rendered the whole document on every request would hand anyone a cheap way to load the service.
 struct OpenAPIRoutes: Sendable {
     let registry: RouteRegistry
     let builder: APIDocumentBuilder
+    private let rendered = RenderedDocument()
+
+    init(registry: RouteRegistry, builder: APIDocumentBuilder) {
+        self.registry = registry
+        self.builder = builder
+    }
 
     func add(to routes: StrataRoutes) {
         routes.get("/openapi.json", access: .open, documentation: Self.documentation("getOpenAPIJSON", "application/json")) { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: try Self.json(document)))
-            )
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: try texts().json))
         }
         routes.get("/openapi.yaml", access: .open, documentation: Self.documentation("getOpenAPIYAML", "application/yaml")) { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/yaml"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: try Self.yaml(document)))
-            )
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: try texts().yaml))
         }
+    }
+
+    /// The document as JSON and as YAML, made once.
+    private func texts() throws -> (json: ByteBuffer, yaml: ByteBuffer) {
+        try rendered.texts.withLock { texts in
+            if let texts { return texts }
+            let document = document
+            let made = (json: ByteBuffer(bytes: try Self.json(document)), yaml: ByteBuffer(string: try Self.yaml(document)))
+            texts = made
+            return made
+        }
+    }
+
+    private final class RenderedDocument: Sendable {
+        let texts = Mutex<(json: ByteBuffer, yaml: ByteBuffer)?>(nil)
     }
 
     /// The document as it stands: every route registered so far.

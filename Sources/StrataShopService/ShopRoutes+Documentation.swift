@@ -94,11 +94,13 @@ enum ShopAPI {
     static let registerCustomer = RouteDocumentation.command(
         "registerCustomer",
         summary: "Registers a customer",
-        description: "The email address is reserved across the shop: another customer with it is 422 `duplicate-email`.",
+        description: "The email address is reserved across the shop: another customer with it is 422 `duplicate-email`. "
+            + "With an `Idempotency-Key` the customer's id derives from the key, so a retry registers no second customer; "
+            + "a retry after that customer was forgotten is 422 `customer-forgotten`.",
         tags: ["customers"],
         body: .object(properties: ["name": text(limit: TextField.nameLimit), "email": .string(format: .email, maxLength: 254)]),
         creates: true,
-        problems: [400: ["invalid-field"], 422: ["duplicate-email"]]
+        problems: [400: ["invalid-field"], 422: ["duplicate-email", "customer-forgotten"]]
     )
     .linking("PlaceOrder", to: "placeOrder", body: ["customerId": "$response.body#/id"])
     .linking("CustomerOrders", to: "listCustomerOrders", parameters: ["id": "$response.body#/id"])

@@ -47,7 +47,7 @@ public struct Client: APIProtocol {
     }
     /// Registers a customer
     ///
-    /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`.
+    /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`. With an `Idempotency-Key` the customer's id derives from the key, so a retry registers no second customer; a retry after that customer was forgotten is 422 `customer-forgotten`.
     ///
     /// - Remark: HTTP `POST /customers`.
     /// - Remark: Generated from `#/paths//customers/post(registerCustomer)`.

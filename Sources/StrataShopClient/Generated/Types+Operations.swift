@@ -20,7 +20,7 @@ import struct Foundation.Date
 public enum Operations {
     /// Registers a customer
     ///
-    /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`.
+    /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`. With an `Idempotency-Key` the customer's id derives from the key, so a retry registers no second customer; a retry after that customer was forgotten is 422 `customer-forgotten`.
     ///
     /// - Remark: HTTP `POST /customers`.
     /// - Remark: Generated from `#/paths//customers/post(registerCustomer)`.
@@ -496,7 +496,7 @@ public enum Operations {
                     self.body = body
                 }
             }
-            /// Unprocessable Content: a problem whose code is `idempotency-key-reuse`, `duplicate-email`.
+            /// Unprocessable Content: a problem whose code is `idempotency-key-reuse`, `duplicate-email`, `customer-forgotten`.
             ///
             /// - Remark: Generated from `#/paths//customers/post(registerCustomer)/responses/422`.
             ///

@@ -20,7 +20,7 @@ import struct Foundation.Date
 public protocol APIProtocol: Sendable {
     /// Registers a customer
     ///
-    /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`.
+    /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`. With an `Idempotency-Key` the customer's id derives from the key, so a retry registers no second customer; a retry after that customer was forgotten is 422 `customer-forgotten`.
     ///
     /// - Remark: HTTP `POST /customers`.
     /// - Remark: Generated from `#/paths//customers/post(registerCustomer)`.
@@ -165,7 +165,7 @@ public protocol APIProtocol: Sendable {
 extension APIProtocol {
     /// Registers a customer
     ///
-    /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`.
+    /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`. With an `Idempotency-Key` the customer's id derives from the key, so a retry registers no second customer; a retry after that customer was forgotten is 422 `customer-forgotten`.
     ///
     /// - Remark: HTTP `POST /customers`.
     /// - Remark: Generated from `#/paths//customers/post(registerCustomer)`.

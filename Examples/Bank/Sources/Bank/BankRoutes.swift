@@ -25,7 +25,8 @@ struct BankRoutes: Sendable {
     }
 
     func add(to routes: StrataRoutes) {
-        routes.post("/accounts", access: .write) { request, context in
+        BankAPI.addSchemas(to: routes)
+        routes.post("/accounts", access: .write, documentation: BankAPI.open) { request, context in
             let body = try await request.decodeJSON(as: Opening.self, context: context)
             let owner = try Self.owner(body.owner)
             let id = Accounts.newID(idempotencyKey: try request.idempotencyKey())
@@ -37,15 +38,15 @@ struct BankRoutes: Sendable {
             )
             return CommandReply(result, createdID: id)
         }
-        routes.post("/accounts/{id}/deposits", access: .write) { request, context in
+        routes.post("/accounts/{id}/deposits", access: .write, documentation: BankAPI.deposit) { request, context in
             let body = try await request.decodeJSON(as: Amount.self, context: context)
             return CommandReply(try await command(.deposit(amountCents: body.amountCents), request, context))
         }
-        routes.post("/accounts/{id}/withdrawals", access: .write) { request, context in
+        routes.post("/accounts/{id}/withdrawals", access: .write, documentation: BankAPI.withdraw) { request, context in
             let body = try await request.decodeJSON(as: Amount.self, context: context)
             return CommandReply(try await command(.withdraw(amountCents: body.amountCents), request, context))
         }
-        routes.post("/accounts/{id}/transfers", access: .write) { request, context in
+        routes.post("/accounts/{id}/transfers", access: .write, documentation: BankAPI.transfer) { request, context in
             let body = try await request.decodeJSON(as: Transfer.self, context: context)
             guard body.to != (try context.parameters.require("id")) else {
                 throw InvalidField(field: "to", message: "an account cannot transfer to itself")
@@ -55,11 +56,11 @@ struct BankRoutes: Sendable {
             let result = try await command(.sendTransfer(id: transferID, to: body.to, amountCents: body.amountCents), request, context)
             return CommandReply(result, createdID: transferID)
         }
-        routes.get("/accounts/{id}", access: .read) { request, context in
+        routes.get("/accounts/{id}", access: .read, documentation: BankAPI.account) { request, context in
             let id = try context.parameters.require("id")
             return JSONReply(try await runtime.ask(BalanceQuery(accountID: id), for: request, orNotFound: "there is no account '\(id)'"))
         }
-        routes.get("/owners/{owner}/accounts", access: .read) { request, context in
+        routes.get("/owners/{owner}/accounts", access: .read, documentation: BankAPI.ownerAccounts) { request, context in
             JSONReply(try await runtime.ask(OwnerAccountsQuery(owner: try context.parameters.require("owner")), for: request))
         }
     }

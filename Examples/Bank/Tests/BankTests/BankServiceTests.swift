@@ -41,6 +41,22 @@ struct BankServiceTests {
         }
     }
 
+    @Test("the service's OpenAPI document lists the bank's routes, each with its contract, beside Strata's")
+    func openAPIDocument() async throws {
+        try await withBank { bank in
+            let reply = try await bank.get("/openapi.json")
+            #expect(reply.status == .ok)
+            let paths = try #require(reply.json["paths"] as? [String: [String: Any]])
+            let operations = paths.values.flatMap { $0.values.compactMap { $0 as? [String: Any] } }
+            let ids = Set(operations.compactMap { $0["operationId"] as? String })
+            #expect(ids.isSuperset(of: ["openAccount", "deposit", "withdraw", "transfer", "getAccount", "listOwnerAccounts", "readStream"]))
+            #expect(ids.count == operations.count, "every operation, the bank's and Strata's, has an id")
+            let undocumented = operations.filter { ($0["responses"] as? [String: Any])?["default"] != nil }
+            #expect(undocumented.isEmpty, "routes registered without a contract: \(undocumented.compactMap { $0["summary"] })")
+            #expect((reply.json["info"] as? [String: Any])?["title"] as? String == "bank")
+        }
+    }
+
     @Test("open, deposit, withdraw, then read the balance at the last command's position")
     func happyPath() async throws {
         try await withBank { bank in
