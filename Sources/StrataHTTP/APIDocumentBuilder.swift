@@ -24,8 +24,9 @@ struct APIDocumentBuilder {
         var paths = OpenAPI.PathItem.Map()
         for route in routes {
             let path = OpenAPI.Path(rawValue: route.path)
+            let method = OpenAPI.HttpMethod(rawValue: route.method.rawValue) ?? .other(route.method.rawValue)
             var item = paths[path]?.pathItemValue ?? OpenAPI.PathItem()
-            item.set(operation: operation(for: route), for: OpenAPI.HttpMethod(rawValue: route.method.rawValue)!)
+            item.set(operation: operation(for: route), for: method)
             paths[path] = .b(item)
         }
         var allSchemas = APIComponents.schemas
