@@ -9,6 +9,7 @@ import Hummingbird
 import Metrics
 import OpenAPIKit
 import Strata
+import Tracing
 
 /// Builds the router of a Strata service: Strata's generic routes and middleware, plus the application's routes.
 ///
@@ -20,8 +21,9 @@ import Strata
 /// ```
 ///
 /// Middleware runs in this order: metrics (outermost, so that each request counts under the status it was
-/// answered with), problem+json errors, authentication (when a secret is configured), the body limit, then the
-/// route, which checks the access it declared (see ``StrataRoutes``).
+/// answered with), tracing (a server span per request, when a tracer is bootstrapped), problem+json errors,
+/// authentication (when a secret is configured), the body limit, then the route, which checks the access it
+/// declared (see ``StrataRoutes``).
 public enum StrataRouter {
     /// - Parameters:
     ///   - runtime: The stores, projections and queries routes use.
@@ -95,6 +97,11 @@ public enum StrataRouter {
         let router = Router(context: StrataRequestContext.self)
         if let metrics {
             router.add(middleware: HTTPMetricsMiddleware(factory: metrics.factory))
+        }
+        // A server span per request, continuing the caller's trace (`traceparent`), only when a tracer is in use:
+        // without one the middleware's work per request would buy nothing.
+        if !(InstrumentationSystem.tracer is NoOpTracer) {
+            router.add(middleware: TracingMiddleware())
         }
         router.add(middleware: ProblemMiddleware(mapping: problems))
         let registry = RouteRegistry()

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Logging
+import Tracing
 
 /// Handles commands for one kind of aggregate: load, decide, append, and retry when a concurrent writer won.
 ///
@@ -105,24 +106,35 @@ public struct CommandHandler<D: Decider>: Sendable {
         metadata: CommandMetadata = CommandMetadata(),
         idempotencyKey: String? = nil
     ) async throws -> CommandResult<D.Event> {
-        let pending = PendingCommand<D>(
-            command: command,
-            stream: stream,
-            expectedVersion: expectedVersion,
-            eventMetadata: metadata.eventMetadata,
-            idempotency: try await idempotentCommand(command, on: stream, expectedVersion: expectedVersion, key: idempotencyKey)
-        )
-        var attempt = CommandAttempt<D.State>.first(usingCache: cache != nil)
-        while true {
-            if let idempotency = pending.idempotency, let original = try await idempotency.recordedOutcome(on: stream) {
-                return try await replay(original)
-            }
-            let loaded = try await load(pending.stream, for: attempt)
-            switch try await decideAndAppend(pending, loaded: loaded, attempt: attempt) {
-            case .finished(let result):
-                return result
-            case .retry(let next):
-                attempt = next
+        try await withSpan("strata.command", ofKind: .internal) { span in
+            span.attributes["strata.stream"] = stream.rawValue
+            // The events carry the command's trace context, so that the projections and process managers that
+            // apply them later join its trace.
+            var eventMetadata = metadata.eventMetadata
+            TraceContext.inject(into: &eventMetadata.custom, from: span.context)
+            let pending = PendingCommand<D>(
+                command: command,
+                stream: stream,
+                expectedVersion: expectedVersion,
+                eventMetadata: eventMetadata,
+                idempotency: try await idempotentCommand(command, on: stream, expectedVersion: expectedVersion, key: idempotencyKey)
+            )
+            var attempt = CommandAttempt<D.State>.first(usingCache: cache != nil)
+            while true {
+                if let idempotency = pending.idempotency, let original = try await idempotency.recordedOutcome(on: stream) {
+                    span.attributes["strata.command.replayed"] = true
+                    return try await replay(original)
+                }
+                let loaded = try await load(pending.stream, for: attempt)
+                switch try await decideAndAppend(pending, loaded: loaded, attempt: attempt) {
+                case .finished(let result):
+                    span.attributes["strata.command.events"] = result.events.count
+                    span.attributes["strata.position"] = Int64(clamping: result.position.value)
+                    return result
+                case .retry(let next):
+                    span.addEvent("strata.command.conflict")
+                    attempt = next
+                }
             }
         }
     }

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import Tracing
 
 extension ProjectionWorker {
     /// What a batch's transaction came to.
@@ -206,6 +207,25 @@ extension ProjectionWorker {
         generation: Int,
         in transaction: any ReadStoreTransaction
     ) async throws -> Int {
+        try await withSpan("strata.projection.batch", ofKind: .consumer) { span in
+            span.attributes["strata.projection"] = name
+            span.attributes["strata.batch.events"] = events.count
+            if let first = events.first, let last = events.last {
+                span.attributes["strata.position.first"] = Int64(clamping: first.position.value)
+                span.attributes["strata.position.last"] = Int64(clamping: last.position.value)
+            }
+            return try await applyInStreamOrder(events, of: page, generation: generation, in: transaction, tracing: span)
+        }
+    }
+
+    /// Applies the batch's events under the batch's span (see the function above).
+    private func applyInStreamOrder(
+        _ events: ArraySlice<RecordedEvent>,
+        of page: ProjectionPage,
+        generation: Int,
+        in transaction: any ReadStoreTransaction,
+        tracing batch: any Span
+    ) async throws -> Int {
         let context = ProjectionContext(projection: name, generation: generation, schema: schema, transaction: transaction)
         let parkedStreams = policy.keepsStreamOrder ? try await transaction.parkedStreams(projection: name, generation: generation) : []
         try await context.prefetch(events.filter { !parkedStreams.contains($0.stream) }.flatMap { projection.documentKeys(for: $0) })
@@ -218,7 +238,18 @@ extension ProjectionWorker {
                 continue
             }
             do {
-                try await page.apply(at: index, in: context)
+                if let appended = TraceContext.extract(from: event.metadata) {
+                    // The event carries the trace of the command that appended it: applying it joins that trace.
+                    try await withSpan("strata.projection.apply", context: appended, ofKind: .consumer) { span in
+                        span.attributes["strata.projection"] = name
+                        span.attributes["strata.stream"] = event.stream.rawValue
+                        span.attributes["strata.position"] = Int64(clamping: event.position.value)
+                        span.addLink(SpanLink(context: batch.context, attributes: [:]))
+                        try await page.apply(at: index, in: context)
+                    }
+                } else {
+                    try await page.apply(at: index, in: context)
+                }
             } catch  where !Task.isCancelled {
                 throw HandlerFailure(offset: offset, error: error)
             }
