@@ -7,6 +7,7 @@
 import Foundation
 import InMemoryTracing
 import Strata
+import StrataTestSupport
 import Testing
 import Tracing
 
@@ -30,6 +31,27 @@ private struct NoteCount: EventProjection {
 
     func apply(_ event: any DomainEvent, recorded: RecordedEvent, in context: ProjectionContext) async throws {
         try await context.documents("counts", as: Int.self).update(recorded.stream.rawValue, default: 0) { $0 += 1 }
+    }
+}
+
+private struct NoteTotal: Query {
+    var projections: [String] { ["note-count"] }
+    func run(on reader: ReadModelReader) async throws -> Int? {
+        try await reader.documents("counts", of: "note-count", as: Int.self).get("notes-1")
+    }
+}
+
+/// Answers each note in the `notes` category with an echo in `echoes-<stream>`.
+private struct Echo: ProcessManager {
+    let name = "echo"
+    let codec = EventRegistry(Noted.self)
+    var filter: EventFilter { .category("notes") }
+    let initialState = 0
+
+    func processID(for event: any DomainEvent, recorded: RecordedEvent) -> String? { recorded.stream.rawValue }
+    func evolve(_ state: Int, event: any DomainEvent) -> Int { state + 1 }
+    func react(to event: any DomainEvent, state: Int, recorded: RecordedEvent) -> [ProcessAction<String>] {
+        [.send("echo of \(recorded.stream)")]
     }
 }
 
@@ -64,6 +86,33 @@ struct TracingTests {
         #expect(event.metadata.custom.isEmpty)
     }
 
+    @Test("a process manager reacting to a traced event joins its trace, and so do the command it sends and that command's events")
+    func processManagerJoinsTheTrace() async throws {
+        let tracer = InMemoryTracer()
+        let store = InMemoryEventStore()
+        try await withTracer(tracer) {
+            _ = try await CommandHandler(store: store, decider: Notebook()).handle("traced", on: "notes-1")
+            let echoes = CommandHandler(store: store, decider: Notebook())
+            let runner = ProcessManagerRunner(Echo(), store: store, storage: store) { command, context in
+                _ = try await echoes.handle(command, on: "echoes-notes-1", metadata: context.metadata, idempotencyKey: context.idempotencyKey)
+            }
+            let task = Task { try await runner.run() }
+            defer { task.cancel() }
+            try await eventually("the echo", within: .seconds(20)) { try await store.currentVersion(of: "echoes-notes-1") != nil }
+        }
+        let commands = tracer.finishedSpans.filter { $0.operationName == "strata.command" }
+        let first = try #require(commands.first { $0.attributes["strata.stream"]?.toSpanAttribute() == .string("notes-1") })
+        let echo = try #require(commands.first { $0.attributes["strata.stream"]?.toSpanAttribute() == .string("echoes-notes-1") })
+        let react = try #require(tracer.finishedSpans.first { $0.operationName == "strata.process-manager.react" })
+        #expect(react.traceID == first.traceID)
+        #expect(react.parentSpanID == first.spanID)
+        #expect(react.attributes["strata.process-manager"]?.toSpanAttribute() == .string("echo"))
+        #expect(echo.traceID == first.traceID)
+        #expect(echo.parentSpanID == react.spanID)
+        let echoed = try #require(try await store.readStream("echoes-notes-1").first)
+        #expect(echoed.metadata.custom[InMemoryTracer.traceIDKey] == first.traceID)
+    }
+
     @Test("a projection that applies a traced event joins the command's trace, linked to its batch's span")
     func projectionJoinsTheTrace() async throws {
         let tracer = InMemoryTracer()
@@ -76,8 +125,15 @@ struct TracingTests {
             let runner = ProjectionRunner(store: store, readStore: readStore, projections: [NoteCount()])
             let task = Task { try await runner.run() }
             defer { task.cancel() }
-            try await runner.progress.wait(for: ["note-count"], through: try await store.headPosition(), timeout: .seconds(20))
+            let head = try await store.headPosition()
+            try await runner.progress.wait(for: ["note-count"], through: head, timeout: .seconds(20))
+            // A read-your-writes query is a span of its own, with the position it waited for.
+            let total = try await QueryHandler(readStore: readStore, progress: runner.progress).ask(NoteTotal(), minimumPosition: head)
+            #expect(total == 1)
         }
+        let query = try #require(tracer.finishedSpans.first { $0.operationName == "strata.query" })
+        #expect(query.attributes["strata.query"]?.toSpanAttribute() == .string("NoteTotal"))
+        #expect(query.attributes["strata.min-position"]?.toSpanAttribute() == .int64(2))
         let command = try #require(tracer.finishedSpans.first { $0.operationName == "strata.command" })
         let applied = tracer.finishedSpans.filter { $0.operationName == "strata.projection.apply" }
         #expect(applied.count == 1)

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import Tracing
 
 extension ProcessManagerRunner {
     /// Sends due deadlines, then sleeps until the next one is due, a new one is scheduled, or the poll interval
@@ -38,7 +39,16 @@ extension ProcessManagerRunner {
                     )
                     let context = ProcessCommandContext(idempotencyKey: scheduled.id, metadata: metadata, processID: scheduled.processID)
                     do {
-                        try await send(command, context)
+                        if let scheduling = TraceContext.extract(from: scheduled.metadata) {
+                            try await withSpan("strata.process-manager.deadline", context: scheduling, ofKind: .internal) { span in
+                                span.attributes["strata.process-manager"] = manager.name
+                                span.attributes["strata.process"] = scheduled.processID
+                                span.attributes["strata.deadline"] = scheduled.name
+                                try await send(command, context)
+                            }
+                        } else {
+                            try await send(command, context)
+                        }
                     } catch  where !Task.isCancelled && !Self.isTransient(error) {
                         // A command that keeps failing is parked after its attempts, so that it cannot hold up the
                         // deadlines due after it; until then the others go first.

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import Tracing
 
 extension ProcessManagerRunner {
     /// Handles one event: journal it, fold the process's state, and carry out the process manager's actions.
@@ -34,8 +35,25 @@ extension ProcessManagerRunner {
         _ = try await store.append([try journal.entry(for: event)], to: try journal.stream(), expecting: .any)
         remember(state, of: processID, at: event.position)
 
+        guard let appended = TraceContext.extract(from: event.metadata) else {
+            return try await carryOut(manager.react(to: decoded, state: state, recorded: event), for: event, of: processID)
+        }
+        // The event carries the trace of the command that appended it: the reaction, and the commands it sends,
+        // join that trace.
+        try await withSpan("strata.process-manager.react", context: appended, ofKind: .consumer) { span in
+            span.attributes["strata.process-manager"] = manager.name
+            span.attributes["strata.process"] = processID
+            span.attributes["strata.position"] = Int64(clamping: event.position.value)
+            let actions = manager.react(to: decoded, state: state, recorded: event)
+            span.attributes["strata.process-manager.actions"] = actions.count
+            try await carryOut(actions, for: event, of: processID)
+        }
+    }
+
+    /// Sends, schedules and cancels what the process manager decided in reaction to `event`.
+    private func carryOut(_ actions: [ProcessAction<Manager.Command>], for event: RecordedEvent, of processID: String) async throws {
         let correlation = event.metadata.correlationID ?? event.id.lowercasedString
-        for (index, action) in manager.react(to: decoded, state: state, recorded: event).enumerated() {
+        for (index, action) in actions.enumerated() {
             // Stored as the command's idempotency key and deadline id: its spelling must not change.
             let id = "\(manager.name):\(event.id.uuidString):\(index)"
             switch action.kind {
@@ -50,7 +68,7 @@ extension ProcessManagerRunner {
                     name: name,
                     dueAt: date,
                     command: try JSONEncoder().encode(command),
-                    metadata: EventMetadata(correlationID: correlation, causationID: event.id.lowercasedString)
+                    metadata: scheduledMetadata(correlation: correlation, causation: event.id.lowercasedString)
                 )
                 try await storage.schedule(scheduled)
                 deadlinesChanged.notify()
@@ -58,6 +76,14 @@ extension ProcessManagerRunner {
                 try await storage.cancelScheduledCommands(owner: manager.name, processID: processID, name: name)
             }
         }
+    }
+
+    /// The metadata of a scheduled command: its correlation and causation, and the current trace context, so
+    /// that the command sent when the deadline falls due joins the trace that scheduled it.
+    private func scheduledMetadata(correlation: String, causation: String) -> EventMetadata {
+        var metadata = EventMetadata(correlationID: correlation, causationID: causation)
+        TraceContext.inject(into: &metadata.custom)
+        return metadata
     }
 
     /// Parks an event that could not be handled; its process's later events are parked behind it.

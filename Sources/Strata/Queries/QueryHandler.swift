@@ -4,6 +4,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Tracing
+
 /// Answers queries from a read store, optionally only once the read models reflect a given write.
 ///
 /// Pass the position an append or command returned as `minimumPosition` for read-your-writes: the handler
@@ -46,9 +48,19 @@ public struct QueryHandler: Sendable {
     ///   - timeout: How long to wait for them; the handler's `timeout` when `nil`.
     /// - Throws: ``StaleReadModel`` when the read models do not reach `minimumPosition` in time; whatever the query throws.
     public func ask<Q: Query>(_ query: Q, minimumPosition: GlobalPosition? = nil, timeout: Duration? = nil) async throws -> Q.Result {
-        if let minimumPosition, minimumPosition > .start {
-            try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout, on: clock)
+        try await withSpan("strata.query", ofKind: .internal) { span in
+            // Named only for a tracer that records: a query is the hot path, and the name costs a string.
+            if span.isRecording { span.attributes["strata.query"] = String(describing: Q.self) }
+            if let minimumPosition, minimumPosition > .start {
+                span.attributes["strata.min-position"] = Int64(clamping: minimumPosition.value)
+                try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout, on: clock)
+            }
+            return try await run(query)
         }
+    }
+
+    /// Runs `query` on the generations its projections' queries read.
+    private func run<Q: Query>(_ query: Q) async throws -> Q.Result {
         let used = generations.numbers(of: query.projections)
         do {
             return try await readStore.withReader { reader in
