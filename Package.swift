@@ -91,7 +91,12 @@ let package = Package(
         // The behaviour suite every event-store backend must pass.
         .target(
             name: "StrataConformance",
-            dependencies: ["Strata", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Strata",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: strictSettings
         ),
         // The example application's domain: customers, orders, payments. No I/O: it runs on any event store.

@@ -5,8 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import InMemoryTracing
 import Strata
 import Testing
+import Tracing
 
 enum CommandChecks {
     static let all: [EventStoreConformanceCheck] = [
@@ -14,6 +16,7 @@ enum CommandChecks {
         EventStoreConformanceCheck("concurrent commands on one aggregate all succeed through conflict retries", concurrentCommands),
         EventStoreConformanceCheck("a conditional command with a stale version is rejected without retrying", conditionalCommand),
         EventStoreConformanceCheck("a cached aggregate never decides an outcome when another writer has moved the stream on", cachedAggregates),
+        EventStoreConformanceCheck("a command's trace context is stored with its events and read back, for later work to join", traceContext),
     ]
 
     static func handleCommands(_ backend: any ConformanceBackend) async throws {
@@ -47,6 +50,26 @@ enum CommandChecks {
             #expect(recorded[0].metadata.custom == ["user": "ada"])
             #expect(recorded[1].metadata.correlationID != nil)
             #expect(recorded[1].metadata.correlationID == recorded[1].metadata.causationID, "a command with no correlation starts its own")
+        }
+    }
+
+    static func traceContext(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let tracer = InMemoryTracer()
+            let stream = uniqueStream("account")
+            try await withTracer(tracer) {
+                try await withSpan("request") { _ in
+                    _ = try await CommandHandler(store: store, decider: TestAccount()).handle(.open(owner: "Ada"), on: stream)
+                }
+            }
+            let command = try #require(tracer.finishedSpans.first { $0.operationName == "strata.command" })
+            let recorded = try #require(try await store.readStream(stream).first)
+            #expect(recorded.metadata.custom[InMemoryTracer.traceIDKey] == command.traceID)
+            #expect(recorded.metadata.custom[InMemoryTracer.spanIDKey] == command.spanID)
+            // Read back, the fields give the tracer the command's span as the parent of what comes next.
+            let extracted = withTracer(tracer) { TraceContext.extract(from: recorded.metadata) }
+            #expect(extracted?.inMemorySpanContext?.traceID == command.traceID)
+            #expect(extracted?.inMemorySpanContext?.spanID == command.spanID)
         }
     }
 
