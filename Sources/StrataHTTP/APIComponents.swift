@@ -177,10 +177,14 @@ public enum APIComponents {
 
     // MARK: Responses
 
-    /// The answer of a command.
-    static func commandReply(creates: Bool) -> OpenAPI.Response {
+    /// The answer of a command: a ``CommandReply`` with its headers.
+    ///
+    /// - Parameters:
+    ///   - creates: Whether the command created something, whose id the body carries.
+    ///   - description: What the answer means, when not the default for `creates`.
+    public static func commandReply(creates: Bool = false, description: String? = nil) -> OpenAPI.Response {
         OpenAPI.Response(
-            description: creates ? "Created: the body has the new id." : "Done.",
+            description: description ?? (creates ? "Created: the body has the new id." : "Done."),
             headers: [
                 "Strata-Position": .b(OpenAPI.Header(schema: position(), description: "The token for `Strata-Min-Position`.", required: true)),
                 "ETag": .b(OpenAPI.Header(schema: .string, description: "The stream's version after the command, in quotes.")),

@@ -124,12 +124,8 @@ enum ShopAPI {
         tags: ["customers"],
         parameters: [id("id", of: "customer")],
         responses: [
-            200: RouteDocumentation.command("", summary: "").responses[200]!,
-            202: OpenAPI.Response(
-                description: "Forgotten in the log; the views follow.",
-                headers: RouteDocumentation.command("", summary: "").responses[200]!.headers,
-                content: [.json: .b(OpenAPI.Content(schema: APIComponents.schema("CommandReply")))]
-            ),
+            200: APIComponents.commandReply(),
+            202: APIComponents.commandReply(description: "Forgotten in the log; the views follow."),
         ],
         problems: [400: ["invalid-field", "invalid-correlation-id"], 404: ["not-found"], 409: ["concurrency-conflict"], 501: ["no-personal-data"]]
     )

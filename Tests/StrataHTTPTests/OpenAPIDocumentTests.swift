@@ -59,7 +59,6 @@ struct OpenAPIDocumentTests {
             // What the router answers when no route matches: the request never reaches a handler.
             let unmatched = try await shop.send(.get, "/not-in-the-document", headers: admin)
             #expect(unmatched.status == .notFound)
-            let documented = Set(document.routes.map { $0.path.rawValue })
             for route in document.routes {
                 let path = route.path.rawValue.replacingOccurrences(of: #"\{[^}]+\}"#, with: "x", options: .regularExpression)
                 for method in Self.methods {
@@ -71,7 +70,7 @@ struct OpenAPIDocumentTests {
                     let reachedNoRoute = reply.status == unmatched.status && reply.text == unmatched.text
                     if isDocumented {
                         #expect(!reachedNoRoute, "\(method) \(route.path.rawValue) is documented but reaches no route")
-                    } else if !documented.contains(where: { $0 != route.path.rawValue && $0.hasPrefix(route.path.rawValue) }) {
+                    } else {
                         #expect(
                             reply.status == .notFound || reply.status == .methodNotAllowed, "\(method) \(path) answers \(reply.status) undocumented")
                     }
