@@ -20,6 +20,7 @@
 # (default 100), each a walk of at most 50 calls along the links.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/python-venv.sh
 
 strata="$(realpath "${1:-.build/debug/strata}")"
 examples="${STRATA_API_EXAMPLES:-25}"
@@ -34,15 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "--> installing schemathesis and openapi-spec-validator into a throwaway virtual environment"
-if ! python3 -m venv "$work/venv" >/dev/null 2>&1; then
-    # Debian's python3 leaves venv to a package of its own.
-    if [[ "$(id -u)" = 0 ]] && command -v apt-get >/dev/null; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    fi
-    rm -rf "$work/venv"
-    python3 -m venv "$work/venv"
-fi
-"$work/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==4.32.5" "openapi-spec-validator==0.9.0"
+make_venv "$work/venv" "schemathesis==4.32.5" "openapi-spec-validator==0.9.0"
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"

@@ -8,8 +8,8 @@
 #
 # Strata's whole test run, from a fresh clone: format lint, a debug build of every target (warnings are
 # errors), the documentation (DocC; warnings are errors), then every test, with a throwaway PostgreSQL 15 server
-# that this script starts and stops itself, the HTTP API checked against its OpenAPI document by schemathesis
-# (installed from PyPI into a throwaway virtual environment), and bounded fuzzing.
+# that this script starts and stops itself, the HTTP API checked against its OpenAPI document by schemathesis,
+# one trace exported to an OTLP receiver (both from PyPI, in throwaway virtual environments), and bounded fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +53,10 @@ swift test --skip-build
 # The HTTP API against its OpenAPI document: the real binary on SQLite, fuzzed by schemathesis (scripts/api-contract.sh).
 echo "==> the HTTP API's contract: OpenAPI document, schemathesis"
 scripts/api-contract.sh .build/debug/strata
+
+# One trace through the real binary, exported over OTLP/HTTP to a real receiver (scripts/trace-check.sh).
+echo "==> tracing: one paid order's trace, exported to an OTLP receiver"
+scripts/trace-check.sh .build/debug/strata
 
 # Bounded fuzzing of the parsers and decoders that take outside input; fails on any crash (scripts/fuzz.sh).
 echo "==> fuzzing for 60 seconds"

@@ -70,6 +70,25 @@ enum CommandChecks {
             let extracted = withTracer(tracer) { TraceContext.extract(from: recorded.metadata) }
             #expect(extracted?.inMemorySpanContext?.traceID == command.traceID)
             #expect(extracted?.inMemorySpanContext?.spanID == command.spanID)
+
+            // The append is the command's child, and the group commit that carried it the append's.
+            let appends = tracer.finishedSpans.filter { $0.operationName == "strata.append" }
+            guard let system = backend.databaseSystem else {
+                #expect(appends.isEmpty, "a store with no database traces no appends")
+                return
+            }
+            let append = try #require(appends.first)
+            #expect(appends.count == 1)
+            #expect(append.parentSpanID == command.spanID)
+            #expect(append.kind == .client)
+            #expect(append.attributes["db.system.name"]?.toSpanAttribute() == .string(system))
+            #expect(append.attributes["db.operation.name"]?.toSpanAttribute() == .string("append"))
+            #expect(append.attributes["strata.stream"]?.toSpanAttribute() == .string(stream.rawValue))
+            #expect(append.attributes["strata.append.events"]?.toSpanAttribute() == .int64(1))
+            let batch = try #require(tracer.finishedSpans.first { $0.operationName == "strata.group-commit" })
+            #expect(batch.parentSpanID == append.spanID)
+            #expect(batch.attributes["db.system.name"]?.toSpanAttribute() == .string(system))
+            #expect(batch.attributes["db.operation.batch.size"]?.toSpanAttribute() == .int64(1))
         }
     }
 

@@ -25,8 +25,13 @@ public protocol ConformanceBackend: Sendable {
     /// (EventStoreConformanceCheck/applicable(to:) leaves them out; run anyway, they cancel rather than pass). `true`
     /// unless a backend says otherwise.
     var isDurable: Bool { get }
+
+    /// The database the backend's stores trace their appends as (OpenTelemetry's `db.system.name`: `sqlite`,
+    /// `postgresql`), or `nil` for a store that traces no database work, such as the in-memory one.
+    var databaseSystem: String? { get }
 }
 
 extension ConformanceBackend {
     public var isDurable: Bool { true }
+    public var databaseSystem: String? { nil }
 }

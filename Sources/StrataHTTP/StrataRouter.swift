@@ -103,6 +103,9 @@ public enum StrataRouter {
         if !(InstrumentationSystem.tracer is NoOpTracer) {
             router.add(middleware: TracingMiddleware())
         }
+        // Each request at debug level (`--log-level debug`); inside the request's span, so that the line carries
+        // its trace id when the log is set up to show it.
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ProblemMiddleware(mapping: problems))
         let registry = RouteRegistry()
         if let secret = configuration.authSecret {

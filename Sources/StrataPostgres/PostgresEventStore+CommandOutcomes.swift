@@ -35,6 +35,16 @@ extension PostgresEventStore: CommandOutcomeStore {
         if let append, append.events.isEmpty {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
+        return try await spans.withAppendSpan(to: record.stream, events: append?.events.count ?? 0) {
+            try await recordInTransaction(record, appending: append, replacingOutcomesBefore: cutoff)
+        }
+    }
+
+    private func recordInTransaction(
+        _ record: CommandOutcomeRecord,
+        appending append: PendingAppend?,
+        replacingOutcomesBefore cutoff: Date
+    ) async throws -> CommandOutcomeRecording {
         let call = try append.map { try PostgresAppendCall([$0], schema: schema) }
         let cutoffSeconds = cutoff.timeIntervalSinceReferenceDate
         let recording: CommandOutcomeRecording

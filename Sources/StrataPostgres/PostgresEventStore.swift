@@ -53,13 +53,14 @@ public final class PostgresEventStore: EventStore, Service {
     let schema: PostgresSchema
     let signal = AppendSignal()
     let commits: GroupCommitQueue<PendingAppend, AppendResult>
+    let spans: DatabaseSpans
     var logger: Logger { configuration.logger }
 
     /// Creates a store on a client that the caller runs.
     ///
     /// - Throws: EventStoreError with code `invalidArgument` when the schema name is not a plain identifier.
     public convenience init(client: PostgresClient, configuration: Configuration = Configuration()) throws {
-        try self.init(client: client, ownsClient: false, configuration: configuration)
+        try self.init(client: client, ownsClient: false, database: nil, configuration: configuration)
     }
 
     /// Creates a store, and its own client, from a store URL such as
@@ -70,10 +71,15 @@ public final class PostgresEventStore: EventStore, Service {
         let settings = try PostgresConnectionSettings(url: url)
         var configuration = configuration
         if let schema = settings.schema { configuration.schema = schema }
-        try self.init(client: PostgresClient(configuration: settings.client), ownsClient: true, configuration: configuration)
+        try self.init(
+            client: PostgresClient(configuration: settings.client),
+            ownsClient: true,
+            database: settings.client.database,
+            configuration: configuration
+        )
     }
 
-    private init(client: PostgresClient, ownsClient: Bool, configuration: Configuration) throws {
+    private init(client: PostgresClient, ownsClient: Bool, database: String?, configuration: Configuration) throws {
         guard Self.isPlainIdentifier(configuration.schema) else {
             throw EventStoreError(.invalidArgument, "'\(configuration.schema)' is not a valid schema name: use lower-case letters, digits and _")
         }
@@ -82,7 +88,10 @@ public final class PostgresEventStore: EventStore, Service {
         self.ownsClient = ownsClient
         self.schema = PostgresSchema(name: configuration.schema)
         let writer = PostgresAppendWriter(client: client, schema: schema, signal: signal, configuration: configuration)
-        commits = GroupCommitQueue(maximumBatchSize: configuration.maximumBatchSize) { batch in
+        // OpenTelemetry's PostgreSQL namespace: the database and the schema, as `database|schema`.
+        let spans = DatabaseSpans(system: "postgresql", namespace: [database, configuration.schema].compactMap { $0 }.joined(separator: "|"))
+        self.spans = spans
+        commits = GroupCommitQueue(maximumBatchSize: configuration.maximumBatchSize, spans: spans) { batch in
             await writer.commit(batch)
         }
     }
@@ -120,7 +129,9 @@ public final class PostgresEventStore: EventStore, Service {
         if let event = events.first(where: { Int32(exactly: $0.schemaVersion) == nil }) {
             throw EventStoreError(.invalidArgument, "schema version \(event.schemaVersion) of event \(event.id) is out of range")
         }
-        return try await commits.submit(PendingAppend(events: events, stream: stream, expected: expected))
+        return try await spans.withAppendSpan(to: stream, events: events.count) {
+            try await commits.submit(PendingAppend(events: events, stream: stream, expected: expected))
+        }
     }
 
     public func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {

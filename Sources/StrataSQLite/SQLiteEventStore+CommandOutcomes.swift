@@ -22,9 +22,11 @@ extension SQLiteEventStore: CommandOutcomeStore {
         appending append: PendingAppend?,
         replacingOutcomesBefore cutoff: Date
     ) async throws -> CommandOutcomeRecording {
-        switch try await commits.submit(.recordOutcome(record, appending: append, replacingBefore: cutoff)) {
-        case .outcome(let recording, _): return recording
-        case .appended: preconditionFailure("the writer answered a command outcome with an append")
+        try await spans.withAppendSpan(to: record.stream, events: append?.events.count ?? 0) {
+            switch try await commits.submit(.recordOutcome(record, appending: append, replacingBefore: cutoff)) {
+            case .outcome(let recording, _): return recording
+            case .appended: preconditionFailure("the writer answered a command outcome with an append")
+            }
         }
     }
 

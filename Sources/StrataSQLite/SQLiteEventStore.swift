@@ -37,6 +37,7 @@ public final class SQLiteEventStore: EventStore {
     let statementReaders: StatementReaders
     let signal = AppendSignal()
     let commits: GroupCommitQueue<SQLiteWrite, SQLiteWriteResult>
+    let spans: DatabaseSpans
 
     /// Opens (creating when needed) the store at `path` and brings its schema up to date.
     ///
@@ -66,7 +67,8 @@ public final class SQLiteEventStore: EventStore {
             throw EventStoreError(.storage, "cannot open the SQLite event store at \(path)", underlying: error)
         }
         let writer = SQLiteAppendWriter(pool: pool, signal: signal, logger: configuration.logger)
-        commits = GroupCommitQueue(maximumBatchSize: configuration.maximumBatchSize) { batch in
+        spans = DatabaseSpans(system: "sqlite", namespace: path)
+        commits = GroupCommitQueue(maximumBatchSize: configuration.maximumBatchSize, spans: spans) { batch in
             await writer.commit(batch)
         }
     }
@@ -98,7 +100,9 @@ public final class SQLiteEventStore: EventStore {
         guard !events.isEmpty else {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
-        return try await submitAppend(.append(PendingAppend(events: events, stream: stream, expected: expected)))
+        return try await spans.withAppendSpan(to: stream, events: events.count) {
+            try await submitAppend(.append(PendingAppend(events: events, stream: stream, expected: expected)))
+        }
     }
 
     /// Runs a write that appends through group commit and returns where its events went.

@@ -14,6 +14,8 @@ import Testing
 /// Each store gets its own schema on the shared server. The poll interval is an hour, so live delivery in these
 /// checks can only come from the in-process wake-up.
 struct PostgresBackend: ConformanceBackend {
+    var databaseSystem: String? { "postgresql" }
+
     func makeStore() async throws -> any EventStore {
         try await TestPostgres.makeStore { $0.pollInterval = .seconds(3600) }
     }

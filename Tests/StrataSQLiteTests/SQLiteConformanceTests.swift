@@ -13,6 +13,8 @@ import Testing
 /// Each store lives in its own temporary folder. The poll interval is an hour, so live delivery in these checks
 /// can only come from the in-process wake-up, never from polling.
 struct SQLiteBackend: ConformanceBackend {
+    var databaseSystem: String? { "sqlite" }
+
     static func configuration() -> SQLiteEventStore.Configuration {
         var configuration = SQLiteEventStore.Configuration()
         configuration.pollInterval = .seconds(3600)

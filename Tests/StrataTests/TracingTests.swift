@@ -8,6 +8,7 @@ import Foundation
 import InMemoryTracing
 import Strata
 import StrataTestSupport
+import Synchronization
 import Testing
 import Tracing
 
@@ -76,6 +77,52 @@ struct TracingTests {
         let event = try #require(try await store.readStream("notes-1").first)
         #expect(event.metadata.custom[InMemoryTracer.traceIDKey] == command.traceID)
         #expect(event.metadata.custom[InMemoryTracer.spanIDKey] == command.spanID)
+    }
+
+    @Test("a group-commit batch is traced as a child of its leader, linked to the other requests it carries")
+    func groupCommitSpan() async throws {
+        let tracer = InMemoryTracer()
+        let executing = TestSignal()
+        let release = TestSignal()
+        let calls = Mutex(0)
+        let queue = GroupCommitQueue<Int, Int>(maximumBatchSize: 8, spans: DatabaseSpans(system: "sqlite", namespace: "events.sqlite")) {
+            batch in
+            if calls.withLock({ calls in
+                calls += 1
+                return calls
+            }) == 1 {
+                executing.raise()
+                try await release.wait()
+            }
+            return batch.map { .success($0) }
+        }
+        try await withTracer(tracer) {
+            let leader = Task { try await withSpan("first") { _ in try await queue.submit(1) } }
+            try await executing.wait()
+            // Two more requests queue behind the first batch, and share the next one.
+            let followers = (2...3).map { n in Task { try await withSpan("request-\(n)") { _ in try await queue.submit(n) } } }
+            try await Task.sleep(for: .milliseconds(200))
+            release.raise()
+            #expect(try await leader.value == 1)
+            for (n, follower) in zip(2..., followers) { #expect(try await follower.value == n) }
+        }
+        let requests = Dictionary(
+            tracer.finishedSpans.filter { $0.operationName.hasPrefix("request-") || $0.operationName == "first" }.map { ($0.spanID, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let batches = tracer.finishedSpans.filter { $0.operationName == "strata.group-commit" }
+        #expect(batches.count == 2)
+        for batch in batches {
+            let leader = try #require(requests[batch.parentSpanID ?? ""], "a batch is the child of the request that led it")
+            let size = try #require(batch.attributes["db.operation.batch.size"]?.toSpanAttribute())
+            #expect(batch.attributes["db.system.name"]?.toSpanAttribute() == .string("sqlite"))
+            #expect(batch.attributes["db.namespace"]?.toSpanAttribute() == .string("events.sqlite"))
+            let linked = batch.links.compactMap { $0.context.inMemorySpanContext?.spanID }
+            #expect(!linked.contains(leader.spanID))
+            #expect(linked.allSatisfy { requests[$0] != nil })
+            #expect(.int64(Int64(linked.count + 1)) == size, "every request but the leader's is linked")
+        }
+        #expect(batches.map { $0.links.count }.sorted() == [0, 1], "the second batch carries two requests")
     }
 
     @Test("without a tracer, events carry no trace fields")

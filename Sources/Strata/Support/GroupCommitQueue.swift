@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import DequeModule
 import Synchronization
+import Tracing
 
 /// Coalesces concurrent requests into batches, so that many appends share one transaction and one disk flush.
 ///
@@ -18,6 +19,9 @@ import Synchronization
 ///
 /// Once submitted, a request runs even if the submitting task is cancelled: an append in flight cannot be
 /// half taken back.
+///
+/// With `spans`, each batch runs inside a `strata.group-commit` span with its size: a child of the leader's
+/// current span, linked to the spans of the other requests it carries.
 public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Sendable {
     /// Executes one batch, returning one outcome per request in the same order.
     public typealias Executor = @Sendable ([Request]) async throws -> [Result<Response, any Error>]
@@ -29,9 +33,14 @@ public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Send
 
     private final class Slot: Sendable {
         let request: Request
+        /// The submitter's trace context, linked from the span of the batch that carries the request.
+        let context: ServiceContext?
         private let state = Mutex<(outcome: Outcome?, continuation: CheckedContinuation<Outcome, Never>?)>((nil, nil))
 
-        init(_ request: Request) { self.request = request }
+        init(_ request: Request, context: ServiceContext?) {
+            self.request = request
+            self.context = context
+        }
 
         func fulfil(_ outcome: Outcome) {
             let continuation = state.withLock { state in
@@ -67,22 +76,25 @@ public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Send
 
     private let state = Mutex(State())
     private let maximumBatchSize: Int
+    private let spans: DatabaseSpans?
     private let execute: Executor
 
     /// Creates a queue.
     ///
     /// - Parameters:
     ///   - maximumBatchSize: The most requests executed in one batch.
+    ///   - spans: The database that batches are traced as running in, or `nil` to trace nothing.
     ///   - execute: Executes one batch.
-    public init(maximumBatchSize: Int, execute: @escaping Executor) {
+    public init(maximumBatchSize: Int, spans: DatabaseSpans? = nil, execute: @escaping Executor) {
         precondition(maximumBatchSize > 0)
         self.maximumBatchSize = maximumBatchSize
+        self.spans = spans
         self.execute = execute
     }
 
     /// Runs `request` in the next batch and returns its outcome.
     public func submit(_ request: Request) async throws -> Response {
-        let slot = Slot(request)
+        let slot = Slot(request, context: spans == nil ? nil : ServiceContext.current)
         let leads = state.withLock { state in
             state.pending.append(slot)
             if state.leaderActive { return false }
@@ -95,14 +107,14 @@ public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Send
             case .finished(let result):
                 return try result.get()
             case .lead:
-                await runBatch()
+                await runBatch(ledBy: slot)
                 outcome = await slot.wait()
             }
         }
     }
 
     /// Executes the oldest queued requests (the leader's own among them) and hands leadership on.
-    private func runBatch() async {
+    private func runBatch(ledBy leader: Slot) async {
         let batch: [Slot] = state.withLock { state in
             let count = min(state.pending.count, maximumBatchSize)
             let batch = Array(state.pending.prefix(count))
@@ -110,11 +122,17 @@ public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Send
             return batch
         }
         let outcomes: [Result<Response, any Error>]
-        do {
-            outcomes = try await execute(batch.map(\.request))
-            precondition(outcomes.count == batch.count, "a group commit executor must return one outcome per request")
-        } catch {
-            outcomes = Array(repeating: .failure(error), count: batch.count)
+        if let spans {
+            outcomes = await withSpan("strata.group-commit", ofKind: .internal) { span in
+                spans.describe(span, operation: "commit")
+                span.attributes["db.operation.batch.size"] = batch.count
+                for slot in batch where slot !== leader {
+                    if let context = slot.context { span.addLink(SpanLink(context: context, attributes: [:])) }
+                }
+                return await executeBatch(batch)
+            }
+        } else {
+            outcomes = await executeBatch(batch)
         }
         let nextLeader: Slot? = state.withLock { state in
             guard let next = state.pending.first else {
@@ -127,5 +145,15 @@ public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Send
             slot.fulfil(.finished(outcome))
         }
         nextLeader?.fulfil(.lead)
+    }
+
+    private func executeBatch(_ batch: [Slot]) async -> [Result<Response, any Error>] {
+        do {
+            let outcomes = try await execute(batch.map(\.request))
+            precondition(outcomes.count == batch.count, "a group commit executor must return one outcome per request")
+            return outcomes
+        } catch {
+            return Array(repeating: .failure(error), count: batch.count)
+        }
     }
 }

@@ -11,6 +11,7 @@ import Logging
 import Metrics
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 import Strata
 import StrataHTTP
 
@@ -30,7 +31,9 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
                 STRATA_AUTH_AUDIENCE, STRATA_AUTH_MAX_TOKEN_LIFETIME, STRATA_MAX_BODY_SIZE, STRATA_READ_TIMEOUT, \
                 STRATA_OUTCOME_PURGE_INTERVAL, STRATA_MAX_CONNECTIONS, STRATA_IDLE_TIMEOUT, STRATA_MAX_EVENT_STREAMS \
                 and STRATA_LOG_LEVEL. Options win over the environment. Durations take a unit (250ms, 3s, 30m, 1h, \
-                2d) or are plain seconds.
+                2d) or are plain seconds. Trace export also follows OpenTelemetry's variables: OTEL_EXPORTER_OTLP_ENDPOINT \
+                (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) switches it on, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER and the \
+                other OTEL_* settings for traces apply.
                 """
         )
     }
@@ -88,6 +91,15 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
     )
     var maxEventStreams: Int?
 
+    @Option(
+        name: .customLong("otel-endpoint"),
+        help: ArgumentHelp(
+            "Export traces over OTLP/HTTP to this OpenTelemetry collector (http://127.0.0.1:4318). Default: off, unless OTEL_* variables ask.",
+            valueName: "url"
+        )
+    )
+    var otelEndpoint: String?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error. Default: info.", valueName: "level"))
     var logLevel: String?
 
@@ -96,15 +108,22 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try ServeSettings(command: self, environment: environment)
-        let logger = ServeBootstrap.logging(level: settings.logLevel)
+        let logger = ServeBootstrap.logging(level: settings.logLevel, traceIDs: settings.traceExport != nil)
         let metrics = ServeBootstrap.metrics()
+        let telemetry = try settings.traceExport.map { try ServeBootstrap.tracing($0, serviceName: App.commandName, logger: logger) }
         try await ServingStores.with(settings.store, settings.readStore, rules: application.personalDataRules, logger: logger) { stores in
-            try await serve(stores, settings: settings, metrics: metrics, logger: logger)
+            try await serve(stores, settings: settings, metrics: metrics, telemetry: telemetry, logger: logger)
         }
         logger.info("stopped")
     }
 
-    private func serve(_ stores: ServingStores, settings: ServeSettings, metrics: PrometheusCollectorRegistry, logger: Logger) async throws {
+    private func serve(
+        _ stores: ServingStores,
+        settings: ServeSettings,
+        metrics: PrometheusCollectorRegistry,
+        telemetry: (any Service)?,
+        logger: Logger
+    ) async throws {
         let service = await StrataService.make(
             application,
             stores: stores,
@@ -112,6 +131,7 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
             readTimeout: settings.readTimeout,
             outcomePurgeInterval: settings.outcomePurgeInterval,
             metrics: metrics,
+            telemetry: telemetry,
             logger: logger
         ) { port in
             let url = "http://\(settings.http.host):\(port)"
@@ -126,6 +146,7 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
                 "events": "\(settings.store)",
                 "read-models": "\(settings.readStore)",
                 "authentication": "\(settings.http.authSecret == nil ? "off" : "bearer JWT (HS256)")",
+                "traces": "\(settings.traceExport?.summary ?? "off")",
                 "projections": "\(service.runtime.projections.projectionNames.joined(separator: ","))",
             ]
         )

@@ -16,6 +16,8 @@ struct ServeSettings {
     var readTimeout: Duration = .seconds(5)
     var outcomePurgeInterval: Duration = .seconds(3_600)
     var logLevel: Logger.Level = .info
+    /// Where traces go, or `nil` when they are not exported.
+    var traceExport: TraceExport?
 
     init<App: StrataApplication>(command: ServeCommand<App>, environment: [String: String]) throws(CLIError) {
         func named(_ variable: String) -> String? { environment[variable].flatMap { $0.isEmpty ? nil : $0 } }
@@ -74,6 +76,7 @@ struct ServeSettings {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else { throw .badInput("unknown log level '\(level)'") }
             logLevel = parsed
         }
+        traceExport = try TraceExport(endpoint: command.otelEndpoint, environment: environment)
     }
 
     private static func duration(_ text: String?, _ name: String) throws(CLIError) -> DurationArgument? {

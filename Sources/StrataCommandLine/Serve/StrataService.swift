@@ -46,6 +46,8 @@ public struct StrataService: Service {
     ///   - outcomePurgeInterval: How often outcomes older than that are deleted (CommandOutcomePurger), when the
     ///     store keeps them.
     ///   - metrics: The registry `/metrics` exposes.
+    ///   - telemetry: The service that exports traces, when they are exported. It starts first and stops last, so
+    ///     that the spans of the service's shutdown are sent too.
     ///   - logger: The service's logger.
     ///   - onListening: Called with the bound port once the server accepts connections.
     public static func make<App: StrataApplication>(
@@ -60,6 +62,7 @@ public struct StrataService: Service {
         outcomeRetention: Duration = .seconds(86_400),
         outcomePurgeInterval: Duration = .seconds(3_600),
         metrics: PrometheusCollectorRegistry? = nil,
+        telemetry: (any Service)? = nil,
         logger: Logger,
         onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async -> StrataService {
@@ -86,7 +89,8 @@ public struct StrataService: Service {
         ) { routes in
             app.addRoutes(to: routes, runtime: runtime)
         }
-        var services: [any Service] = [runner]
+        // A service group stops its services in the reverse order of starting them: the exporter goes last.
+        var services: [any Service] = (telemetry.map { [$0] } ?? []) + [runner]
         if let outcomes = store as? any CommandOutcomeStore {
             services.append(CommandOutcomePurger(store: outcomes, retention: outcomeRetention, interval: outcomePurgeInterval, logger: logger))
         }
@@ -112,6 +116,7 @@ public struct StrataService: Service {
         readTimeout: Duration,
         outcomePurgeInterval: Duration,
         metrics: PrometheusCollectorRegistry,
+        telemetry: (any Service)? = nil,
         logger: Logger,
         onListening: @escaping @Sendable (Int) -> Void
     ) async -> StrataService {
@@ -126,6 +131,7 @@ public struct StrataService: Service {
             readTimeout: readTimeout,
             outcomePurgeInterval: outcomePurgeInterval,
             metrics: metrics,
+            telemetry: telemetry,
             logger: logger,
             onListening: onListening
         )
