@@ -8,7 +8,7 @@
 #
 # Strata's benchmarks, from a fresh clone: release builds of strata-bench and strata, then the SQLite suite,
 # the PostgreSQL suite against a throwaway PostgreSQL 15 server that this script starts and stops itself, and
-# the HTTP suite (wrk against `strata serve`). Each figure comes with the bare driver's figure for the same
+# the HTTP suite (wrk against `strata serve`, then with tracing off and on). Each figure comes with the bare driver's figure for the same
 # work, measured in the same run. Not part of CI or of the tests: the figures depend on the machine and on
 # what else it is doing. scripts/bench/peer.sh runs the same workloads with the peer.
 #
@@ -55,3 +55,6 @@ fi
 
 echo "==> HTTP"
 scripts/bench/http.sh "$BIN/strata" "$BENCH" "$url"
+
+echo "==> HTTP, tracing off and on"
+scripts/bench/tracing.sh "$BIN/strata"

@@ -7,10 +7,13 @@
 """A minimal OpenTelemetry collector: receives OTLP/HTTP trace exports and writes each span as a JSON line.
 
 Usage: python otlp_receiver.py SPANS_FILE
+       python otlp_receiver.py --discard
 Listens on 127.0.0.1 on a free port, prints "listening on http://127.0.0.1:PORT" once ready, and accepts
 POST /v1/traces in both OTLP/HTTP encodings (application/x-protobuf and application/json, optionally gzip).
 The messages are the OpenTelemetry project's own (the opentelemetry-proto package), so what the exporter sends
-is checked against the real protocol, not a copy of it.
+is checked against the real protocol, not a copy of it. With --discard (for benchmarks, and needing no package)
+it answers every export with success and keeps nothing, so that the collector costs the service's machine as
+little as possible.
 """
 import gzip
 import json
@@ -18,10 +21,11 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from google.protobuf import json_format
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest, ExportTraceServiceResponse
-
-SPANS_FILE = sys.argv[1]
+DISCARD = sys.argv[1] == "--discard"
+SPANS_FILE = None if DISCARD else sys.argv[1]
+if not DISCARD:
+    from google.protobuf import json_format
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest, ExportTraceServiceResponse
 WRITE_LOCK = threading.Lock()
 
 
@@ -65,6 +69,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if DISCARD:
+            # An empty message is a valid ExportTraceServiceResponse in both encodings' content types.
+            json_encoded = self.headers.get("Content-Type", "").startswith("application/json")
+            payload = b"{}" if json_encoded else b""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json" if json_encoded else "application/x-protobuf")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
         request = ExportTraceServiceRequest()
