@@ -229,12 +229,14 @@ let package = Package(
         ),
         .testTarget(
             name: "StrataSQLiteTests",
-            dependencies: ["Strata", "StrataSQLite", "StrataConformance", "StrataTestSupport"],
+            dependencies: ["Strata", "StrataSQLite", "StrataConformance", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StrataPostgresTests",
-            dependencies: ["Strata", "StrataPostgres", "StrataConformance", "StrataTestSupport"],
+            dependencies: [
+                "Strata", "StrataPostgres", "StrataConformance", "StrataTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         // The only place that combines backends: events in one database feeding read models in the other.
@@ -275,6 +277,7 @@ let package = Package(
             dependencies: [
                 "StrataCLI", "StrataCommandLine", "StrataHTTP", "Strata", "StrataSQLite", "StrataPostgres", "StrataTestSupport",
                 "StrataShopClient",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

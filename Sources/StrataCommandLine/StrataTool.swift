@@ -25,6 +25,7 @@ public struct StrataTool<App: StrataApplication>: AsyncParsableCommand {
                 StreamsCommand.self,
                 ProjectionsCommand<App>.self,
                 StatsCommand.self,
+                VerifyCommand.self,
                 SubjectsCommand.self,
                 MigrateCommand.self,
                 TokenCommand.self,

@@ -52,5 +52,5 @@ public struct EventStoreConformanceCheck: Sendable, CustomTestStringConvertible 
         AppendChecks.all + ReadChecks.all + ConcurrencyChecks.all + SubscriptionChecks.all + DurabilityChecks.all + CommandChecks.all
         + LifecycleChecks.all + CommandStorageChecks.all + SnapshotChecks.all + IdempotencyChecks.all
         + ProcessManagerChecks.all + UpcastingChecks.all
-        + PersonalDataChecks.all + StreamCatalogChecks.all
+        + PersonalDataChecks.all + StreamCatalogChecks.all + IntegrityChecks.all
 }

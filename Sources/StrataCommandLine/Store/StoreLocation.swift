@@ -66,8 +66,22 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
     /// The store is wrapped in a ProtectedEventStore with no rules: reading needs none, so every command shows
     /// personal data decrypted, and a forgotten subject's fields redacted, like the application does.
     func withStore<Result>(_ body: (any EventStore) async throws -> Result) async throws -> Result {
+        try await withStore(decryptingPersonalData: true, body)
+    }
+
+    /// Opens the store as withStore(_:) does; without `decryptingPersonalData`, the store is handed over as it is
+    /// (events as stored, and the backend's own protocols, such as IntegrityChecking, reachable). With
+    /// `mustExist`, a SQLite file that is not there is an error rather than created.
+    func withStore<Result>(
+        decryptingPersonalData: Bool,
+        mustExist: Bool = false,
+        _ body: (any EventStore) async throws -> Result
+    ) async throws -> Result {
         switch kind {
         case .sqlite(let path):
+            if mustExist, !FileManager.default.fileExists(atPath: path) {
+                throw CLIError.badInput("there is no SQLite event store at \(path)")
+            }
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -77,7 +91,7 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
             let store = try await SQLiteEventStore.open(path: path)
             let result: Result
             do {
-                result = try await body(ProtectedEventStore(store, rules: []))
+                result = try await body(decryptingPersonalData ? ProtectedEventStore(store, rules: []) : store)
             } catch {
                 // The body's error says what went wrong; a failure to close as well would only hide it.
                 try? store.close()
@@ -91,7 +105,7 @@ struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
                 group.addTask { try await store.run() }
                 defer { group.cancelAll() }
                 try await store.migrate()
-                return try await body(ProtectedEventStore(store, rules: []))
+                return try await body(decryptingPersonalData ? ProtectedEventStore(store, rules: []) : store)
             }
         }
     }
