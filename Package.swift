@@ -41,6 +41,8 @@ let package = Package(
         // Trace export from `strata serve` over OTLP/HTTP; the gRPC exporter (and its build time) is left out.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        // gzip for `strata export` and `strata import` (zlib, through SwiftNIO's byte buffers).
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         // The service's OpenAPI document: its model (without the loading of external references, which Strata does
@@ -168,6 +170,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),

@@ -26,6 +26,8 @@ public struct StrataTool<App: StrataApplication>: AsyncParsableCommand {
                 ProjectionsCommand<App>.self,
                 StatsCommand.self,
                 VerifyCommand.self,
+                ExportCommand.self,
+                ImportCommand.self,
                 SubjectsCommand.self,
                 MigrateCommand.self,
                 TokenCommand.self,

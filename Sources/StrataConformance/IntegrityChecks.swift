@@ -15,8 +15,69 @@ enum IntegrityChecks {
             "a store checks its own integrity, and every check holds after appends, deletions, truncations and keyed commands",
             requiresDurableStore: true,
             healthyStore
-        )
+        ),
+        EventStoreConformanceCheck(
+            "a log imported into an empty store reads back as recorded, and an import that does not continue the log writes nothing",
+            requiresDurableStore: true,
+            transfer
+        ),
     ]
+
+    static func transfer(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { source in
+            let exporter = try #require(source as? any LogTransfer, "a store in a database can export its log")
+            let streams = (0..<3).map { _ in uniqueStream("transfer") }
+            for (index, stream) in streams.enumerated() {
+                let metadata = EventMetadata(correlationID: "c-\(index)", custom: ["n": "\(index)"])
+                _ = try await source.append((0...index).map { event(n: $0, metadata: metadata) }, to: stream, expecting: .noStream)
+            }
+            _ = try await source.deleteStream(streams[0], expecting: .any)
+            try await source.truncateStream(streams[2], before: 1)
+            let log = try await source.readAll(from: .start, limit: 100)
+            let records = try await exporter.streamRecords(after: nil, limit: 100)
+            #expect(records.count == 2)
+
+            try await withStore(backend) { target in
+                let importer = try #require(target as? any LogTransfer)
+                // An import that starts past the head, or whose positions skip, is refused whole.
+                await #expect(throws: EventStoreError.self) { try await importer.importEvents(Array(log.dropFirst())) }
+                var skipping = Array(log.prefix(3))
+                skipping[2].position = GlobalPosition(9)
+                await #expect(throws: EventStoreError.self) { try await importer.importEvents(skipping) }
+                #expect(try await target.headPosition() == .start)
+
+                try await importer.importEvents(Array(log.prefix(4)))
+                // A version already taken is refused, with the rest of its batch.
+                var taken = Array(log.dropFirst(4))
+                taken[0].stream = log[3].stream
+                taken[0].version = log[3].version
+                await #expect(throws: EventStoreError.self) { try await importer.importEvents(taken) }
+                #expect(try await target.headPosition() == log[3].position)
+
+                try await importer.importEvents(Array(log.dropFirst(4)))
+                try await importer.importStreamRecords(records)
+                let copied = try await target.readAll(from: .start, limit: 100)
+                #expect(copied.map(\.id) == log.map(\.id))
+                #expect(copied.map(\.position) == log.map(\.position))
+                #expect(copied.map(\.stream) == log.map(\.stream))
+                #expect(copied.map(\.version) == log.map(\.version))
+                #expect(copied.map(\.data) == log.map(\.data))
+                #expect(copied.map(\.metadata) == log.map(\.metadata))
+                #expect(zip(copied, log).allSatisfy { abs($0.recordedAt.timeIntervalSince($1.recordedAt)) < 0.000_001_5 })
+                #expect(try await importer.streamRecords(after: nil, limit: 100) == records)
+                #expect(try await target.headPosition() == log.last?.position)
+                // The copy behaves as the original: the deleted stream is gone, the truncated one reads from 1.
+                #expect(try await target.readStream(streams[0]).isEmpty)
+                #expect(try await target.readStream(streams[2]).map(\.version.value) == [1, 2])
+                await #expect(throws: EventStoreError.self) { try await target.append([event()], to: streams[0], expecting: .any) }
+                let next = try await target.append([event()], to: streams[1], expecting: .any)
+                #expect(next.position.value == (log.last?.position.value ?? 0) + 1, "appends continue the imported log")
+                if let checking = target as? any IntegrityChecking {
+                    #expect(try await checking.checkIntegrity(examples: 1).allSatisfy(\.holds))
+                }
+            }
+        }
+    }
 
     static func healthyStore(_ backend: any ConformanceBackend) async throws {
         try await withStore(backend) { store in

@@ -1,0 +1,98 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import Strata
+
+/// `strata export FILE`: the whole log, as the store recorded it, to a gzip-compressed JSON-lines file.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the whole log to a gzip-compressed JSON-lines file: the backup that import restores.",
+        discussion: """
+            One line per event, in position order, with the fields of `events read` plus what an exact copy needs; \
+            then the records of truncated and deleted streams; then a trailer with the counts and the SHA-256 of \
+            every line before it. Events are written as stored: personal data stays encrypted, and the subject keys \
+            are not in the file. Memory stays constant however large the log. The file appears under its name only \
+            once complete. Exports up to the head the store had when the export began.
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("The file to write, such as backup.jsonl.gz.", valueName: "file"))
+    var file: String
+
+    @Flag(help: "Replace the file if it exists.")
+    var force = false
+
+    func run() async throws {
+        let location = try storeOptions.location()
+        if !force, FileManager.default.fileExists(atPath: file) {
+            throw CLIError.badInput("\(file) exists: pass --force to replace it")
+        }
+        let summary = try await location.withStore(decryptingPersonalData: false, mustExist: true) { store in
+            guard let transfer = store as? any LogTransfer else { throw CLIError.badInput("this store cannot export its log") }
+            let writer = try GzipLineWriter(path: file)
+            do {
+                let summary = try await Self.export(transfer, to: writer)
+                return summary
+            } catch {
+                writer.abandon()
+                throw error
+            }
+        }
+        try StandardOutput.write(JSONLineEncoder().line(summary))
+    }
+
+    struct Summary: Encodable {
+        var file: String
+        var events: Int
+        var streamRecords: Int
+        var sha256: String
+    }
+
+    static func export(_ store: any LogTransfer, to writer: GzipLineWriter) async throws -> Summary {
+        let head = try await store.headPosition()
+        try writer.write(
+            ExportLine.line(ExportLine.Header(version: ExportLine.formatVersion, head: head.value, exportedAt: Date().iso8601Timestamp))
+        )
+        var progress = ProgressReporter("exporting")
+        var events = 0
+        var next = GlobalPosition.start
+        while next <= head {
+            let page = try await store.readAll(from: next, limit: LogScan.pageSize, filter: .all).prefix { $0.position <= head }
+            guard let last = page.last else { break }
+            for event in page { try writer.write(ExportLine.line(event)) }
+            events += page.count
+            next = GlobalPosition(last.position.value + 1)
+            progress.update(done: events, total: Int(clamping: head.value))
+        }
+        progress.finish(done: events, total: Int(clamping: head.value))
+        var records = 0
+        var after: StreamID?
+        while true {
+            let page = try await store.streamRecords(after: after, limit: LogScan.pageSize)
+            for record in page {
+                try writer.write(
+                    ExportLine.line(
+                        ExportLine.Record(
+                            streamRecord: .init(
+                                stream: record.stream.rawValue, truncateBefore: record.truncateBefore.value, deleted: record.isDeleted)
+                        )
+                    )
+                )
+            }
+            records += page.count
+            guard page.count == LogScan.pageSize, let last = page.last else { break }
+            after = last.stream
+        }
+        let digest = writer.digest
+        try writer.finish(trailer: ExportLine.line(ExportLine.Trailer(end: .init(events: events, streamRecords: records, sha256: digest))))
+        return Summary(file: writer.path, events: events, streamRecords: records, sha256: digest)
+    }
+}

@@ -1,0 +1,74 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import PostgresNIO
+import Strata
+
+extension PostgresEventStore: LogTransfer {
+    public func streamRecords(after stream: StreamID?, limit: Int) async throws -> [StreamRecord] {
+        let query: PostgresQuery = """
+            SELECT stream_id, truncate_before, deleted FROM \(unescaped: schema.quoted).strata_streams
+            WHERE stream_id > \(stream?.rawValue ?? "") ORDER BY stream_id LIMIT \(max(0, limit))
+            """
+        return try await fetch(query, "read stream records") { row in
+            let (stream, truncateBefore, deleted) = try row.decode((String, Int64, Bool).self)
+            return StreamRecord(stream: try StreamID(stream), truncateBefore: StreamVersion(UInt64(clamping: truncateBefore)), isDeleted: deleted)
+        }
+    }
+
+    /// Inserts the events in one transaction that holds the head row, as an append does, so that no append can
+    /// number events between the import's; the head moves to the last imported position.
+    public func importEvents(_ events: [RecordedEvent]) async throws {
+        guard let first = events.first, let last = events.last else { return }
+        try LogTransferRules.checkContiguous(events)
+        let events = events
+        try await inTransaction("import events") { [self] connection in
+            let head = try await rows("SELECT position FROM \(unescaped: schema.quoted).strata_head FOR UPDATE", on: connection)
+            try LogTransferRules.checkFollows(head: UInt64(clamping: try head.first?.decode(Int64.self) ?? 0), first: first)
+            for event in events {
+                guard let position = Int64(exactly: event.position.value), let version = Int64(exactly: event.version.value),
+                    let schemaVersion = Int32(exactly: event.schemaVersion)
+                else {
+                    throw EventStoreError(.invalidArgument, "event \(event.id) has a position, version or schema version out of range")
+                }
+                let metadata = event.metadata.custom.isEmpty ? nil : ByteBuffer(bytes: try JSONEncoder().encode(event.metadata.custom))
+                let insert: PostgresQuery = """
+                    INSERT INTO \(unescaped: schema.quoted).strata_events
+                        (position, stream_id, stream_version, event_id, event_type, category, data, correlation_id, causation_id, metadata,
+                         recorded_at, schema_version)
+                    VALUES (\(position), \(event.stream.rawValue), \(version), \(event.id), \(event.type), \(event.stream.category),
+                            \(ByteBuffer(bytes: event.data)), \(event.metadata.correlationID), \(event.metadata.causationID), \(metadata),
+                            \(event.recordedAt), \(schemaVersion))
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """
+                guard try await !rows(insert, on: connection).isEmpty else {
+                    throw EventStoreError(
+                        .invalidArgument,
+                        "event \(event.id) (\(event.stream) version \(event.version)) is already in the store, or its version is taken"
+                    )
+                }
+            }
+            let moveHead: PostgresQuery = "UPDATE \(unescaped: schema.quoted).strata_head SET position = \(Int64(clamping: last.position.value))"
+            _ = try await rows(moveHead, on: connection)
+        }
+        signal.notify()
+    }
+
+    public func importStreamRecords(_ records: [StreamRecord]) async throws {
+        let records = records
+        try await inTransaction("import stream records") { [self] connection in
+            for record in records {
+                let upsert: PostgresQuery = """
+                    INSERT INTO \(unescaped: schema.quoted).strata_streams (stream_id, truncate_before, deleted)
+                    VALUES (\(record.stream.rawValue), \(Int64(clamping: record.truncateBefore.value)), \(record.isDeleted))
+                    ON CONFLICT (stream_id) DO UPDATE SET truncate_before = excluded.truncate_before, deleted = excluded.deleted
+                    """
+                _ = try await rows(upsert, on: connection)
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import GRDB
+import Strata
+import StrataPostgres
+import StrataSQLite
+import StrataTestSupport
+import Testing
+
+@Suite("strata export and import: the log to a file and back, exactly", .timeLimit(.minutes(10)))
+struct TransferCommandTests {
+    /// Events of several kinds: data with its own spacing, data that is not JSON, metadata, a deleted stream and a
+    /// truncated one.
+    static func fill(_ path: String) async throws {
+        let store = try await SQLiteEventStore.open(path: path)
+        let metadata = EventMetadata(correlationID: "request-1", causationID: "command-1", custom: ["tenant": "a"])
+        for n in 0..<4 {
+            let data = Data("{\"n\" : \(n),   \"list\":[1,2]}".utf8)
+            _ = try await store.append(
+                [NewEvent(type: "Tested", data: data, metadata: metadata)], to: StreamID(category: "s", id: "\(n % 2)"), expecting: .any)
+            _ = try await store.append([NewEvent(type: "Other", data: Data("{}".utf8))], to: StreamID(category: "t", id: "\(n)"), expecting: .any)
+        }
+        _ = try await store.append([NewEvent(type: "Other", data: Data("{}".utf8))], to: "t-0", expecting: .any)
+        _ = try await store.deleteStream("t-1", expecting: .any)
+        try await store.truncateStream("t-0", before: 1)
+        try store.close()
+        let database = try DatabaseQueue(path: path)
+        try await database.write { db in try db.execute(sql: "UPDATE strata_events SET data = X'00FF' WHERE position = 4") }
+        try database.close()
+    }
+
+    /// Every row of the event and stream tables, as text; without `times`, leaving out the events' recording times.
+    static func rows(_ path: String, times: Bool = true) async throws -> [String] {
+        let database = try DatabaseQueue(path: path)
+        defer { try? database.close() }
+        let columns =
+            times
+            ? "*"
+            : "position, stream_id, stream_version, event_id, event_type, category, data, correlation_id, causation_id, metadata, schema_version"
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(columns) FROM strata_events ORDER BY position").map(\.description)
+                + Row.fetchAll(db, sql: "SELECT * FROM strata_streams ORDER BY stream_id").map(\.description)
+        }
+    }
+
+    /// The events' recording times, in seconds since 1970.
+    static func times(_ path: String) async throws -> [Double] {
+        let database = try DatabaseQueue(path: path)
+        defer { try? database.close() }
+        return try await database.read { db in try Double.fetchAll(db, sql: "SELECT recorded_at FROM strata_events ORDER BY position") }
+    }
+
+    @Test("a SQLite store exported and imported into another is the same, row for row, data bytes and times included")
+    func roundTrip() async throws {
+        try await TestStore.with { store in
+            try await Self.fill(store.path)
+            let file = store.folder.appendingPathComponent("backup.jsonl.gz").path
+            let export = try await store.run(["export", file])
+            #expect(export.status == 0, "\(export.stderr)")
+            let exported = try export.jsonObject()
+            #expect(exported["events"] as? Int == 10)
+            #expect(exported["streamRecords"] as? Int == 2)
+
+            let copy = store.folder.appendingPathComponent("copy.sqlite").path
+            let imported = try await StrataProcess.run(["import", file, "--store", "sqlite:\(copy)"], in: store.folder)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(try imported.jsonObject()["sha256"] as? String == exported["sha256"] as? String)
+            #expect(try await Self.rows(copy) == (try await Self.rows(store.path)))
+            #expect(try await Self.rows(copy).count == 12)
+
+            let again = try await StrataProcess.run(["import", file, "--store", "sqlite:\(copy)"], in: store.folder)
+            #expect(again.status == 1)
+            #expect(again.stderr.contains("the store already holds events (its head is 10): import into an empty store"))
+        }
+    }
+
+    @Test("an export from SQLite imports into PostgreSQL and back, and verify finds the same log", .enabled(if: TestPostgres.isAvailable))
+    func acrossBackends() async throws {
+        try await TestStore.with { store in
+            try await Self.fill(store.path)
+            // verify's checks include data that is JSON.
+            let database = try DatabaseQueue(path: store.path)
+            try await database.write { db in try db.execute(sql: "UPDATE strata_events SET data = CAST('{\"b\":1}' AS BLOB) WHERE position = 4") }
+            try database.close()
+            let file = store.folder.appendingPathComponent("backup.jsonl.gz").path
+            #expect(try await store.run(["export", file]).status == 0)
+
+            let schema = uniqueSchema("transfer")
+            defer { Task { try? await TestPostgres.dropSchema(schema) } }
+            let postgres = "\(TestPostgres.url!)&schema=\(schema)"
+            let imported = try await StrataProcess.run(["import", file, "--store", postgres], in: store.folder)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            let verified = try await StrataProcess.run(["verify", "--store", postgres, "--against", store.url], in: store.folder)
+            #expect(verified.status == 0, "\(verified.stdout)")
+            let records = try await TestPostgres.makeStore(schema: schema).streamRecords(after: nil, limit: 10)
+            #expect(records.map(\.stream.rawValue) == ["t-0", "t-1"])
+            #expect(records.map(\.isDeleted) == [false, true])
+
+            let back = store.folder.appendingPathComponent("back.jsonl.gz").path
+            #expect(try await StrataProcess.run(["export", back, "--store", postgres], in: store.folder).status == 0)
+            let copy = store.folder.appendingPathComponent("copy.sqlite").path
+            #expect(try await StrataProcess.run(["import", back, "--store", "sqlite:\(copy)"], in: store.folder).status == 0)
+            #expect(try await Self.rows(copy, times: false) == (try await Self.rows(store.path, times: false)))
+            // PostgreSQL keeps times to the microsecond.
+            let (times, original) = (try await Self.times(copy), try await Self.times(store.path))
+            #expect(times.count == original.count)
+            #expect(zip(times, original).allSatisfy { abs($0 - $1) < 0.000_001_5 }, "\(times) \(original)")
+        }
+    }
+
+    @Test("a damaged, cut-off or altered file is refused before anything is written")
+    func damagedFiles() async throws {
+        try await TestStore.with { store in
+            try await Self.fill(store.path)
+            let file = store.folder.appendingPathComponent("backup.jsonl.gz")
+            #expect(try await store.run(["export", file.path]).status == 0)
+            let compressed = try Data(contentsOf: file)
+            let lines = try await StrataProcess.run(["events", "read", "--all", "--store", store.url], in: store.folder)
+            #expect(lines.status == 0)
+
+            var flipped = compressed
+            flipped[flipped.count / 2] ^= 0xFF
+            let cut = compressed.prefix(compressed.count / 2)
+            for (name, damaged) in [("flipped.gz", flipped), ("cut.gz", Data(cut)), ("empty.gz", Data())] {
+                let path = store.folder.appendingPathComponent(name).path
+                try damaged.write(to: URL(fileURLWithPath: path))
+                let target = store.folder.appendingPathComponent("target-\(name).sqlite").path
+                let result = try await StrataProcess.run(["import", path, "--store", "sqlite:\(target)"], in: store.folder)
+                #expect(result.status == 1, "\(name)")
+                #expect(!FileManager.default.fileExists(atPath: target), "\(name): nothing is written, not even the store")
+            }
+
+            // The same lines, one digit changed and compressed again: only the checksum tells.
+            let gunzip = Process()
+            gunzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+            let altered = store.folder.appendingPathComponent("altered.gz").path
+            gunzip.arguments = ["-c", "gzip -dc '\(file.path)' | sed 's/\"n\" : 2/\"n\" : 3/' | gzip -c > '\(altered)'"]
+            try gunzip.run()
+            gunzip.waitUntilExit()
+            let result = try await StrataProcess.run(["import", altered, "--store", "sqlite:\(store.folder.path)/altered.sqlite"], in: store.folder)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("is damaged: its lines do not match the counts and checksum of its trailer"))
+        }
+    }
+
+    @Test("export refuses to replace a file unless forced, and to read a store that does not exist")
+    func exportRefusals() async throws {
+        try await TestStore.with { store in
+            let file = store.folder.appendingPathComponent("backup.jsonl.gz").path
+            let missing = try await store.run(["export", file])
+            #expect(missing.status == 1)
+            #expect(!FileManager.default.fileExists(atPath: file))
+            try await Self.fill(store.path)
+            #expect(try await store.run(["export", file]).status == 0)
+            let again = try await store.run(["export", file])
+            #expect(again.status == 1)
+            #expect(again.stderr.contains("exists: pass --force to replace it"))
+            #expect(try await store.run(["export", file, "--force"]).status == 0)
+            #expect(!FileManager.default.fileExists(atPath: file + ".partial"))
+        }
+    }
+}
