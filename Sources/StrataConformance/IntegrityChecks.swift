@@ -72,6 +72,22 @@ enum IntegrityChecks {
                 await #expect(throws: EventStoreError.self) { try await target.append([event()], to: streams[0], expecting: .any) }
                 let next = try await target.append([event()], to: streams[1], expecting: .any)
                 #expect(next.position.value == (log.last?.position.value ?? 0) + 1, "appends continue the imported log")
+                if let source = exporter as? any ProcessStateTransfer, let target = importer as? any ProcessStateTransfer {
+                    try await source.saveProcessCheckpoint("transfer", position: GlobalPosition(3))
+                    let due = Date(timeIntervalSinceReferenceDate: 800_000_000.25)
+                    let scheduled = ScheduledCommand(
+                        id: "scheduled-\(UUID())", owner: "transfer", processID: "p", name: "deadline", dueAt: due, command: Data("{}".utf8),
+                        metadata: EventMetadata(correlationID: "c")
+                    )
+                    try await source.schedule(scheduled)
+                    try await target.importProcessCheckpoints(try await source.processCheckpoints())
+                    try await target.importScheduledCommands(try await source.scheduledCommands(after: nil, limit: 10))
+                    #expect(try await target.processCheckpoints() == ["transfer": GlobalPosition(3)])
+                    #expect(
+                        try await target.scheduledCommands(after: nil, limit: 10) == [ScheduledCommandRecord(command: scheduled, status: .pending)])
+                    #expect(
+                        try await target.dueScheduledCommands(owner: "transfer", dueBy: due, limit: 10) == [scheduled])
+                }
                 if let checking = target as? any IntegrityChecking {
                     #expect(try await checking.checkIntegrity(examples: 1).allSatisfy(\.holds))
                 }

@@ -28,6 +28,19 @@ struct TransferCommandTests {
         _ = try await store.append([NewEvent(type: "Other", data: Data("{}".utf8))], to: "t-0", expecting: .any)
         _ = try await store.deleteStream("t-1", expecting: .any)
         try await store.truncateStream("t-0", before: 1)
+        // Process managers' state: a checkpoint, and scheduled commands pending, sent and cancelled.
+        try await store.saveProcessCheckpoint("order-payment", position: 7)
+        for (n, name) in ["pending", "sent", "cancelled"].enumerated() {
+            let due = Date(timeIntervalSinceReferenceDate: 812_345_678.123_456 + Double(n))
+            try await store.schedule(
+                ScheduledCommand(
+                    id: "command-\(n)", owner: "order-payment", processID: "order-\(n)", name: name, dueAt: due,
+                    command: Data("{\"n\":\(n)}".utf8), metadata: EventMetadata(correlationID: "c-\(n)", custom: ["k": "v"])
+                )
+            )
+        }
+        try await store.completeScheduledCommand(id: "command-1")
+        _ = try await store.cancelScheduledCommands(owner: "order-payment", processID: "order-2", name: "cancelled")
         try store.close()
         let database = try DatabaseQueue(path: path)
         try await database.write { db in try db.execute(sql: "UPDATE strata_events SET data = X'00FF' WHERE position = 4") }
@@ -45,6 +58,8 @@ struct TransferCommandTests {
         return try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT \(columns) FROM strata_events ORDER BY position").map(\.description)
                 + Row.fetchAll(db, sql: "SELECT * FROM strata_streams ORDER BY stream_id").map(\.description)
+                + Row.fetchAll(db, sql: "SELECT * FROM strata_process_checkpoints ORDER BY name").map(\.description)
+                + Row.fetchAll(db, sql: "SELECT * FROM strata_scheduled_commands ORDER BY id").map(\.description)
         }
     }
 
@@ -65,13 +80,15 @@ struct TransferCommandTests {
             let exported = try export.jsonObject()
             #expect(exported["events"] as? Int == 10)
             #expect(exported["streamRecords"] as? Int == 2)
+            #expect(exported["processCheckpoints"] as? Int == 1)
+            #expect(exported["scheduledCommands"] as? Int == 3)
 
             let copy = store.folder.appendingPathComponent("copy.sqlite").path
             let imported = try await StrataProcess.run(["import", file, "--store", "sqlite:\(copy)"], in: store.folder)
             #expect(imported.status == 0, "\(imported.stderr)")
             #expect(try imported.jsonObject()["sha256"] as? String == exported["sha256"] as? String)
             #expect(try await Self.rows(copy) == (try await Self.rows(store.path)))
-            #expect(try await Self.rows(copy).count == 12)
+            #expect(try await Self.rows(copy).count == 16)
 
             let again = try await StrataProcess.run(["import", file, "--store", "sqlite:\(copy)"], in: store.folder)
             #expect(again.status == 1)

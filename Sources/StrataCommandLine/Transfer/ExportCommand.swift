@@ -15,8 +15,8 @@ struct ExportCommand: AsyncParsableCommand {
         abstract: "Write the whole log to a gzip-compressed JSON-lines file: the backup that import restores.",
         discussion: """
             One line per event, in position order, with the fields of `events read` plus what an exact copy needs; \
-            then the records of truncated and deleted streams; then a trailer with the counts and the SHA-256 of \
-            every line before it. Events are written as stored: personal data stays encrypted, and the subject keys \
+            then the records of truncated and deleted streams, the process managers' checkpoints and scheduled \
+            commands; then a trailer with the counts and the SHA-256 of every line before it. Events are written as stored: personal data stays encrypted, and the subject keys \
             are not in the file. Memory stays constant however large the log. The file appears under its name only \
             once complete. Exports up to the head the store had when the export began.
             """
@@ -53,7 +53,18 @@ struct ExportCommand: AsyncParsableCommand {
         var file: String
         var events: Int
         var streamRecords: Int
+        var processCheckpoints: Int
+        var scheduledCommands: Int
         var sha256: String
+
+        init(file: String, _ counts: ExportLine.Trailer.Fields) {
+            self.file = file
+            events = counts.events
+            streamRecords = counts.streamRecords
+            processCheckpoints = counts.processCheckpoints
+            scheduledCommands = counts.scheduledCommands
+            sha256 = counts.sha256
+        }
     }
 
     static func export(_ store: any LogTransfer, to writer: GzipLineWriter) async throws -> Summary {
@@ -91,8 +102,29 @@ struct ExportCommand: AsyncParsableCommand {
             guard page.count == LogScan.pageSize, let last = page.last else { break }
             after = last.stream
         }
-        let digest = writer.digest
-        try writer.finish(trailer: ExportLine.line(ExportLine.Trailer(end: .init(events: events, streamRecords: records, sha256: digest))))
-        return Summary(file: writer.path, events: events, streamRecords: records, sha256: digest)
+        var (checkpoints, scheduled) = (0, 0)
+        if let processes = store as? any ProcessStateTransfer {
+            for (name, position) in try await processes.processCheckpoints().sorted(by: { $0.key < $1.key }) {
+                try writer.write(ExportLine.line(ExportLine.Checkpoint(processCheckpoint: .init(name: name, position: position.value))))
+                checkpoints += 1
+            }
+            var afterID: String?
+            while true {
+                let page = try await processes.scheduledCommands(after: afterID, limit: LogScan.pageSize)
+                for record in page { try writer.write(ExportLine.line(record)) }
+                scheduled += page.count
+                guard page.count == LogScan.pageSize, let last = page.last else { break }
+                afterID = last.command.id
+            }
+        }
+        let counts = ExportLine.Trailer.Fields(
+            events: events,
+            streamRecords: records,
+            processCheckpoints: checkpoints,
+            scheduledCommands: scheduled,
+            sha256: writer.digest
+        )
+        try writer.finish(trailer: ExportLine.line(ExportLine.Trailer(end: counts)))
+        return Summary(file: writer.path, counts)
     }
 }

@@ -15,8 +15,12 @@ import Strata
 ///    is the stored bytes as they are, spliced in as the last member (`"data":…`), or `dataBase64` when they
 ///    are not JSON: an import writes back the very bytes;
 /// 3. one line per record of a truncated or deleted stream: `{"streamRecord":{"stream":…,"truncateBefore":N,"deleted":…}}`;
-/// 4. a trailer: `{"end":{"events":N,"streamRecords":M,"sha256":"…"}}`, the SHA-256 of every line before it,
-///    uncompressed, so that an import can refuse a damaged or cut-off file before writing anything.
+/// 4. one line per process manager's checkpoint, `{"processCheckpoint":{"name":…,"position":N}}`, and one per
+///    scheduled command of any status, `{"scheduledCommand":{…}}`: without them, process managers on the copy
+///    would react to the whole log again;
+/// 5. a trailer: `{"end":{"events":N,"streamRecords":M,…,"sha256":"…"}}`, the counts and the SHA-256 of every
+///    line before it, uncompressed, so that an import can refuse a damaged or cut-off file before writing
+///    anything.
 enum ExportLine {
     static let formatVersion = 1
 
@@ -49,10 +53,36 @@ enum ExportLine {
         var streamRecord: Fields
     }
 
-    struct Trailer: Codable {
+    struct Checkpoint: Codable {
         struct Fields: Codable {
+            var name: String
+            var position: UInt64
+        }
+        var processCheckpoint: Fields
+    }
+
+    struct Scheduled: Codable {
+        struct Fields: Codable {
+            var id: String
+            var owner: String
+            var processId: String
+            var name: String
+            var dueAt: String
+            /// Seconds since 2001-01-01, at full precision, as the stores keep it.
+            var dueAtReferenceSeconds: Double
+            var commandBase64: String
+            var metadata: EventMetadata
+            var status: String
+        }
+        var scheduledCommand: Fields
+    }
+
+    struct Trailer: Codable {
+        struct Fields: Codable, Equatable {
             var events: Int
             var streamRecords: Int
+            var processCheckpoints: Int
+            var scheduledCommands: Int
             var sha256: String
         }
         var end: Fields
@@ -63,7 +93,42 @@ enum ExportLine {
         case header(Header)
         case event(RecordedEvent)
         case record(StreamRecord)
+        case checkpoint(name: String, position: GlobalPosition)
+        case scheduled(ScheduledCommandRecord)
         case trailer(Trailer.Fields)
+
+        /// The part of the file the line belongs to; the parts come in this order.
+        var section: Int {
+            switch self {
+            case .header: 0
+            case .event: 1
+            case .record: 2
+            case .checkpoint: 3
+            case .scheduled: 4
+            case .trailer: 5
+            }
+        }
+    }
+
+    static let statuses: [ScheduledCommandStatus: String] = [.pending: "pending", .completed: "completed", .cancelled: "cancelled"]
+
+    static func line(_ record: ScheduledCommandRecord) throws -> Data {
+        let command = record.command
+        return try line(
+            Scheduled(
+                scheduledCommand: .init(
+                    id: command.id,
+                    owner: command.owner,
+                    processId: command.processID,
+                    name: command.name,
+                    dueAt: command.dueAt.iso8601Timestamp,
+                    dueAtReferenceSeconds: command.dueAt.timeIntervalSinceReferenceDate,
+                    commandBase64: command.command.base64EncodedString(),
+                    metadata: command.metadata,
+                    status: statuses[record.status] ?? "pending"
+                )
+            )
+        )
     }
 
     static let encoder: JSONEncoder = {
@@ -142,9 +207,31 @@ enum ExportLine {
                 StreamRecord(stream: try StreamID(fields.stream), truncateBefore: StreamVersion(fields.truncateBefore), isDeleted: fields.deleted)
             )
         }
+        if object["processCheckpoint"] != nil {
+            let fields = try decoder.decode(Checkpoint.self, from: line).processCheckpoint
+            return .checkpoint(name: fields.name, position: GlobalPosition(fields.position))
+        }
+        if object["scheduledCommand"] != nil {
+            let fields = try decoder.decode(Scheduled.self, from: line).scheduledCommand
+            guard let command = Data(base64Encoded: fields.commandBase64),
+                let status = statuses.first(where: { $0.value == fields.status })?.key
+            else {
+                throw CLIError.badInput("scheduled command '\(fields.id)' has a malformed command or status")
+            }
+            let scheduled = ScheduledCommand(
+                id: fields.id,
+                owner: fields.owner,
+                processID: fields.processId,
+                name: fields.name,
+                dueAt: Date(timeIntervalSinceReferenceDate: fields.dueAtReferenceSeconds),
+                command: command,
+                metadata: fields.metadata
+            )
+            return .scheduled(ScheduledCommandRecord(command: scheduled, status: status))
+        }
         if object["end"] != nil { return .trailer(try decoder.decode(Trailer.self, from: line).end) }
         if object["strata"] as? String == "export" { return .header(try decoder.decode(Header.self, from: line)) }
-        throw CLIError.badInput("a line of the file is neither an event, a stream record, a header nor a trailer")
+        throw CLIError.badInput("a line of the file is not one an export writes")
     }
 }
 

@@ -18,8 +18,8 @@ struct ImportCommand: AsyncParsableCommand {
             Reads the file twice: first to check it whole (its header, every line, the counts and the SHA-256 of \
             its trailer), so that a damaged or cut-off file is refused before anything is written; then to write \
             its events, with their positions, ids, versions, metadata and recording times, a thousand to a \
-            transaction, and the records of truncated and deleted streams. The store must hold no events. Then \
-            runs the store's integrity checks. Memory stays constant however large the file.
+            transaction, the records of truncated and deleted streams, and the process managers' checkpoints and \
+            scheduled commands. The store must hold no events. Then runs the store's integrity checks. Memory stays constant however large the file.
             """
     )
 
@@ -46,44 +46,46 @@ struct ImportCommand: AsyncParsableCommand {
             guard broken.isEmpty else {
                 throw CLIError("the imported log breaks the store's integrity checks: \(broken.joined(separator: "; "))")
             }
-            return ExportCommand.Summary(file: file, events: expected.events, streamRecords: expected.streamRecords, sha256: expected.sha256)
+            return ExportCommand.Summary(file: file, expected)
         }
         try StandardOutput.write(JSONLineEncoder().line(summary))
     }
 
-    /// Reads the whole file once, checking its header, every line and its trailer; returns the trailer.
+    /// Reads the whole file once, checking its header, every line, the order of its parts and its trailer;
+    /// returns the trailer.
     static func check(_ path: String) throws -> ExportLine.Trailer.Fields {
         let reader = try GzipLineReader(path: path)
         var hash = SHA256()
-        var (lines, events, records) = (0, 0, 0)
+        var counts = ExportLine.Trailer.Fields(events: 0, streamRecords: 0, processCheckpoints: 0, scheduledCommands: 0, sha256: "")
+        var (lines, section) = (0, 0)
         var progress = ProgressReporter("checking \(path)")
         while let line = try reader.nextLine() {
             lines += 1
             let content = try ExportLine.parse(line)
+            guard lines > 1 || content.section == 0 else { throw CLIError.badInput("\(path) does not start with an export header") }
+            guard content.section >= section, lines == 1 || content.section > 0 else {
+                throw CLIError.badInput("\(path) has a line out of order, at line \(lines)")
+            }
+            section = content.section
             switch content {
             case .header(let header):
-                guard lines == 1 else { throw CLIError.badInput("\(path) has a second header, at line \(lines)") }
                 guard header.version == ExportLine.formatVersion else {
                     throw CLIError.badInput("\(path) is in export format \(header.version); this version reads format \(ExportLine.formatVersion)")
                 }
             case .trailer(let trailer):
                 guard try reader.nextLine() == nil else { throw CLIError.badInput("\(path) has lines after its trailer") }
-                progress.finish(done: events, total: nil)
-                let digest = hash.finalize().map { String(format: "%02x", $0) }.joined()
-                guard trailer.sha256 == digest, trailer.events == events, trailer.streamRecords == records else {
+                progress.finish(done: counts.events, total: nil)
+                counts.sha256 = hash.finalize().map { String(format: "%02x", $0) }.joined()
+                guard trailer == counts else {
                     throw CLIError.badInput("\(path) is damaged: its lines do not match the counts and checksum of its trailer")
                 }
                 return trailer
             case .event:
-                guard records == 0 else { throw CLIError.badInput("\(path) has an event after the stream records, at line \(lines)") }
-                events += 1
-                progress.update(done: events, total: nil)
-            case .record:
-                records += 1
-            }
-            if lines == 1, case .header = content {
-            } else if lines == 1 {
-                throw CLIError.badInput("\(path) does not start with an export header")
+                counts.events += 1
+                progress.update(done: counts.events, total: nil)
+            case .record: counts.streamRecords += 1
+            case .checkpoint: counts.processCheckpoints += 1
+            case .scheduled: counts.scheduledCommands += 1
             }
             hash.update(data: line)
             hash.update(data: Data([UInt8(ascii: "\n")]))
@@ -91,32 +93,45 @@ struct ImportCommand: AsyncParsableCommand {
         throw CLIError.badInput("\(path) is cut off: it has no trailer")
     }
 
-    /// Reads the file again and writes it into `store`, a thousand events (or stream records) to a transaction.
+    /// Reads the file again and writes it into `store`, a thousand lines of a kind to a transaction.
     static func write(_ path: String, into store: any LogTransfer, events total: Int) async throws {
         let reader = try GzipLineReader(path: path)
+        let processes = store as? any ProcessStateTransfer
         var progress = ProgressReporter("importing")
         var events: [RecordedEvent] = []
         var records: [StreamRecord] = []
+        var checkpoints: [String: GlobalPosition] = [:]
+        var scheduled: [ScheduledCommandRecord] = []
         var written = 0
-        while let line = try reader.nextLine() {
-            switch try ExportLine.parse(line) {
-            case .event(let event): events.append(event)
-            case .record(let record): records.append(record)
-            case .header, .trailer: break
-            }
-            if events.count == LogScan.pageSize {
+        func flush(all: Bool) async throws {
+            if events.count >= (all ? 1 : LogScan.pageSize) {
                 try await store.importEvents(events)
                 written += events.count
                 events.removeAll(keepingCapacity: true)
                 progress.update(done: written, total: total)
             }
-            if records.count == LogScan.pageSize {
+            if records.count >= (all ? 1 : LogScan.pageSize) {
                 try await store.importStreamRecords(records)
                 records.removeAll(keepingCapacity: true)
             }
+            if scheduled.count >= (all ? 1 : LogScan.pageSize) || (all && !checkpoints.isEmpty) {
+                guard let processes else { throw CLIError.badInput("this store cannot import process managers' state") }
+                try await processes.importScheduledCommands(scheduled)
+                try await processes.importProcessCheckpoints(checkpoints)
+                scheduled.removeAll(keepingCapacity: true)
+            }
         }
-        try await store.importEvents(events)
-        try await store.importStreamRecords(records)
-        progress.finish(done: written + events.count, total: total)
+        while let line = try reader.nextLine() {
+            switch try ExportLine.parse(line) {
+            case .event(let event): events.append(event)
+            case .record(let record): records.append(record)
+            case .checkpoint(let name, let position): checkpoints[name] = position
+            case .scheduled(let record): scheduled.append(record)
+            case .header, .trailer: break
+            }
+            try await flush(all: false)
+        }
+        try await flush(all: true)
+        progress.finish(done: written, total: total)
     }
 }
