@@ -99,10 +99,15 @@ extension PostgresEventStore: ProcessManagerStore {
         )
     }
 
-    private static func scheduledCommand(from row: PostgresRow) throws -> ScheduledCommand {
-        let (id, owner, processID, name, dueAt, command, correlation, causation, metadata) = try row.decode(
-            (String, String, String, String, Double, ByteBuffer, String?, String?, ByteBuffer?).self
-        )
+    /// The command in the first nine columns of `row` (id, owner, process_id, name, due_at, command,
+    /// correlation_id, causation_id, metadata); a query may select more after them.
+    static func scheduledCommand(from row: PostgresRow) throws -> ScheduledCommand {
+        let cells = row.makeRandomAccess()
+        let id = try cells[0].decode(String.self)
+        let (owner, processID, name) = (try cells[1].decode(String.self), try cells[2].decode(String.self), try cells[3].decode(String.self))
+        let (dueAt, command) = (try cells[4].decode(Double.self), try cells[5].decode(ByteBuffer.self))
+        let (correlation, causation) = (try cells[6].decode(String?.self), try cells[7].decode(String?.self))
+        let metadata = try cells[8].decode(ByteBuffer?.self)
         var custom: [String: String] = [:]
         if let metadata {
             do {

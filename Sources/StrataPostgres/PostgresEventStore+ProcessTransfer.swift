@@ -35,25 +35,11 @@ extension PostgresEventStore: ProcessStateTransfer {
             FROM \(unescaped: schema.quoted).strata_scheduled_commands WHERE id > \(id ?? "") ORDER BY id LIMIT \(max(0, limit))
             """
         return try await fetch(query, "read scheduled commands") { row in
-            let (id, owner, processID, name, dueAt, command, correlation, causation, metadata, status) = try row.decode(
-                (String, String, String, String, Double, ByteBuffer, String?, String?, ByteBuffer?, Int16).self
-            )
-            guard let status = ScheduledCommandStatus(rawValue: Int(status)) else {
-                throw EventStoreError(.corruptEvent, "scheduled command '\(id)' has an unknown status")
+            let command = try Self.scheduledCommand(from: row)
+            guard let status = ScheduledCommandStatus(rawValue: Int(try row.makeRandomAccess()[9].decode(Int16.self))) else {
+                throw EventStoreError(.corruptEvent, "scheduled command '\(command.id)' has an unknown status")
             }
-            let custom = try metadata.map { try JSONDecoder().decode([String: String].self, from: Data($0.readableBytesView)) } ?? [:]
-            return ScheduledCommandRecord(
-                command: ScheduledCommand(
-                    id: id,
-                    owner: owner,
-                    processID: processID,
-                    name: name,
-                    dueAt: Date(timeIntervalSinceReferenceDate: dueAt),
-                    command: Data(command.readableBytesView),
-                    metadata: EventMetadata(correlationID: correlation, causationID: causation, custom: custom)
-                ),
-                status: status
-            )
+            return ScheduledCommandRecord(command: command, status: status)
         }
     }
 
