@@ -28,6 +28,7 @@ public struct StrataTool<App: StrataApplication>: AsyncParsableCommand {
                 VerifyCommand.self,
                 ExportCommand.self,
                 ImportCommand.self,
+                CopyCommand.self,
                 SubjectsCommand.self,
                 MigrateCommand.self,
                 TokenCommand.self,

@@ -181,4 +181,65 @@ struct TransferCommandTests {
             #expect(!FileManager.default.fileExists(atPath: file + ".partial"))
         }
     }
+
+    @Test("copy takes a log into an empty store exactly, continues a partial copy, and refuses a store with other events")
+    func copy() async throws {
+        try await TestStore.with { store in
+            try await Self.fill(store.path)
+            // A copy cut off after three events: the target holds the source's first three.
+            let partial = store.folder.appendingPathComponent("partial.sqlite").path
+            let source = try await SQLiteEventStore.open(path: store.path)
+            let target = try await SQLiteEventStore.open(path: partial)
+            try await target.importEvents(try await source.readAll(from: .start, limit: 3))
+            try source.close()
+            try target.close()
+
+            let resumed = try await StrataProcess.run(["copy", "--from", store.url, "--to", "sqlite:\(partial)"], in: store.folder)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            let summary = try resumed.jsonObject()
+            #expect(summary["resumedAfter"] as? Int == 3)
+            #expect(summary["copied"] as? Int == 7)
+            #expect(summary["scheduledCommands"] as? Int == 3)
+            #expect(try await Self.rows(partial) == (try await Self.rows(store.path)))
+
+            // Run again after the source grew: only the new events are copied.
+            let grown = try await SQLiteEventStore.open(path: store.path)
+            _ = try await grown.append([NewEvent(type: "Later", data: Data("{}".utf8))], to: "s-9", expecting: .noStream)
+            try grown.close()
+            let again = try await StrataProcess.run(["copy", "--from", store.url, "--to", "sqlite:\(partial)"], in: store.folder)
+            #expect(try again.jsonObject()["copied"] as? Int == 1)
+            #expect(try await Self.rows(partial) == (try await Self.rows(store.path)))
+
+            // A store with events of its own is no partial copy of this source.
+            let other = store.folder.appendingPathComponent("other.sqlite").path
+            let unrelated = try await SQLiteEventStore.open(path: other)
+            _ = try await unrelated.append([NewEvent(type: "Mine", data: Data("{}".utf8))], to: "x-1", expecting: .noStream)
+            try unrelated.close()
+            let refused = try await StrataProcess.run(["copy", "--from", store.url, "--to", "sqlite:\(other)"], in: store.folder)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("the target holds other events (its head is 1)"))
+            #expect(try await StrataProcess.run(["copy", "--from", store.url, "--to", store.url], in: store.folder).status == 1)
+        }
+    }
+
+    @Test("copy takes a SQLite log into PostgreSQL, where verify finds the same log", .enabled(if: TestPostgres.isAvailable))
+    func copyToPostgres() async throws {
+        try await TestStore.with { store in
+            try await Self.fill(store.path)
+            let database = try DatabaseQueue(path: store.path)
+            try await database.write { db in try db.execute(sql: "UPDATE strata_events SET data = CAST('{\"b\":1}' AS BLOB) WHERE position = 4") }
+            try database.close()
+            let schema = uniqueSchema("copy")
+            defer { Task { try? await TestPostgres.dropSchema(schema) } }
+            let postgres = "\(TestPostgres.url!)&schema=\(schema)"
+            let copied = try await StrataProcess.run(["copy", "--from", store.url, "--to", postgres], in: store.folder)
+            #expect(copied.status == 0, "\(copied.stderr)")
+            #expect(try copied.jsonObject()["copied"] as? Int == 10)
+            let verified = try await StrataProcess.run(["verify", "--store", postgres, "--against", store.url], in: store.folder)
+            #expect(verified.status == 0, "\(verified.stdout)")
+            let copy = try await TestPostgres.makeStore(schema: schema)
+            #expect(try await copy.processCheckpoints() == ["order-payment": GlobalPosition(7)])
+            #expect(try await copy.scheduledCommands(after: nil, limit: 10).map(\.status) == [.pending, .completed, .cancelled])
+        }
+    }
 }
