@@ -40,6 +40,10 @@ struct TransferCommandTests {
             )
         }
         try await store.completeScheduledCommand(id: "command-1")
+        // Crypto-shredding: a subject's key, a forgotten subject, and the digest secret.
+        _ = try await store.createSubjectKeys(["customer-ada": Data(repeating: 7, count: 32)])
+        _ = try await store.forgetSubject("customer-bob")
+        _ = try await store.digestSecret()
         _ = try await store.cancelScheduledCommands(owner: "order-payment", processID: "order-2", name: "cancelled")
         try store.close()
         let database = try DatabaseQueue(path: path)
@@ -60,6 +64,16 @@ struct TransferCommandTests {
                 + Row.fetchAll(db, sql: "SELECT * FROM strata_streams ORDER BY stream_id").map(\.description)
                 + Row.fetchAll(db, sql: "SELECT * FROM strata_process_checkpoints ORDER BY name").map(\.description)
                 + Row.fetchAll(db, sql: "SELECT * FROM strata_scheduled_commands ORDER BY id").map(\.description)
+        }
+    }
+
+    /// The subject keys and the secrets of a SQLite store, as text.
+    static func keys(_ path: String) async throws -> [String] {
+        let database = try DatabaseQueue(path: path)
+        defer { try? database.close() }
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM strata_subject_keys ORDER BY subject").map(\.description)
+                + Row.fetchAll(db, sql: "SELECT name, secret FROM strata_secrets ORDER BY name").map(\.description)
         }
     }
 
@@ -200,7 +214,10 @@ struct TransferCommandTests {
             #expect(summary["resumedAfter"] as? Int == 3)
             #expect(summary["copied"] as? Int == 7)
             #expect(summary["scheduledCommands"] as? Int == 3)
+            #expect(summary["subjectKeys"] as? Int == 2)
             #expect(try await Self.rows(partial) == (try await Self.rows(store.path)))
+            #expect(try await Self.keys(partial) == (try await Self.keys(store.path)))
+            #expect(try await Self.keys(partial).count == 3)
 
             // Run again after the source grew: only the new events are copied.
             let grown = try await SQLiteEventStore.open(path: store.path)
@@ -240,6 +257,16 @@ struct TransferCommandTests {
             let copy = try await TestPostgres.makeStore(schema: schema)
             #expect(try await copy.processCheckpoints() == ["order-payment": GlobalPosition(7)])
             #expect(try await copy.scheduledCommands(after: nil, limit: 10).map(\.status) == [.pending, .completed, .cancelled])
+            let original = try await SQLiteEventStore.open(path: store.path)
+            defer { try? original.close() }
+            // PostgreSQL keeps times to the microsecond.
+            let keys = try await copy.subjectKeyRecords(after: nil, limit: 10)
+            let originalKeys = try await original.subjectKeyRecords(after: nil, limit: 10)
+            let described: ([SubjectKeyRecord]) -> [String] = { $0.map { "\($0.subject) \($0.key?.base64EncodedString() ?? "forgotten")" } }
+            #expect(described(keys) == described(originalKeys))
+            #expect(zip(keys, originalKeys).allSatisfy { abs($0.createdAt.timeIntervalSince($1.createdAt)) < 0.000_001_5 })
+            #expect(try await copy.subjectKeys(for: ["customer-bob"]) == ["customer-bob": .forgotten], "a forgotten subject stays forgotten")
+            #expect(try await copy.digestSecret() == (try await original.digestSecret()))
         }
     }
 }

@@ -16,8 +16,8 @@ struct CopyCommand: AsyncParsableCommand {
         abstract: "Copy a store's log into another store (SQLite or PostgreSQL, either way), exactly as recorded.",
         discussion: """
             Copies the events with their positions, ids, versions, metadata and recording times, a thousand to a \
-            transaction, then the records of truncated and deleted streams and the process managers' checkpoints and \
-            scheduled commands. The target must be empty, or a partial copy of the same source (its first and last \
+            transaction, then the records of truncated and deleted streams, the process managers' checkpoints and \
+            scheduled commands, and the subject keys and secret of crypto-shredding (forgotten subjects stay forgotten). The target must be empty, or a partial copy of the same source (its first and last \
             events are those of the source at the same positions): then the copy continues after its last event, so \
             an interrupted copy is finished by running it again. Ends with the target's integrity checks. Copies up \
             to the head the source had when the copy began; what is appended later is copied by running it again.
@@ -39,6 +39,7 @@ struct CopyCommand: AsyncParsableCommand {
         var streamRecords: Int
         var processCheckpoints: Int
         var scheduledCommands: Int
+        var subjectKeys: Int
     }
 
     func run() async throws {
@@ -106,6 +107,20 @@ struct CopyCommand: AsyncParsableCommand {
             try await targetProcesses.importProcessCheckpoints(positions)
             checkpoints = positions.count
         }
+        var keys = 0
+        if let sourceKeys = source as? any SubjectKeyTransfer {
+            guard let targetKeys = target as? any SubjectKeyTransfer else { throw CLIError.badInput("the target cannot keep subject keys") }
+            // The digest secret first: a key made by the target before it would not matter, but digests would.
+            try await targetKeys.importStoreSecrets(try await sourceKeys.storeSecrets())
+            var afterSubject: String?
+            while true {
+                let page = try await sourceKeys.subjectKeyRecords(after: afterSubject, limit: LogScan.pageSize)
+                try await targetKeys.importSubjectKeyRecords(page)
+                keys += page.count
+                guard page.count == LogScan.pageSize, let last = page.last else { break }
+                afterSubject = last.subject
+            }
+        }
         if let checking = target as? any IntegrityChecking {
             let broken = try await checking.checkIntegrity(examples: 1).filter { !$0.holds }
             guard broken.isEmpty else {
@@ -121,7 +136,8 @@ struct CopyCommand: AsyncParsableCommand {
             copied: copied,
             streamRecords: records,
             processCheckpoints: checkpoints,
-            scheduledCommands: scheduled
+            scheduledCommands: scheduled,
+            subjectKeys: keys
         )
     }
 
