@@ -19,7 +19,8 @@ struct ImportCommand: AsyncParsableCommand {
             its trailer), so that a damaged or cut-off file is refused before anything is written; then to write \
             its events, with their positions, ids, versions, metadata and recording times, a thousand to a \
             transaction, the records of truncated and deleted streams, and the process managers' checkpoints and \
-            scheduled commands. The store must hold no events. Then runs the store's integrity checks. Memory stays constant however large the file.
+            scheduled commands. The store must hold no events. Then runs the store's integrity checks. Memory stays \
+            constant however large the file.
             """
     )
 
