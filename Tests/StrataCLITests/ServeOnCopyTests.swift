@@ -1,0 +1,56 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import StrataTestSupport
+import Testing
+
+@Suite("strata serve on a copy of a store gives the same answers", .timeLimit(.minutes(10)))
+struct ServeOnCopyTests {
+    @Test("a paid order, its customer's orders and the daily sales read the same on a copy, and the copy keeps the email taken")
+    func sameAnswers() async throws {
+        try await TestStore.with { store in
+            let original = try await ServeProcess.start(["--store", store.url], in: store.folder)
+            let customer = try await original.request("POST", "/customers", json: #"{"name":"Ada Lovelace","email":"ada@example.com"}"#)
+            let customerID = try #require(customer.json["id"] as? String)
+            let order = try #require(try await original.request("POST", "/orders", json: "{\"customerId\":\"\(customerID)\"}").json["id"] as? String)
+            #expect(
+                try await original.request("POST", "/orders/\(order)/lines", json: #"{"sku":"book","quantity":2,"unitPriceCents":1250}"#).status
+                    == 200)
+            #expect(try await original.request("POST", "/orders/\(order)/confirm").status == 200)
+            #expect(try await original.request("POST", "/orders/\(order)/payments", json: #"{"amountCents":2500}"#).status == 201)
+            // The process manager marks the order paid; the view shows it once the projection has caught up.
+            try await eventually("the order paid", within: .seconds(20)) {
+                try await original.request("GET", "/orders/\(order)").json["status"] as? String == "paid"
+            }
+            let paths = ["/orders/\(order)", "/customers/\(customerID)/orders", "/reports/daily-sales"]
+            var answers: [String: String] = [:]
+            for path in paths { answers[path] = try await original.request("GET", path).text }
+            let duplicate = try await original.request("POST", "/customers", json: #"{"name":"Another","email":"ada@example.com"}"#)
+            #expect(duplicate.status >= 400, "the email is taken")
+            #expect(await original.stop() == 0)
+
+            let copyFolder = store.folder.appendingPathComponent("copy")
+            let copyURL = "sqlite:\(copyFolder.appendingPathComponent("events.sqlite").path)"
+            let copy = try await StrataProcess.run(["copy", "--from", store.url, "--to", copyURL], in: store.folder)
+            #expect(copy.status == 0, "\(copy.stderr)")
+
+            let served = try await ServeProcess.start(["--store", copyURL], in: store.folder)
+            // The copy's read store is new: its views are rebuilt from the copied log.
+            try await eventually("the copy's views rebuilt", within: .seconds(20)) {
+                try await served.request("GET", "/orders/\(order)").text == answers["/orders/\(order)"]
+            }
+            for path in paths {
+                #expect(try await served.request("GET", path).text == answers[path], "\(path)")
+            }
+            // The copy decrypts the customer's name, and its digests of personal data match: the email stays taken.
+            #expect(answers["/orders/\(order)"]?.contains("Ada Lovelace") == true)
+            let again = try await served.request("POST", "/customers", json: #"{"name":"Another","email":"ada@example.com"}"#)
+            #expect(again.status == duplicate.status)
+            #expect(await served.stop() == 0)
+        }
+    }
+}
