@@ -9,6 +9,14 @@
 # medians, and seeding the shop with 1,000 orders. Expects WORK, RUNS, SECONDS_PER_RUN and CONNECTIONS set, and
 # SERVER_PID initialised.
 
+# Installs wrk from Debian's packages when it is missing.
+ensure_wrk() {
+    if ! command -v wrk >/dev/null; then
+        echo "==> installing wrk (Debian's package)"
+        if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi
+    fi
+}
+
 # Starts a server command in the background and sets BASE to the URL it prints on stdout.
 start_server() {
     local out="$WORK/server-$RANDOM.out"

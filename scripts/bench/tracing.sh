@@ -21,10 +21,6 @@ SECONDS_PER_RUN="${STRATA_BENCH_HTTP_SECONDS:-10}"
 RUNS="${STRATA_BENCH_RUNS:-5}"
 CONNECTIONS=64
 
-if ! command -v wrk >/dev/null; then
-    echo "==> installing wrk (Debian's package)"
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi
-fi
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
@@ -36,6 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 source scripts/bench/http-common.sh
+ensure_wrk
 
 python3 scripts/trace/otlp_receiver.py --discard >"$WORK/receiver.out" 2>&1 &
 PIDS+=($!)
