@@ -56,6 +56,40 @@ private struct Echo: ProcessManager {
     }
 }
 
+/// An in-memory store where another writer appends to a stream just before the first append to it, so that the
+/// command making that append meets a version conflict and retries.
+private final class InterleavedStore: EventStore {
+    let inner = InMemoryEventStore()
+    let interfered = Mutex(false)
+
+    func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
+        if interfered.withLock({ done in
+            defer { done = true }
+            return !done
+        }) {
+            _ = try await inner.append([NewEvent(type: "Noted", data: Data(#"{"text":"elsewhere"}"#.utf8))], to: stream, expecting: .any)
+        }
+        return try await inner.append(events, to: stream, expecting: expected)
+    }
+    func readStream(_ stream: StreamID, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
+        try await inner.readStream(stream, from: version, direction: direction, limit: limit)
+    }
+    func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
+        try await inner.readAll(from: position, limit: limit, filter: filter)
+    }
+    func currentVersion(of stream: StreamID) async throws -> StreamVersion? { try await inner.currentVersion(of: stream) }
+    func headPosition() async throws -> GlobalPosition { try await inner.headPosition() }
+    func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
+        inner.subscribeToAll(from: position, filter: filter)
+    }
+    func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
+        try await inner.deleteStream(stream, expecting: expected)
+    }
+    func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws {
+        try await inner.truncateStream(stream, before: version)
+    }
+}
+
 @Suite("Tracing across the log", .timeLimit(.minutes(2)))
 struct TracingTests {
     @Test("a command's span is a child of the caller's, and the events it appends carry its trace context")
@@ -123,6 +157,19 @@ struct TracingTests {
             #expect(.int64(Int64(linked.count + 1)) == size, "every request but the leader's is linked")
         }
         #expect(batches.map { $0.links.count }.sorted() == [0, 1], "the second batch carries two requests")
+    }
+
+    @Test("a command that meets a version conflict records it as an event on its span, and succeeds on the retry")
+    func conflictEvent() async throws {
+        let tracer = InMemoryTracer()
+        let store = InterleavedStore()
+        let result = try await withTracer(tracer) {
+            try await CommandHandler(store: store, decider: Notebook()).handle("mine", on: "notes-1")
+        }
+        #expect(result.streamVersion == 1, "the retry appends after the other writer's event")
+        let command = try #require(tracer.finishedSpans.first { $0.operationName == "strata.command" })
+        #expect(command.events.map(\.name) == ["strata.command.conflict"])
+        #expect(try await store.readStream("notes-1").count == 2)
     }
 
     @Test("without a tracer, events carry no trace fields")
