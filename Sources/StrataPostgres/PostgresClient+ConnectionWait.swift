@@ -61,7 +61,7 @@ extension PostgresClient {
 }
 
 /// Decides, exactly once, whether a connection arrived before the deadline.
-private final class LeaseDeadline: Sendable {
+final class LeaseDeadline: Sendable {
     enum Outcome {
         case leased
         case expired

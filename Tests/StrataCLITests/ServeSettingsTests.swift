@@ -58,4 +58,38 @@ struct ServeSettingsTests {
             #expect(throws: (any Error).self, "\(option)") { try Self.settings([option, "1h30m"]) }
         }
     }
+
+    @Test("read replicas: repeatable or listed in the environment, on the read store's schema unless named, without credentials in their names")
+    func readReplicas() throws {
+        let primary = ["--store", "postgres://app:secret@db:5432/shop?schema=shop"]
+        let settings = try Self.settings(
+            primary + ["--read-replica", "postgres://app:secret@standby-1/shop", "--read-replica", "postgres://app@standby-2:6432/shop?schema=views"]
+        )
+        #expect(settings.readReplicas.map(\.name) == ["standby-1:5432/shop", "standby-2:6432/shop"])
+        #expect(settings.readReplicas[0].url == "postgres://app:secret@standby-1/shop?schema=shop_read")
+        #expect(settings.readReplicas[1].url.hasSuffix("?schema=views"))
+        #expect(settings.readReplicaMaxLag == 1_000)
+
+        let fromEnvironment = try Self.settings(
+            primary,
+            environment: ["STRATA_READ_REPLICAS": " postgres://a/shop , ,postgres://b/shop", "STRATA_READ_REPLICA_MAX_LAG": "0"]
+        )
+        #expect(fromEnvironment.readReplicas.map(\.name) == ["a:5432/shop", "b:5432/shop"])
+        #expect(fromEnvironment.readReplicaMaxLag == 0)
+        #expect(try Self.settings(primary).readReplicas.isEmpty)
+    }
+
+    @Test(
+        "read replicas that cannot be are refused with a message",
+        arguments: [
+            // A SQLite read store has no replicas.
+            ["--read-replica", "postgres://standby/shop"],
+            ["--store", "postgres://db/shop", "--read-replica", "sqlite:/tmp/copy.sqlite"],
+            ["--store", "postgres://db/shop", "--read-replica", "mysql://standby/shop"],
+            ["--store", "postgres://db/shop", "--read-replica", "postgres://standby/shop", "--read-replica-max-lag=-1"],
+        ]
+    )
+    func refusedReadReplicas(arguments: [String]) {
+        #expect(throws: CLIError.self) { try Self.settings(arguments) }
+    }
 }

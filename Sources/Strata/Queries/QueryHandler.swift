@@ -31,13 +31,24 @@ public struct QueryHandler: Sendable {
     public var registryPollInterval: Duration = .milliseconds(50)
     /// The clock read-your-writes waits time out on: tests pass a clock they move themselves.
     public var clock: any Clock<Duration> = ContinuousClock()
-    /// The generations queries read, shared by the copies of this handler.
+    /// Copies of the read store that answer queries in its place, or `nil` when the read store answers them all.
+    public let replicas: ReadReplicas?
+    /// The generations queries of the read store read, shared by the copies of this handler.
     private let generations = ActiveGenerationCache()
 
-    public init(readStore: any ReadStore, progress: ProjectionProgress?, timeout: Duration = .seconds(5)) {
+    /// Creates a handler.
+    ///
+    /// - Parameters:
+    ///   - readStore: The read store that projections write.
+    ///   - progress: Where projections of this process report progress, or `nil` when none run here.
+    ///   - timeout: How long a read-your-writes query waits by default.
+    ///   - replicas: Read-only copies of `readStore` that answer queries when they are available; run them as a
+    ///     service.
+    public init(readStore: any ReadStore, progress: ProjectionProgress?, timeout: Duration = .seconds(5), replicas: ReadReplicas? = nil) {
         self.readStore = readStore
         self.progress = progress
         self.timeout = timeout
+        self.replicas = replicas
     }
 
     /// Answers `query`.
@@ -51,28 +62,105 @@ public struct QueryHandler: Sendable {
         try await withSpan("strata.query", ofKind: .internal) { span in
             // Named only for a tracer that records: a query is the hot path, and the name costs a string.
             if span.isRecording { span.attributes["strata.query"] = String(describing: Q.self) }
-            if let minimumPosition, minimumPosition > .start {
-                span.attributes["strata.min-position"] = Int64(clamping: minimumPosition.value)
-                try await waitFor(query.projections, through: minimumPosition, timeout: timeout ?? self.timeout, on: clock)
+            let minimumPosition = minimumPosition.flatMap { $0 > .start ? $0 : nil }
+            if let minimumPosition { span.attributes["strata.min-position"] = Int64(clamping: minimumPosition.value) }
+            var timeout = timeout ?? self.timeout
+            if let replicas, let replica = replicas.nextAvailable() {
+                switch try await answer(query, minimumPosition: minimumPosition, timeout: timeout, on: replica, of: replicas, clock: clock) {
+                case .answered(let result):
+                    if span.isRecording { span.attributes["strata.read-replica"] = replica.replica.name }
+                    return result
+                case .fallBack(let remaining):
+                    timeout = remaining
+                }
             }
-            return try await run(query)
+            if let minimumPosition {
+                try await waitFor(query.projections, through: minimumPosition, timeout: timeout, on: clock)
+            }
+            return try await run(query, on: readStore, generations: generations)
         }
     }
 
-    /// Runs `query` on the generations its projections' queries read.
-    private func run<Q: Query>(_ query: Q) async throws -> Q.Result {
+    /// What asking a replica came to.
+    private enum ReplicaAnswer<Result> {
+        case answered(Result)
+        /// The primary should answer, within what is left of the timeout.
+        case fallBack(remaining: Duration)
+    }
+
+    /// Answers `query` on `replica`, or says that the primary should answer it: the replica failed, or has not
+    /// shown `minimumPosition` within the replicas' wait limit, or has not built a read model the query needs.
+    private func answer<Q: Query, C: Clock<Duration>>(
+        _ query: Q,
+        minimumPosition: GlobalPosition?,
+        timeout: Duration,
+        on replica: ReadReplicas.Member,
+        of replicas: ReadReplicas,
+        clock: C
+    ) async throws -> ReplicaAnswer<Q.Result> {
+        let started = clock.now
+        func fallBack(_ reason: ReadReplicas.FallbackReason, _ error: (any Error)? = nil) -> ReplicaAnswer<Q.Result> {
+            replicas.recordFallback(from: replica, reason, error: error)
+            return .fallBack(remaining: max(.zero, timeout - started.duration(to: clock.now)))
+        }
+        do {
+            if let minimumPosition {
+                let limit = min(timeout, replicas.configuration.replicaWaitLimit)
+                guard try await replicaHasProcessed(query.projections, through: minimumPosition, on: replica, within: limit, clock: clock) else {
+                    return fallBack(.lagging)
+                }
+            }
+            let result = try await run(query, on: replica.replica.store, generations: replica.generations)
+            replicas.recordAnswer(by: replica)
+            return .answered(result)
+        } catch let error as ReadStoreError where error.code == .unavailable {
+            return fallBack(.unavailable, error)
+        } catch let error as ReadStoreError where error.code == .notBuilt {
+            return fallBack(.notBuilt)
+        }
+    }
+
+    /// Whether the registry of `replica` shows every one of `projections` through `position`, asked again with a
+    /// growing interval until `limit` has passed.
+    ///
+    /// The local progress cannot decide here: it tells what the primary has committed, and the replica may not
+    /// have replayed it yet.
+    private func replicaHasProcessed<C: Clock<Duration>>(
+        _ projections: [String],
+        through position: GlobalPosition,
+        on replica: ReadReplicas.Member,
+        within limit: Duration,
+        clock: C
+    ) async throws -> Bool {
+        let deadline = clock.now.advanced(by: limit)
+        // Replication usually takes a few milliseconds: start with a short interval.
+        var interval = Duration.milliseconds(2)
+        while true {
+            let persisted = try await persistedPositions(projections, in: replica.replica.store, generations: replica.generations)
+            if projections.allSatisfy({ persisted[$0, default: .start] >= position }) { return true }
+            let remaining = clock.now.duration(to: deadline)
+            guard remaining > .zero else { return false }
+            try await clock.sleep(for: min(interval, remaining))
+            interval = min(interval * 2, .milliseconds(100))
+        }
+    }
+
+    /// Runs `query` on the generations its projections' queries read in `store`.
+    private func run<Q: Query>(_ query: Q, on store: any ReadStore, generations: ActiveGenerationCache) async throws -> Q.Result {
         let used = generations.numbers(of: query.projections)
         do {
-            return try await readStore.withReader { reader in
+            return try await store.withReader { reader in
                 try await query.run(on: ReadModelReader(store: reader, generations: generations))
             }
         } catch {
             // A rebuild that switched generations under the query (or before it, while the cache still named the
             // old one) drops the tables it was reading; the new generation holds the same data (or newer), so
             // asking again is safe.
-            let current = try await readStore.withReader { reader in try await activeGenerations(query.projections, in: reader) }
+            let current = try await store.withReader { reader in
+                try await activeGenerations(query.projections, in: reader, generations: generations)
+            }
             guard current != used else { throw error }
-            return try await readStore.withReader { reader in
+            return try await store.withReader { reader in
                 try await query.run(on: ReadModelReader(store: reader, generations: generations))
             }
         }
@@ -93,7 +181,7 @@ public struct QueryHandler: Sendable {
         let deadline = clock.now.advanced(by: timeout)
         var pollInterval = registryPollInterval
         while true {
-            let persisted = try await persistedPositions(projections)
+            let persisted = try await persistedPositions(projections, in: readStore, generations: generations)
             guard let lagging = projections.first(where: { persisted[$0, default: .start] < position }) else { return }
             let remaining = clock.now.duration(to: deadline)
             guard let progress, remaining > .zero else {
@@ -111,8 +199,12 @@ public struct QueryHandler: Sendable {
         }
     }
 
-    private func persistedPositions(_ projections: [String]) async throws -> [String: GlobalPosition] {
-        try await readStore.withReader { reader in
+    private func persistedPositions(
+        _ projections: [String],
+        in store: any ReadStore,
+        generations: ActiveGenerationCache
+    ) async throws -> [String: GlobalPosition] {
+        try await store.withReader { reader in
             var positions: [String: GlobalPosition] = [:]
             for name in projections {
                 let record = try await reader.projectionRecord(named: name)
@@ -124,7 +216,11 @@ public struct QueryHandler: Sendable {
     }
 
     /// Reads the generations of `projections` from the registry and caches them.
-    private func activeGenerations(_ projections: [String], in reader: any ReadStoreReader) async throws -> [Int?] {
+    private func activeGenerations(
+        _ projections: [String],
+        in reader: any ReadStoreReader,
+        generations: ActiveGenerationCache
+    ) async throws -> [Int?] {
         var numbers: [Int?] = []
         for name in projections {
             let number = try await reader.projectionRecord(named: name)?.active.number

@@ -65,6 +65,21 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
     var readTimeout: DurationArgument?
 
     @Option(
+        name: .customLong("read-replica"),
+        help: ArgumentHelp(
+            "Answer queries from this PostgreSQL hot standby of the read store (repeatable); commands and projections use the primary.",
+            valueName: "url"
+        )
+    )
+    var readReplicas: [String] = []
+
+    @Option(
+        name: .customLong("read-replica-max-lag"),
+        help: ArgumentHelp("Skip a read replica whose views are more events than this behind the primary's. Default: 1000.", valueName: "events")
+    )
+    var readReplicaMaxLag: Int?
+
+    @Option(
         name: .customLong("outcome-purge-interval"),
         help: ArgumentHelp("How often command outcomes older than 24 hours are deleted. Default: 1h.", valueName: "duration")
     )
@@ -111,7 +126,13 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
         let logger = ServeBootstrap.logging(level: settings.logLevel, traceIDs: settings.traceExport != nil)
         let metrics = ServeBootstrap.metrics()
         let telemetry = try settings.traceExport.map { try ServeBootstrap.tracing($0, serviceName: App.commandName, logger: logger) }
-        try await ServingStores.with(settings.store, settings.readStore, rules: application.personalDataRules, logger: logger) { stores in
+        try await ServingStores.with(
+            settings.store,
+            settings.readStore,
+            replicas: settings.readReplicas,
+            rules: application.personalDataRules,
+            logger: logger
+        ) { stores in
             try await serve(stores, settings: settings, metrics: metrics, telemetry: telemetry, logger: logger)
         }
         logger.info("stopped")
@@ -129,6 +150,7 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
             stores: stores,
             http: settings.http,
             readTimeout: settings.readTimeout,
+            readReplicaMaxLag: settings.readReplicaMaxLag,
             outcomePurgeInterval: settings.outcomePurgeInterval,
             metrics: metrics,
             telemetry: telemetry,
@@ -145,6 +167,7 @@ struct ServeCommand<App: StrataApplication>: AsyncParsableCommand {
             metadata: [
                 "events": "\(settings.store)",
                 "read-models": "\(settings.readStore)",
+                "read-replicas": "\(settings.readReplicas.isEmpty ? "none" : settings.readReplicas.map(\.name).joined(separator: ","))",
                 "authentication": "\(settings.http.authSecret == nil ? "off" : "bearer JWT (HS256)")",
                 "traces": "\(settings.traceExport?.summary ?? "off")",
                 "projections": "\(service.runtime.projections.projectionNames.joined(separator: ","))",

@@ -16,6 +16,10 @@ struct ServeSettings {
     var readTimeout: Duration = .seconds(5)
     var outcomePurgeInterval: Duration = .seconds(3_600)
     var logLevel: Logger.Level = .info
+    /// PostgreSQL hot standbys of the read store that answer queries.
+    var readReplicas: [ReadReplicaLocation] = []
+    /// The most events a replica's views may lag behind the primary's and still answer queries.
+    var readReplicaMaxLag: UInt64 = 1_000
     /// Where traces go, or `nil` when they are not exported.
     var traceExport: TraceExport?
 
@@ -77,6 +81,18 @@ struct ServeSettings {
             logLevel = parsed
         }
         traceExport = try TraceExport(endpoint: command.otelEndpoint, environment: environment)
+        let replicaURLs = command.readReplicas.isEmpty ? Self.list(named("STRATA_READ_REPLICAS")) : command.readReplicas
+        readReplicas = try replicaURLs.map { url throws(CLIError) in try ReadReplicaLocation(parsing: url, primary: readStore) }
+        let environmentLag = try Self.integer(named("STRATA_READ_REPLICA_MAX_LAG"), "STRATA_READ_REPLICA_MAX_LAG")
+        if let lag = command.readReplicaMaxLag ?? environmentLag {
+            guard lag >= 0 else { throw .badInput("the read replica lag limit must not be negative") }
+            readReplicaMaxLag = UInt64(lag)
+        }
+    }
+
+    /// The comma-separated items of `text`, trimmed, without empty ones.
+    private static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private static func duration(_ text: String?, _ name: String) throws(CLIError) -> DurationArgument? {

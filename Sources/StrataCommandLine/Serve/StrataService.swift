@@ -41,6 +41,10 @@ public struct StrataService: Service {
     ///   - leases: Projection leases, when several processes share the read store.
     ///   - http: Address, limits and authentication.
     ///   - readTimeout: How long read-your-writes queries wait.
+    ///   - readReplicas: Read-only copies of the read store (such as PostgreSQL hot standbys) that answer queries
+    ///     when they are available and not lagging; the service checks them and falls back to the read store.
+    ///   - readReplicaConfiguration: How replicas are checked and used; its logger and metrics factory are the
+    ///     service's.
     ///   - outcomeRetention: How long command outcomes (idempotency keys) are kept: no shorter than the command
     ///     handlers' `idempotencyRetention`, 24 hours by default.
     ///   - outcomePurgeInterval: How often outcomes older than that are deleted (CommandOutcomePurger), when the
@@ -59,6 +63,8 @@ public struct StrataService: Service {
         leases: (any ProjectionLeases)? = nil,
         http: StrataHTTPConfiguration = StrataHTTPConfiguration(),
         readTimeout: Duration = .seconds(5),
+        readReplicas: [ReadReplicas.Replica] = [],
+        readReplicaConfiguration: ReadReplicas.Configuration = ReadReplicas.Configuration(),
         outcomeRetention: Duration = .seconds(86_400),
         outcomePurgeInterval: Duration = .seconds(3_600),
         metrics: PrometheusCollectorRegistry? = nil,
@@ -71,12 +77,16 @@ public struct StrataService: Service {
         runnerConfiguration.leases = leases
         if let metrics { runnerConfiguration.metricsFactory = PrometheusMetricsFactory(registry: metrics) }
         let runner = ProjectionRunner(store: store, readStore: readStore, projections: app.projections, configuration: runnerConfiguration)
+        var replicaConfiguration = readReplicaConfiguration
+        replicaConfiguration.logger = logger
+        if let metrics { replicaConfiguration.metricsFactory = PrometheusMetricsFactory(registry: metrics) }
+        let replicas = readReplicas.isEmpty ? nil : ReadReplicas(primary: readStore, replicas: readReplicas, configuration: replicaConfiguration)
         let runtime = StrataRuntime(
             store: store,
             processManagerStore: processManagerStore,
             readStore: readStore,
             projections: runner,
-            queries: QueryHandler(readStore: readStore, progress: runner.progress, timeout: readTimeout),
+            queries: QueryHandler(readStore: readStore, progress: runner.progress, timeout: readTimeout, replicas: replicas),
             logger: logger,
             forgetSubject: forgetSubject
         )
@@ -91,6 +101,7 @@ public struct StrataService: Service {
         }
         // A service group stops its services in the reverse order of starting them: the exporter goes last.
         var services: [any Service] = (telemetry.map { [$0] } ?? []) + [runner]
+        if let replicas { services.append(replicas) }
         if let outcomes = store as? any CommandOutcomeStore {
             services.append(CommandOutcomePurger(store: outcomes, retention: outcomeRetention, interval: outcomePurgeInterval, logger: logger))
         }
@@ -114,6 +125,7 @@ public struct StrataService: Service {
         stores: ServingStores,
         http: StrataHTTPConfiguration,
         readTimeout: Duration,
+        readReplicaMaxLag: UInt64 = 1_000,
         outcomePurgeInterval: Duration,
         metrics: PrometheusCollectorRegistry,
         telemetry: (any Service)? = nil,
@@ -129,6 +141,8 @@ public struct StrataService: Service {
             leases: stores.leases,
             http: http,
             readTimeout: readTimeout,
+            readReplicas: stores.readReplicas,
+            readReplicaConfiguration: replicaConfiguration(maximumLag: readReplicaMaxLag),
             outcomePurgeInterval: outcomePurgeInterval,
             metrics: metrics,
             telemetry: telemetry,
@@ -136,6 +150,13 @@ public struct StrataService: Service {
             onListening: onListening
         )
     }
+}
+
+/// The replicas' settings with `serve`'s lag limit.
+private func replicaConfiguration(maximumLag: UInt64) -> ReadReplicas.Configuration {
+    var configuration = ReadReplicas.Configuration()
+    configuration.maximumLag = maximumLag
+    return configuration
 }
 
 extension StrataService {

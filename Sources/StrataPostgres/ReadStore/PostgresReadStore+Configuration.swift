@@ -17,6 +17,12 @@ extension PostgresReadStore {
         /// How long migrate() waits for a connection while the server cannot be reached before it fails with
         /// `unavailable`, rather than for the minute postgres-nio's pool takes to give up.
         public var connectionWaitLimit: Duration = .seconds(10)
+        /// How long a reader waits for a connection before it fails with `unavailable`; `nil` waits as long as the
+        /// client's pool does (about a minute while the server cannot be reached).
+        ///
+        /// Set it for a read replica (`ReadReplicas` in Strata), so that a query on a replica that went away fails within
+        /// moments and is answered from the primary instead of waiting for the pool to give up.
+        public var readerConnectionWaitLimit: Duration?
         /// Where to log.
         public var logger: Logger = Logger(label: "strata.postgres.read", factory: { _ in SwiftLogNoOpLogHandler() })
 

@@ -142,7 +142,50 @@ public final class PostgresReadStore: ReadStore {
     /// - Throws: ReadStoreError with code `unavailable` when the server cannot be reached or the connection is
     ///   lost, `storage` when PostgreSQL fails otherwise.
     public func withReader<T>(_ body: (any ReadStoreReader) async throws -> T) async throws -> T {
-        try await withAccess(.reader, body)
+        if let limit = configuration.readerConnectionWaitLimit {
+            return try await withAccess(.reader, waitingAtMost: limit, body)
+        }
+        return try await withAccess(.reader, body)
+    }
+
+    /// Runs withAccess(_:_:), failing with `unavailable` when no connection is lent within `limit`; once `body`
+    /// has a connection, it runs to its end.
+    ///
+    /// postgres-nio's pool queues a request while it cannot reach the server, and cancelling the waiting task
+    /// withdraws the request. So the access runs in a child task beside a timer, and the timer cancels it unless a
+    /// connection arrived first. The task group awaits both children before it returns, so `body` never outlives
+    /// this call, although the child that runs it needs it as a sendable value.
+    private func withAccess<T>(
+        _ mode: PostgresReadStoreAccess.Mode,
+        waitingAtMost limit: Duration,
+        _ body: (PostgresReadStoreAccess) async throws -> T
+    ) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in
+            let work = ScopedValue(body)
+            let lease = LeaseDeadline()
+            return try await withThrowingTaskGroup(of: ScopedValue<T>?.self) { group in
+                group.addTask {
+                    ScopedValue(
+                        try await self.withAccess(mode) { access in
+                            // The deadline may have passed just as the connection arrived: its error is the answer.
+                            guard lease.claim(.leased) else { throw CancellationError() }
+                            return try await work.value(access)
+                        }
+                    )
+                }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    guard lease.claim(.expired) else { return nil }
+                    throw ReadStoreError(.unavailable, "PostgreSQL is unavailable: no connection within \(limit)")
+                }
+                while let next = try await group.next() {
+                    guard let result = next else { continue }
+                    group.cancelAll()
+                    return result.value
+                }
+                throw CancellationError()
+            }
+        }
     }
 
     /// An error of the caller's body, carried through the client unchanged.
@@ -180,4 +223,11 @@ public final class PostgresReadStore: ReadStore {
             throw PostgresErrors.readStoreError(error, mode == .transaction ? "run a read-store transaction" : "read the read store")
         }
     }
+}
+
+/// A value that is used only inside the scope that made it, handed to a child task of a group that scope awaits.
+private struct ScopedValue<Value>: @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
 }

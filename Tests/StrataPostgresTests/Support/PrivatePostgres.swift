@@ -62,6 +62,32 @@ struct PrivatePostgres: Sendable {
         return server
     }
 
+    /// Makes a streaming replica of this server, as `pg_basebackup -R` does for an operator, and starts it as a
+    /// hot standby that answers read-only queries. Call destroy() on it when done, on every path.
+    func startReplica() async throws -> PrivatePostgres {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("strata-private-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let replica = PrivatePostgres(folder: folder, port: try Self.freePort())
+        do {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+            if !Self.osUser.isEmpty {
+                try await replica.run("/usr/bin/chown", [Self.osUser, folder.path], log: "chown")
+            }
+            // -R writes the standby signal and primary_conninfo: the copy starts as a replica that streams the
+            // primary's WAL and replays it.
+            try await replica.tool(
+                "pg_basebackup",
+                ["-h", "127.0.0.1", "-p", "\(port)", "-U", "strata", "-D", replica.dataFolder, "-R", "-X", "stream", "--no-sync"],
+                log: "basebackup"
+            )
+            try await replica.startServer()
+        } catch {
+            await replica.destroy()
+            throw error
+        }
+        return replica
+    }
+
     /// Starts the server (again) on the same port and data, returning once it accepts connections.
     func startServer() async throws {
         // fsync off: committed transactions still survive a stop of any mode (the operating system keeps the

@@ -1,0 +1,116 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Strata open source project.
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+import Foundation
+import PostgresNIO
+import Strata
+import StrataPostgres
+import StrataTestSupport
+import Testing
+
+@Suite("PostgreSQL read replicas", .timeLimit(.minutes(5)), .enabled(if: PrivatePostgres.isAvailable))
+struct PostgresReadReplicaTests {
+    @Test("queries read a streaming replica with read-your-writes kept exact, and the primary while it lags or is down")
+    func queriesOnAStreamingReplica() async throws {
+        let primary = try await PrivatePostgres.start()
+        let replica: PrivatePostgres
+        do {
+            replica = try await primary.startReplica()
+        } catch {
+            await primary.destroy()
+            throw error
+        }
+        do {
+            try await readFromReplica(primary: primary, replica: replica)
+        } catch {
+            Issue.record("primary log:\n\(primary.serverLog())\nreplica log:\n\(replica.serverLog())")
+            await replica.destroy()
+            await primary.destroy()
+            throw error
+        }
+        await replica.destroy()
+        await primary.destroy()
+    }
+
+    private func readFromReplica(primary: PrivatePostgres, replica: PrivatePostgres) async throws {
+        let events = try PostgresEventStore(url: primary.url(schema: "shop"))
+        let readStore = try PostgresReadStore(url: primary.url(schema: "shop_read"))
+        var standbyConfiguration = PostgresReadStore.Configuration()
+        standbyConfiguration.readerConnectionWaitLimit = .seconds(1)
+        let standby = try PostgresReadStore(url: replica.url(schema: "shop_read"), configuration: standbyConfiguration)
+        let runner = ProjectionRunner(store: events, readStore: readStore, projections: [TallyProjection()])
+        var configuration = ReadReplicas.Configuration()
+        configuration.checkInterval = .milliseconds(100)
+        configuration.replicaWaitLimit = .seconds(3)
+        let replicas = ReadReplicas(primary: readStore, replicas: [.init(name: "standby", store: standby)], configuration: configuration)
+        let queries = QueryHandler(readStore: readStore, progress: runner.progress, timeout: .seconds(20), replicas: replicas)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await events.run() }
+            group.addTask { await readStore.run() }
+            group.addTask { await standby.run() }
+            defer { group.cancelAll() }
+            try await events.migrate()
+            try await readStore.migrate()
+            group.addTask { try await runner.run() }
+            group.addTask { try await replicas.run() }
+            func tally() async throws -> GlobalPosition {
+                try await events.append([Tallied.event()], to: "tally-1", expecting: .any).position
+            }
+
+            // The read models reach the replica by PostgreSQL's own replication; a read-your-writes query waits on
+            // the registry as the replica shows it, so it sees its write although the replica trails the primary.
+            try await eventually("the standby to get queries", within: .seconds(60), every: .milliseconds(50)) {
+                replicas.statuses[0].health == .available
+            }
+            for count in 1...20 {
+                let position = try await tally()
+                #expect(try await queries.ask(TallyQuery(), minimumPosition: position) == count)
+            }
+            #expect(replicas.statuses[0].queriesAnswered == 20)
+            #expect(replicas.statuses[0].fallbacks == 0)
+
+            // Replay paused: the replica keeps answering from what it has, but a query that must show a newer write
+            // is answered by the primary once the wait limit passes.
+            try await sql("SELECT pg_wal_replay_pause()", on: replica)
+            let unreplayed = try await tally()
+            #expect(try await queries.ask(TallyQuery(), minimumPosition: unreplayed) == 21)
+            #expect(replicas.statuses[0].fallbacks == 1)
+            #expect(try await queries.ask(TallyQuery()) == 20)
+            #expect(replicas.statuses[0].queriesAnswered == 21)
+            try await sql("SELECT pg_wal_replay_resume()", on: replica)
+
+            // The replica stops: queries are answered by the primary, within moments, and exactly.
+            try await replica.stopServer()
+            for count in 22...26 {
+                let position = try await tally()
+                #expect(try await queries.ask(TallyQuery(), minimumPosition: position) == count)
+            }
+            #expect(replicas.statuses[0].health == .unavailable)
+            #expect(replicas.statuses[0].queriesAnswered == 21)
+
+            // It comes back: a check finds it well, and it answers again.
+            try await replica.startServer()
+            try await eventually("the standby to get queries again", within: .seconds(60), every: .milliseconds(50)) {
+                replicas.statuses[0].health == .available
+            }
+            let position = try await tally()
+            #expect(try await queries.ask(TallyQuery(), minimumPosition: position) == 27)
+            #expect(replicas.statuses[0].queriesAnswered == 22)
+        }
+    }
+
+    /// Runs one statement on `server`'s `postgres` database.
+    private func sql(_ statement: String, on server: PrivatePostgres) async throws {
+        let settings = try PostgresConnectionSettings(url: server.url(schema: "public"))
+        let client = PostgresClient(configuration: settings.client)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await client.query(PostgresQuery(unsafeSQL: statement))
+        }
+    }
+}
