@@ -19,7 +19,7 @@ struct StrataBench: AsyncParsableCommand {
         abstract: "Measure Strata against the bare database on this machine.",
         subcommands: [
             WorkloadsCommand.self, HTTPBaselineCommand.self, AppendCommand.self, PostgresCommand.self, ProjectionsCommand.self,
-            AggregateLoadCommand.self,
+            AggregateLoadCommand.self, DelayProxyCommand.self,
         ]
     )
 }

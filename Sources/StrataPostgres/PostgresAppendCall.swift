@@ -28,6 +28,70 @@ struct PostgresAppendCall: Sendable {
     let query: PostgresQuery
 
     init(_ batch: [PendingAppend], schema: PostgresSchema) throws {
+        var bindings = PostgresBindings(capacity: 15)
+        try Self.bind(batch, to: &bindings)
+        query = PostgresQuery(
+            unsafeSQL: """
+                SELECT outcome, actual_version, last_version, last_position FROM \(schema.quoted).strata_append(
+                    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                """,
+            binds: bindings
+        )
+    }
+
+    /// A call of `strata_record_command`: records a keyed command's outcome and makes its append, in one statement.
+    ///
+    /// The outcome 5 means that another command recorded `record.key` first (and nothing was appended). The
+    /// append's own outcomes are those of `strata_append`; the outcome row stays only when the events were
+    /// appended (0), with their version and position.
+    init(
+        recording record: CommandOutcomeRecord, replacingOutcomesBefore cutoffSeconds: Double, appending append: PendingAppend, schema: PostgresSchema
+    ) throws {
+        var bindings = PostgresBindings(capacity: 21)
+        bindings.append(record.key)
+        bindings.append(record.fingerprint)
+        bindings.append(record.stream.rawValue)
+        bindings.append(ByteBuffer(bytes: record.outcome))
+        bindings.append(record.recordedAt.timeIntervalSinceReferenceDate)
+        bindings.append(cutoffSeconds)
+        try Self.bind([append], to: &bindings)
+        query = PostgresQuery(
+            unsafeSQL: """
+                SELECT outcome, actual_version, last_version, last_position FROM \(schema.quoted).strata_record_command(
+                    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+                """,
+            binds: bindings
+        )
+    }
+
+    /// A call of `strata_append` for a stream's deletion event that also marks the stream deleted when the event is
+    /// appended, in one statement, so that the ordering lock is released by the statement's own commit.
+    ///
+    /// A data-modifying WITH runs whether or not the outer query reads it; the mark reads the append's outcome, so
+    /// it runs after the append, and only for an append that succeeded.
+    init(deleting request: PendingAppend, schema: PostgresSchema) throws {
+        var bindings = PostgresBindings(capacity: 16)
+        try Self.bind([request], to: &bindings)
+        bindings.append(request.stream.rawValue)
+        query = PostgresQuery(
+            unsafeSQL: """
+                WITH appended AS (
+                    SELECT outcome, actual_version, last_version, last_position FROM \(schema.quoted).strata_append(
+                        $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                ), marked AS (
+                    INSERT INTO \(schema.quoted).strata_streams AS s (stream_id, truncate_before, deleted)
+                    SELECT $16, last_version + 1, true FROM appended WHERE outcome = 0
+                    ON CONFLICT (stream_id) DO UPDATE SET
+                        truncate_before = greatest(s.truncate_before, EXCLUDED.truncate_before), deleted = true
+                )
+                SELECT outcome, actual_version, last_version, last_position FROM appended
+                """,
+            binds: bindings
+        )
+    }
+
+    /// Binds the fifteen arrays `strata_append` takes for `batch`.
+    private static func bind(_ batch: [PendingAppend], to bindings: inout PostgresBindings) throws {
         var streams: [String] = []
         var categories: [String] = []
         var expectedKinds: [Int16] = []
@@ -72,7 +136,6 @@ struct PostgresAppendCall: Sendable {
                 }
             }
         }
-        var bindings = PostgresBindings(capacity: 15)
         bindings.append(streams)
         bindings.append(categories)
         bindings.append(expectedKinds)
@@ -88,13 +151,6 @@ struct PostgresAppendCall: Sendable {
         bindings.append(hasCausation)
         bindings.append(metadata)
         bindings.append(hasMetadata)
-        query = PostgresQuery(
-            unsafeSQL: """
-                SELECT outcome, actual_version, last_version, last_position FROM \(schema.quoted).strata_append(
-                    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                """,
-            binds: bindings
-        )
     }
 
     /// Runs the call on `connection`: one outcome per append, in order.

@@ -10,7 +10,7 @@ import Strata
 
 /// Command outcomes live in `strata_command_outcomes`, one row per idempotency key.
 extension PostgresEventStore: CommandOutcomeStore {
-    private var outcomeColumns: String {
+    var outcomeColumns: String {
         "SELECT key, fingerprint, stream_id, outcome, stream_version, position, recorded_at FROM \(schema.quoted).strata_command_outcomes"
     }
 
@@ -23,10 +23,11 @@ extension PostgresEventStore: CommandOutcomeStore {
     /// Records a command's outcome and appends its events in one transaction, as
     /// CommandOutcomeStore/recordCommandOutcome(_:appending:replacingOutcomesBefore:) describes.
     ///
-    /// The append goes through `strata_append` like every other, but in this transaction rather than in a
-    /// group-commit batch, so each keyed command costs a transaction of its own. Of concurrent commands with one
-    /// key, the first to commit records its outcome; the others find its row when they insert theirs, and roll
-    /// back their appends with it.
+    /// The append goes through `strata_append` like every other, but through `strata_record_command`, in one
+    /// statement with the outcome's row, rather than in a group-commit batch: each keyed command costs a
+    /// transaction of its own, one round trip long, and the ordering lock is never held while the client is
+    /// away. Of concurrent commands with one key, the first to commit records its outcome; the others find its
+    /// row, append nothing, and get the recorded outcome.
     public func recordCommandOutcome(
         _ record: CommandOutcomeRecord,
         appending append: PendingAppend?,
@@ -36,46 +37,61 @@ extension PostgresEventStore: CommandOutcomeStore {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
         return try await spans.withAppendSpan(to: record.stream, events: append?.events.count ?? 0) {
-            try await recordInTransaction(record, appending: append, replacingOutcomesBefore: cutoff)
+            guard let append else {
+                return try await recordAlone(record, replacingOutcomesBefore: cutoff.timeIntervalSinceReferenceDate)
+            }
+            return try await recordAppending(record, append, replacingOutcomesBefore: cutoff.timeIntervalSinceReferenceDate)
         }
     }
 
-    private func recordInTransaction(
+    private func recordAppending(
         _ record: CommandOutcomeRecord,
-        appending append: PendingAppend?,
-        replacingOutcomesBefore cutoff: Date
+        _ append: PendingAppend,
+        replacingOutcomesBefore cutoffSeconds: Double
     ) async throws -> CommandOutcomeRecording {
-        let call = try append.map { try PostgresAppendCall([$0], schema: schema) }
-        let cutoffSeconds = cutoff.timeIntervalSinceReferenceDate
-        let recording: CommandOutcomeRecording
-        do {
-            recording = try await inTransaction("record the outcome of command '\(record.key)'") { [self] connection in
-                let unexpired: PostgresQuery = "\(unescaped: outcomeColumns) WHERE key = \(record.key) AND recorded_at >= \(cutoffSeconds)"
-                if let existing = try await rows(unexpired, on: connection).first {
-                    return .alreadyRecorded(try Self.outcomeRecord(from: existing))
-                }
-                var record = record
-                if let append, let call {
-                    let result = try await appendInTransaction(call, append, on: connection)
-                    record.streamVersion = result.streamVersion
-                    record.position = result.position
-                }
-                guard try await insert(record, replacingOutcomesBefore: cutoffSeconds, on: connection) else {
-                    // Another transaction recorded the key after the check above: its outcome stands, and this
-                    // transaction's append is rolled back.
-                    let stored: PostgresQuery = "\(unescaped: outcomeColumns) WHERE key = \(record.key)"
-                    guard let existing = try await rows(stored, on: connection).first else {
-                        throw EventStoreError(.storage, "the outcome recorded under key '\(record.key)' vanished while recording another")
-                    }
-                    throw KeyAlreadyRecorded(existing: try Self.outcomeRecord(from: existing))
-                }
-                return .recorded(record)
-            }
-        } catch let taken as KeyAlreadyRecorded {
-            return .alreadyRecorded(taken.existing)
+        let call = try PostgresAppendCall(recording: record, replacingOutcomesBefore: cutoffSeconds, appending: append, schema: schema)
+        let row = try await withConnection("record the outcome of command '\(record.key)'") { [logger] connection in
+            try await call.run(on: connection, logger: logger).first
         }
-        if append != nil, case .recorded = recording { signal.notify() }
-        return recording
+        guard let row else {
+            throw EventStoreError(.storage, "strata_record_command returned no outcome for command '\(record.key)'")
+        }
+        if row.outcome == 5 {
+            return .alreadyRecorded(try await recordedOutcome(record.key))
+        }
+        let result = try await PostgresAppendCall.resolve(append, row) { [self] ids in
+            try await withConnection("read the events of an append") { [schema, logger] connection in
+                try await PostgresAppendCall.storedEvents(ids, schema: schema, on: connection, logger: logger)
+            }
+        }
+        var recorded = record
+        recorded.streamVersion = result.streamVersion
+        recorded.position = result.position
+        guard row.outcome == 0 else {
+            // The append repeats one that was made before (its event ids are stored, as it would store them):
+            // nothing was appended, and its outcome is recorded on its own.
+            return try await recordAlone(recorded, replacingOutcomesBefore: cutoffSeconds)
+        }
+        signal.notify()
+        return .recorded(recorded)
+    }
+
+    /// Records the outcome of a command that appends nothing, unless its key has an unexpired outcome already.
+    private func recordAlone(_ record: CommandOutcomeRecord, replacingOutcomesBefore cutoffSeconds: Double) async throws -> CommandOutcomeRecording {
+        let inserted = try await withConnection("record the outcome of command '\(record.key)'") { [self] connection in
+            try await insert(record, replacingOutcomesBefore: cutoffSeconds, on: connection)
+        }
+        guard inserted else { return .alreadyRecorded(try await recordedOutcome(record.key)) }
+        return .recorded(record)
+    }
+
+    /// The outcome recorded under `key`, which a command found taken.
+    private func recordedOutcome(_ key: String) async throws -> CommandOutcomeRecord {
+        let stored: PostgresQuery = "\(unescaped: outcomeColumns) WHERE key = \(key)"
+        guard let existing = try await fetch(stored, "read the outcome of command '\(key)'", Self.outcomeRecord(from:)).first else {
+            throw EventStoreError(.storage, "the outcome recorded under key '\(key)' vanished while recording another")
+        }
+        return existing
     }
 
     @discardableResult
@@ -90,29 +106,6 @@ extension PostgresEventStore: CommandOutcomeStore {
         return try await fetch(query, "purge command outcomes") { Int(try $0.decode(Int64.self)) }.first ?? 0
     }
 
-    /// Rolls back a transaction whose key another one recorded first.
-    private struct KeyAlreadyRecorded: Error {
-        var existing: CommandOutcomeRecord
-    }
-
-    /// Appends on the transaction's connection, resolving the outcome as group commit does.
-    private func appendInTransaction(
-        _ call: PostgresAppendCall,
-        _ request: PendingAppend,
-        on connection: PostgresConnection
-    ) async throws -> AppendResult {
-        guard let outcome = try await call.run(on: connection, logger: logger).first else {
-            throw EventStoreError(.storage, "strata_append returned no outcome for an append to '\(request.stream)'")
-        }
-        return try await PostgresAppendCall.resolve(request, outcome) { [schema, logger] ids in
-            try await PostgresAppendCall.storedEvents(ids, schema: schema, on: connection, logger: logger)
-        }
-    }
-
-    /// Inserts `record`, or replaces an outcome under its key recorded before the cutoff; returns `false` when an
-    /// unexpired outcome holds the key.
-    ///
-    /// The insert waits for a concurrent transaction that holds the key to end, then sees its row.
     private func insert(
         _ record: CommandOutcomeRecord,
         replacingOutcomesBefore cutoffSeconds: Double,
@@ -134,7 +127,7 @@ extension PostgresEventStore: CommandOutcomeStore {
         return !inserted.isEmpty
     }
 
-    private static func outcomeRecord(from row: PostgresRow) throws -> CommandOutcomeRecord {
+    static func outcomeRecord(from row: PostgresRow) throws -> CommandOutcomeRecord {
         let (key, fingerprint, streamText, outcome, version, position, recordedAt) = try row.decode(
             (String, String, String, ByteBuffer, Int64?, Int64, Double).self
         )

@@ -14,34 +14,24 @@ extension PostgresEventStore {
     /// Soft-deletes a stream, as EventStore/deleteStream(_:expecting:) describes.
     ///
     /// The deletion event is appended through `strata_append`, like every append, and the stream is marked
-    /// deleted in the same transaction: appends waiting for the log's lock see the mark once they get it. It
-    /// does not join the group-commit batch, so a deletion costs a transaction of its own.
+    /// deleted in the same statement: appends waiting for the log's lock see the mark once they get it, and the
+    /// lock is released by the statement's commit, never held while the client is away. It does not join the
+    /// group-commit batch, so a deletion costs a transaction of its own.
     @discardableResult
     public func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
         let request = PendingAppend(events: [StreamLifecycle.deletionEvent()], stream: stream, expected: expected)
-        let call = try PostgresAppendCall([request], schema: schema)
-        let result = try await inTransaction("delete stream '\(stream)'") { [schema, logger] connection in
-            guard let outcome = try await call.run(on: connection, logger: logger).first else {
-                throw EventStoreError(.storage, "strata_append returned no outcome for the deletion of '\(stream)'")
-            }
-            guard !outcome.streamIsDeleted else {
-                throw EventStoreError(.streamDeleted, "cannot delete stream '\(stream)': it is already deleted")
-            }
-            let result = try await PostgresAppendCall.resolve(request, outcome) { ids in
-                try await PostgresAppendCall.storedEvents(ids, schema: schema, on: connection, logger: logger)
-            }
-            let hideBefore = Int64(result.streamVersion.value) + 1
-            try await connection.query(
-                """
-                INSERT INTO \(unescaped: schema.quoted).strata_streams AS s (stream_id, truncate_before, deleted)
-                VALUES (\(stream.rawValue), \(hideBefore), true)
-                ON CONFLICT (stream_id) DO UPDATE SET
-                    truncate_before = greatest(s.truncate_before, EXCLUDED.truncate_before), deleted = true
-                """,
-                logger: logger
-            )
-            return result
+        let call = try PostgresAppendCall(deleting: request, schema: schema)
+        let outcome = try await withConnection("delete stream '\(stream)'") { [logger] connection in
+            try await call.run(on: connection, logger: logger).first
         }
+        guard let outcome else {
+            throw EventStoreError(.storage, "strata_append returned no outcome for the deletion of '\(stream)'")
+        }
+        guard !outcome.streamIsDeleted else {
+            throw EventStoreError(.streamDeleted, "cannot delete stream '\(stream)': it is already deleted")
+        }
+        // The deletion event's id is new, so its append either succeeded or failed on the stream's version.
+        let result = try await PostgresAppendCall.resolve(request, outcome) { _ in [] }
         signal.notify()
         return result
     }

@@ -50,7 +50,65 @@ struct PostgresSchema: PostgresMigrationPlan {
             Migration(version: 4, name: "append lookups by index", statements: [appendLookupsByIndex]),
             Migration(version: 5, name: "secrets", statements: [secretsTable]),
             Migration(version: 6, name: "append plans planned once", statements: [appendPlansPlannedOnce]),
+            Migration(version: 7, name: "keyed commands in one statement", statements: [recordCommandFunction]),
         ]
+    }
+
+    /// Records a keyed command's outcome and appends its events in one statement, so that the `strata_head` row
+    /// lock that `strata_append` takes is released by the statement's own commit, never held while the client
+    /// makes another round trip (in a transaction of several statements it was held across two: the outcome's
+    /// insert and the commit).
+    ///
+    /// The outcome row goes in first: a concurrent command with the same key waits on it before taking the head
+    /// lock, and finds it when the first commits. An unexpired row of the key means the command was recorded
+    /// already: outcome 5, nothing appended. An append that fails takes the row out again, so that only appended
+    /// commands are recorded, as when the whole transaction rolled back.
+    private var recordCommandFunction: String {
+        """
+        CREATE FUNCTION \(quoted).strata_record_command(
+            outcome_key text, outcome_fingerprint text, outcome_stream text, outcome_data bytea,
+            outcome_recorded_at double precision, outcome_cutoff double precision,
+            streams text[], categories text[], expected_kinds smallint[], expected_versions bigint[], counts integer[],
+            event_ids uuid[], event_types text[], payloads bytea[], schema_versions integer[],
+            correlation_ids text[], has_correlation boolean[], causation_ids text[], has_causation boolean[],
+            metadata bytea[], has_metadata boolean[]
+        ) RETURNS TABLE (outcome smallint, actual_version bigint, last_version bigint, last_position bigint)
+        LANGUAGE plpgsql SET jit = off AS $strata$
+        #variable_conflict use_column
+        DECLARE
+            appended record;
+        BEGIN
+            INSERT INTO \(quoted).strata_command_outcomes AS o
+                (key, fingerprint, stream_id, outcome, stream_version, position, recorded_at)
+            VALUES (outcome_key, outcome_fingerprint, outcome_stream, outcome_data, NULL, 0, outcome_recorded_at)
+            ON CONFLICT (key) DO UPDATE SET
+                fingerprint = EXCLUDED.fingerprint, stream_id = EXCLUDED.stream_id, outcome = EXCLUDED.outcome,
+                stream_version = NULL, position = 0, recorded_at = EXCLUDED.recorded_at
+            WHERE o.recorded_at < outcome_cutoff;
+            IF NOT FOUND THEN
+                outcome := 5; actual_version := NULL; last_version := NULL; last_position := NULL;
+                RETURN NEXT;
+                RETURN;
+            END IF;
+            SELECT * INTO appended FROM \(quoted).strata_append(
+                streams, categories, expected_kinds, expected_versions, counts, event_ids, event_types, payloads,
+                schema_versions, correlation_ids, has_correlation, causation_ids, has_causation, metadata, has_metadata
+            );
+            IF appended.outcome = 0 THEN
+                UPDATE \(quoted).strata_command_outcomes
+                SET stream_version = appended.last_version, position = appended.last_position
+                WHERE key = outcome_key;
+            ELSE
+                DELETE FROM \(quoted).strata_command_outcomes WHERE key = outcome_key;
+            END IF;
+            outcome := appended.outcome;
+            actual_version := appended.actual_version;
+            last_version := appended.last_version;
+            last_position := appended.last_position;
+            RETURN NEXT;
+        END
+        $strata$
+        """
     }
 
     /// Secrets of the store as a whole, such as the one keyed digests of personal data use
