@@ -21,7 +21,66 @@ enum IntegrityChecks {
             requiresDurableStore: true,
             transfer
         ),
+        EventStoreConformanceCheck(
+            "snapshots and command outcomes read a page at a time in order, and import exactly, replacing what the target has",
+            requiresDurableStore: true,
+            commandStateTransfer
+        ),
     ]
+
+    static func commandStateTransfer(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { source in
+            let exporter = try #require(source as? any CommandStateTransfer, "a store in a database can export its command side's state")
+            let (first, second) = (uniqueStream("snapshota"), uniqueStream("snapshotb"))
+            let takenAt = Date(timeIntervalSinceReferenceDate: 800_000_000.125)
+            let snapshots = [
+                Snapshot(stream: first, kind: "account", version: 4, position: 9, schemaVersion: 2, data: Data([0, 1, 255]), takenAt: takenAt),
+                Snapshot(stream: second, kind: "account", version: 1, position: 3, schemaVersion: 1, data: Data("{}".utf8), takenAt: takenAt),
+                Snapshot(stream: first, kind: "audit", version: 7, position: 12, schemaVersion: 1, data: Data(), takenAt: takenAt),
+            ]
+            for snapshot in snapshots { try await exporter.saveSnapshot(snapshot) }
+            let recordedAt = Date(timeIntervalSinceReferenceDate: 800_000_100.5)
+            let outcomes = [
+                CommandOutcomeRecord(
+                    key: "k-\(UUID())", fingerprint: "f1", stream: first, outcome: Data([7, 0]), streamVersion: 4, position: 9, recordedAt: recordedAt
+                ),
+                CommandOutcomeRecord(
+                    key: "k-\(UUID())", fingerprint: "f2", stream: second, outcome: Data("{\"ok\":true}".utf8), streamVersion: nil, position: 0,
+                    recordedAt: recordedAt),
+            ]
+            for outcome in outcomes { _ = try await exporter.recordCommandOutcome(outcome, appending: nil, replacingOutcomesBefore: .distantPast) }
+
+            // One a page: the cursor of each page starts the next, in (kind, stream) and key order.
+            var paged: [Snapshot] = []
+            var cursor: SnapshotCursor?
+            while let next = try await exporter.snapshots(after: cursor, limit: 1).first {
+                paged.append(next)
+                cursor = SnapshotCursor(kind: next.kind, stream: next.stream)
+            }
+            let ordered = snapshots.sorted { ($0.kind, $0.stream.rawValue) < ($1.kind, $1.stream.rawValue) }
+            #expect(paged == ordered)
+            var pagedOutcomes: [CommandOutcomeRecord] = []
+            var afterKey: String?
+            while let next = try await exporter.commandOutcomes(after: afterKey, limit: 1).first {
+                pagedOutcomes.append(next)
+                afterKey = next.key
+            }
+            #expect(pagedOutcomes == outcomes.sorted { $0.key < $1.key })
+
+            try await withStore(backend) { target in
+                let importer = try #require(target as? any CommandStateTransfer)
+                // What the target has is replaced, even by an older snapshot of another schema.
+                try await importer.saveSnapshot(
+                    Snapshot(stream: first, kind: "account", version: 40, position: 90, schemaVersion: 2, data: Data("newer".utf8), takenAt: takenAt))
+                try await importer.importSnapshots(paged)
+                try await importer.importCommandOutcomes(pagedOutcomes)
+                #expect(try await importer.snapshots(after: nil, limit: 10) == ordered)
+                #expect(try await importer.snapshot(of: first, kind: "account") == snapshots[0])
+                #expect(try await importer.commandOutcomes(after: nil, limit: 10) == pagedOutcomes)
+                #expect(try await importer.commandOutcome(forKey: outcomes[1].key, recordedSince: .distantPast) == outcomes[1])
+            }
+        }
+    }
 
     static func transfer(_ backend: any ConformanceBackend) async throws {
         try await withStore(backend) { source in

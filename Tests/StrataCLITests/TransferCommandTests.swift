@@ -45,6 +45,19 @@ struct TransferCommandTests {
         _ = try await store.forgetSubject("customer-bob")
         _ = try await store.digestSecret()
         _ = try await store.cancelScheduledCommands(owner: "order-payment", processID: "order-2", name: "cancelled")
+        // The command side's state: snapshots (one not JSON) and command outcomes (one without a version).
+        let takenAt = Date(timeIntervalSinceReferenceDate: 812_000_000.123_456)
+        try await store.saveSnapshot(
+            Snapshot(stream: "s-0", kind: "tally", version: 1, position: 3, schemaVersion: 2, data: Data([0, 255]), takenAt: takenAt))
+        try await store.saveSnapshot(
+            Snapshot(stream: "s-1", kind: "tally", version: 1, position: 5, schemaVersion: 1, data: Data("{}".utf8), takenAt: takenAt))
+        for (n, version) in [StreamVersion(1), nil].enumerated() {
+            let record = CommandOutcomeRecord(
+                key: "key-\(n)", fingerprint: "print-\(n)", stream: StreamID(category: "s", id: "\(n)"), outcome: Data("{\"reply\":\(n)}".utf8),
+                streamVersion: version,
+                position: GlobalPosition(UInt64(3 + n)), recordedAt: takenAt.addingTimeInterval(Double(n)))
+            _ = try await store.recordCommandOutcome(record, appending: nil, replacingOutcomesBefore: .distantPast)
+        }
         try store.close()
         let database = try DatabaseQueue(path: path)
         try await database.write { db in try db.execute(sql: "UPDATE strata_events SET data = X'00FF' WHERE position = 4") }
@@ -64,6 +77,8 @@ struct TransferCommandTests {
                 + Row.fetchAll(db, sql: "SELECT * FROM strata_streams ORDER BY stream_id").map(\.description)
                 + Row.fetchAll(db, sql: "SELECT * FROM strata_process_checkpoints ORDER BY name").map(\.description)
                 + Row.fetchAll(db, sql: "SELECT * FROM strata_scheduled_commands ORDER BY id").map(\.description)
+                + Row.fetchAll(db, sql: "SELECT * FROM strata_snapshots ORDER BY kind, stream_id").map(\.description)
+                + Row.fetchAll(db, sql: "SELECT * FROM strata_command_outcomes ORDER BY key").map(\.description)
         }
     }
 
@@ -96,13 +111,15 @@ struct TransferCommandTests {
             #expect(exported["streamRecords"] as? Int == 2)
             #expect(exported["processCheckpoints"] as? Int == 1)
             #expect(exported["scheduledCommands"] as? Int == 3)
+            #expect(exported["snapshots"] as? Int == 2)
+            #expect(exported["commandOutcomes"] as? Int == 2)
 
             let copy = store.folder.appendingPathComponent("copy.sqlite").path
             let imported = try await StrataProcess.run(["import", file, "--store", "sqlite:\(copy)"], in: store.folder)
             #expect(imported.status == 0, "\(imported.stderr)")
             #expect(try imported.jsonObject()["sha256"] as? String == exported["sha256"] as? String)
             #expect(try await Self.rows(copy) == (try await Self.rows(store.path)))
-            #expect(try await Self.rows(copy).count == 16)
+            #expect(try await Self.rows(copy).count == 20)
 
             let again = try await StrataProcess.run(["import", file, "--store", "sqlite:\(copy)"], in: store.folder)
             #expect(again.status == 1)
@@ -252,6 +269,8 @@ struct TransferCommandTests {
             let copied = try await StrataProcess.run(["copy", "--from", store.url, "--to", postgres], in: store.folder)
             #expect(copied.status == 0, "\(copied.stderr)")
             #expect(try copied.jsonObject()["copied"] as? Int == 10)
+            #expect(try copied.jsonObject()["snapshots"] as? Int == 2)
+            #expect(try copied.jsonObject()["commandOutcomes"] as? Int == 2)
             let verified = try await StrataProcess.run(["verify", "--store", postgres, "--against", store.url], in: store.folder)
             #expect(verified.status == 0, "\(verified.stdout)")
             let copy = try await TestPostgres.makeStore(schema: schema)
@@ -267,6 +286,10 @@ struct TransferCommandTests {
             #expect(zip(keys, originalKeys).allSatisfy { abs($0.createdAt.timeIntervalSince($1.createdAt)) < 0.000_001_5 })
             #expect(try await copy.subjectKeys(for: ["customer-bob"]) == ["customer-bob": .forgotten], "a forgotten subject stays forgotten")
             #expect(try await copy.digestSecret() == (try await original.digestSecret()))
+            #expect(try await copy.snapshots(after: nil, limit: 10) == (try await original.snapshots(after: nil, limit: 10)))
+            #expect(try await copy.commandOutcomes(after: nil, limit: 10) == (try await original.commandOutcomes(after: nil, limit: 10)))
+            // A command retried with its key against the copy gets its first outcome.
+            #expect(try await copy.commandOutcome(forKey: "key-0", recordedSince: .distantPast)?.outcome == Data("{\"reply\":0}".utf8))
         }
     }
 }

@@ -31,5 +31,5 @@ func inMemoryDurabilityDoesNotApply() {
     let applicable = Set(EventStoreConformanceCheck.applicable(to: InMemoryBackend()).map(\.name))
     let left = EventStoreConformanceCheck.all.filter { !applicable.contains($0.name) }
     #expect(left.map(\.name).sorted() == EventStoreConformanceCheck.all.filter(\.requiresDurableStore).map(\.name).sorted())
-    #expect(left.count == 4, "\(left.map(\.name))")
+    #expect(left.count == 5, "\(left.map(\.name))")
 }

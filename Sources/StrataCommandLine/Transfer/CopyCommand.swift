@@ -17,7 +17,8 @@ struct CopyCommand: AsyncParsableCommand {
         discussion: """
             Copies the events with their positions, ids, versions, metadata and recording times, a thousand to a \
             transaction, then the records of truncated and deleted streams, the process managers' checkpoints and \
-            scheduled commands, and the subject keys and secret of crypto-shredding (forgotten subjects stay forgotten). The target must be empty, or a partial copy of the same source (its first and last \
+            scheduled commands, the snapshots and command outcomes (idempotency keys), and the subject keys and secret of \
+            crypto-shredding (forgotten subjects stay forgotten). The target must be empty, or a partial copy of the same source (its first and last \
             events are those of the source at the same positions): then the copy continues after its last event, so \
             an interrupted copy is finished by running it again. Ends with the target's integrity checks. Copies up \
             to the head the source had when the copy began; what is appended later is copied by running it again.
@@ -39,6 +40,8 @@ struct CopyCommand: AsyncParsableCommand {
         var streamRecords: Int
         var processCheckpoints: Int
         var scheduledCommands: Int
+        var snapshots: Int
+        var commandOutcomes: Int
         var subjectKeys: Int
     }
 
@@ -107,6 +110,7 @@ struct CopyCommand: AsyncParsableCommand {
             try await targetProcesses.importProcessCheckpoints(positions)
             checkpoints = positions.count
         }
+        let (snapshots, outcomes) = try await copyCommandState(from: source, to: target)
         var keys = 0
         if let sourceKeys = source as? any SubjectKeyTransfer {
             guard let targetKeys = target as? any SubjectKeyTransfer else { throw CLIError.badInput("the target cannot keep subject keys") }
@@ -137,8 +141,21 @@ struct CopyCommand: AsyncParsableCommand {
             streamRecords: records,
             processCheckpoints: checkpoints,
             scheduledCommands: scheduled,
+            snapshots: snapshots,
+            commandOutcomes: outcomes,
             subjectKeys: keys
         )
+    }
+
+    /// Copies snapshots and command outcomes, replacing the target's; returns how many of each.
+    private static func copyCommandState(from source: any LogTransfer, to target: any LogTransfer) async throws -> (Int, Int) {
+        guard let source = source as? any CommandStateTransfer else { return (0, 0) }
+        guard let target = target as? any CommandStateTransfer else {
+            throw CLIError.badInput("the target cannot keep snapshots and command outcomes")
+        }
+        let snapshots = try await source.forEachSnapshotPage(pageSize: LogScan.pageSize) { try await target.importSnapshots($0) }
+        let outcomes = try await source.forEachCommandOutcomePage(pageSize: LogScan.pageSize) { try await target.importCommandOutcomes($0) }
+        return (snapshots, outcomes)
     }
 
     /// Whether the target's log, ending at `end`, is the start of the source's: same length at most, and the same

@@ -55,6 +55,8 @@ struct ExportCommand: AsyncParsableCommand {
         var streamRecords: Int
         var processCheckpoints: Int
         var scheduledCommands: Int
+        var snapshots: Int
+        var commandOutcomes: Int
         var sha256: String
 
         init(file: String, _ counts: ExportLine.Trailer.Fields) {
@@ -63,6 +65,8 @@ struct ExportCommand: AsyncParsableCommand {
             streamRecords = counts.streamRecords
             processCheckpoints = counts.processCheckpoints
             scheduledCommands = counts.scheduledCommands
+            snapshots = counts.snapshots ?? 0
+            commandOutcomes = counts.commandOutcomes ?? 0
             sha256 = counts.sha256
         }
     }
@@ -117,11 +121,22 @@ struct ExportCommand: AsyncParsableCommand {
                 afterID = last.command.id
             }
         }
+        var (snapshots, outcomes) = (0, 0)
+        if let commandState = store as? any CommandStateTransfer {
+            snapshots = try await commandState.forEachSnapshotPage(pageSize: LogScan.pageSize) { page in
+                for snapshot in page { try writer.write(ExportLine.line(snapshot)) }
+            }
+            outcomes = try await commandState.forEachCommandOutcomePage(pageSize: LogScan.pageSize) { page in
+                for record in page { try writer.write(ExportLine.line(record)) }
+            }
+        }
         let counts = ExportLine.Trailer.Fields(
             events: events,
             streamRecords: records,
             processCheckpoints: checkpoints,
             scheduledCommands: scheduled,
+            snapshots: snapshots,
+            commandOutcomes: outcomes,
             sha256: writer.digest
         )
         try writer.finish(trailer: ExportLine.line(ExportLine.Trailer(end: counts)))

@@ -18,7 +18,9 @@ import Strata
 /// 4. one line per process manager's checkpoint, `{"processCheckpoint":{"name":…,"position":N}}`, and one per
 ///    scheduled command of any status, `{"scheduledCommand":{…}}`: without them, process managers on the copy
 ///    would react to the whole log again;
-/// 5. a trailer: `{"end":{"events":N,"streamRecords":M,…,"sha256":"…"}}`, the counts and the SHA-256 of every
+/// 5. one line per snapshot, `{"snapshot":{…}}`, and one per command outcome of any age, `{"commandOutcome":{…}}`:
+///    a command retried with its idempotency key against the copy gets its first outcome;
+/// 6. a trailer: `{"end":{"events":N,"streamRecords":M,…,"sha256":"…"}}`, the counts and the SHA-256 of every
 ///    line before it, uncompressed, so that an import can refuse a damaged or cut-off file before writing
 ///    anything.
 enum ExportLine {
@@ -83,7 +85,18 @@ enum ExportLine {
             var streamRecords: Int
             var processCheckpoints: Int
             var scheduledCommands: Int
+            /// `nil` in a file written before snapshots and outcomes were exported, which has none of them.
+            var snapshots: Int?
+            var commandOutcomes: Int?
             var sha256: String
+
+            /// The counts with a missing one as 0, for comparing an older trailer with what was read.
+            var normalized: Fields {
+                var fields = self
+                fields.snapshots = snapshots ?? 0
+                fields.commandOutcomes = commandOutcomes ?? 0
+                return fields
+            }
         }
         var end: Fields
     }
@@ -95,6 +108,8 @@ enum ExportLine {
         case record(StreamRecord)
         case checkpoint(name: String, position: GlobalPosition)
         case scheduled(ScheduledCommandRecord)
+        case snapshot(Snapshot)
+        case outcome(CommandOutcomeRecord)
         case trailer(Trailer.Fields)
 
         /// The part of the file the line belongs to; the parts come in this order.
@@ -105,7 +120,9 @@ enum ExportLine {
             case .record: 2
             case .checkpoint: 3
             case .scheduled: 4
-            case .trailer: 5
+            case .snapshot: 5
+            case .outcome: 6
+            case .trailer: 7
             }
         }
     }
@@ -229,6 +246,8 @@ enum ExportLine {
             )
             return .scheduled(ScheduledCommandRecord(command: scheduled, status: status))
         }
+        if object["snapshot"] != nil { return try parseSnapshot(line) }
+        if object["commandOutcome"] != nil { return try parseOutcome(line) }
         if object["end"] != nil { return .trailer(try decoder.decode(Trailer.self, from: line).end) }
         if object["strata"] as? String == "export" { return .header(try decoder.decode(Header.self, from: line)) }
         throw CLIError.badInput("a line of the file is not one an export writes")

@@ -57,7 +57,8 @@ struct ImportCommand: AsyncParsableCommand {
     static func check(_ path: String) throws -> ExportLine.Trailer.Fields {
         let reader = try GzipLineReader(path: path)
         var hash = SHA256()
-        var counts = ExportLine.Trailer.Fields(events: 0, streamRecords: 0, processCheckpoints: 0, scheduledCommands: 0, sha256: "")
+        var counts = ExportLine.Trailer.Fields(
+            events: 0, streamRecords: 0, processCheckpoints: 0, scheduledCommands: 0, snapshots: 0, commandOutcomes: 0, sha256: "")
         var (lines, section) = (0, 0)
         var progress = ProgressReporter("checking \(path)")
         while let line = try reader.nextLine() {
@@ -77,16 +78,18 @@ struct ImportCommand: AsyncParsableCommand {
                 guard try reader.nextLine() == nil else { throw CLIError.badInput("\(path) has lines after its trailer") }
                 progress.finish(done: counts.events, total: nil)
                 counts.sha256 = hash.finalize().map { String(format: "%02x", $0) }.joined()
-                guard trailer == counts else {
+                guard trailer.normalized == counts else {
                     throw CLIError.badInput("\(path) is damaged: its lines do not match the counts and checksum of its trailer")
                 }
-                return trailer
+                return trailer.normalized
             case .event:
                 counts.events += 1
                 progress.update(done: counts.events, total: nil)
             case .record: counts.streamRecords += 1
             case .checkpoint: counts.processCheckpoints += 1
             case .scheduled: counts.scheduledCommands += 1
+            case .snapshot: counts.snapshots? += 1
+            case .outcome: counts.commandOutcomes? += 1
             }
             hash.update(data: line)
             hash.update(data: Data([UInt8(ascii: "\n")]))
@@ -98,11 +101,14 @@ struct ImportCommand: AsyncParsableCommand {
     static func write(_ path: String, into store: any LogTransfer, events total: Int) async throws {
         let reader = try GzipLineReader(path: path)
         let processes = store as? any ProcessStateTransfer
+        let commandState = store as? any CommandStateTransfer
         var progress = ProgressReporter("importing")
         var events: [RecordedEvent] = []
         var records: [StreamRecord] = []
         var checkpoints: [String: GlobalPosition] = [:]
         var scheduled: [ScheduledCommandRecord] = []
+        var snapshots: [Snapshot] = []
+        var outcomes: [CommandOutcomeRecord] = []
         var written = 0
         func flush(all: Bool) async throws {
             if events.count >= (all ? 1 : LogScan.pageSize) {
@@ -121,6 +127,13 @@ struct ImportCommand: AsyncParsableCommand {
                 try await processes.importProcessCheckpoints(checkpoints)
                 scheduled.removeAll(keepingCapacity: true)
             }
+            if snapshots.count >= (all ? 1 : LogScan.pageSize) || outcomes.count >= (all ? 1 : LogScan.pageSize) {
+                guard let commandState else { throw CLIError.badInput("this store cannot import snapshots and command outcomes") }
+                try await commandState.importSnapshots(snapshots)
+                try await commandState.importCommandOutcomes(outcomes)
+                snapshots.removeAll(keepingCapacity: true)
+                outcomes.removeAll(keepingCapacity: true)
+            }
         }
         while let line = try reader.nextLine() {
             switch try ExportLine.parse(line) {
@@ -128,6 +141,8 @@ struct ImportCommand: AsyncParsableCommand {
             case .record(let record): records.append(record)
             case .checkpoint(let name, let position): checkpoints[name] = position
             case .scheduled(let record): scheduled.append(record)
+            case .snapshot(let snapshot): snapshots.append(snapshot)
+            case .outcome(let record): outcomes.append(record)
             case .header, .trailer: break
             }
             try await flush(all: false)
