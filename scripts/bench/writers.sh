@@ -16,7 +16,8 @@
 # Usage: scripts/bench/writers.sh STRATA_BINARY BENCH_BINARY POSTGRES_URL
 # STRATA_BENCH_HTTP_SECONDS sets each wrk run's length (default 10), STRATA_BENCH_RUNS the runs (default 3),
 # STRATA_BENCH_DELAYS the added round trips in ms (default "direct 0 0.5 2"), STRATA_BENCH_PROCESSES the process
-# counts (default "1 2 4").
+# counts (default "1 2 4"), STRATA_BENCH_KINDS the commands (default "plain keyed"), and STRATA_BENCH_SERVE_ARGS
+# options for every `serve` (such as "--cached-aggregates 0").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,6 +28,8 @@ SECONDS_PER_RUN="${STRATA_BENCH_HTTP_SECONDS:-10}"
 RUNS="${STRATA_BENCH_RUNS:-3}"
 DELAYS="${STRATA_BENCH_DELAYS:-direct 0 0.5 2}"
 PROCESSES="${STRATA_BENCH_PROCESSES:-1 2 4}"
+KINDS="${STRATA_BENCH_KINDS:-plain keyed}"
+read -r -a SERVE_ARGS <<<"${STRATA_BENCH_SERVE_ARGS:-}"
 CONNECTIONS=64
 
 WORK="$(mktemp -d)"
@@ -108,7 +111,7 @@ for delay in $DELAYS; do
         SERVER_PIDS=()
         BASES=()
         for _ in $(seq 1 "$count"); do
-            start_server "$STRATA" serve --port 0 --store "$url&schema=$schema" --log-level warning
+            start_server "$STRATA" serve --port 0 --store "$url&schema=$schema" --log-level warning "${SERVE_ARGS[@]}"
             SERVER_PIDS+=("$SERVER_PID")
             BASES+=("$BASE")
         done
@@ -116,7 +119,7 @@ for delay in $DELAYS; do
         BASE="${BASES[0]}"
         seed_shop
         write_keyed_script
-        for kind in plain keyed; do
+        for kind in $KINDS; do
             script="$WORK/commands.lua"
             [ "$kind" = keyed ] && script="$WORK/keyed.lua"
             lines=()
