@@ -121,9 +121,31 @@ struct TransferCommandTests {
             #expect(try await Self.rows(copy) == (try await Self.rows(store.path)))
             #expect(try await Self.rows(copy).count == 20)
 
+            // Run again, the import finds nothing left to write; on a partial import, it writes the rest.
             let again = try await StrataProcess.run(["import", file, "--store", "sqlite:\(copy)"], in: store.folder)
-            #expect(again.status == 1)
-            #expect(again.stderr.contains("the store already holds events (its head is 10): import into an empty store"))
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try await Self.rows(copy) == (try await Self.rows(store.path)))
+            let partial = store.folder.appendingPathComponent("partial.sqlite").path
+            let (source, target) = (try await SQLiteEventStore.open(path: store.path), try await SQLiteEventStore.open(path: partial))
+            try await target.importEvents(try await source.readAll(from: .start, limit: 4, filter: .all))
+            try source.close()
+            try target.close()
+            let resumed = try await StrataProcess.run(["import", file, "--store", "sqlite:\(partial)"], in: store.folder)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(try await Self.rows(partial) == (try await Self.rows(store.path)))
+
+            // A store with other events is refused, and keeps them.
+            let other = store.folder.appendingPathComponent("other.sqlite").path
+            let unrelated = try await SQLiteEventStore.open(path: other)
+            _ = try await unrelated.append([NewEvent(type: "Other", data: Data("{}".utf8))], to: "x-1", expecting: .any)
+            try unrelated.close()
+            let refused = try await StrataProcess.run(["import", file, "--store", "sqlite:\(other)"], in: store.folder)
+            #expect(refused.status == 1)
+            #expect(
+                refused.stderr.contains(
+                    "the store holds other events (its head is 1): import into an empty store, or into a partial import of this file"),
+                "\(refused.stderr)")
+            #expect(try await Self.rows(other).count == 1)
         }
     }
 

@@ -18,9 +18,11 @@ struct ImportCommand: AsyncParsableCommand {
             Reads the file twice: first to check it whole (its header, every line, the counts and the SHA-256 of \
             its trailer), so that a damaged or cut-off file is refused before anything is written; then to write \
             its events, with their positions, ids, versions, metadata and recording times, a thousand to a \
-            transaction, the records of truncated and deleted streams, and the process managers' checkpoints and \
-            scheduled commands. The store must hold no events. Then runs the store's integrity checks. Memory stays \
-            constant however large the file.
+            transaction, the records of truncated and deleted streams, the process managers' checkpoints and \
+            scheduled commands, and the snapshots and command outcomes. The store must hold no events, or be a \
+            partial import of the same file (its first and last events are the file's at the same positions): then \
+            the import continues after its last event, so an interrupted import is finished by running it again. \
+            Then runs the store's integrity checks. Memory stays constant however large the file.
             """
     )
 
@@ -36,10 +38,14 @@ struct ImportCommand: AsyncParsableCommand {
         let summary = try await location.withStore(decryptingPersonalData: false) { store in
             guard let transfer = store as? any LogTransfer else { throw CLIError.badInput("this store cannot import a log") }
             let head = try await store.headPosition()
-            guard head == .start else {
-                throw CLIError.badInput("the store already holds events (its head is \(head.value)): import into an empty store")
+            if head != .start {
+                guard try await Self.isContinued(by: file, store: store, head: head) else {
+                    throw CLIError.badInput(
+                        "the store holds other events (its head is \(head.value)): import into an empty store, or into a partial import of this file"
+                    )
+                }
             }
-            try await Self.write(file, into: transfer, events: expected.events)
+            try await Self.write(file, into: transfer, events: max(0, expected.events - Int(clamping: head.value)), after: head)
             var broken: [String] = []
             if let checking = store as? any IntegrityChecking {
                 broken = try await checking.checkIntegrity(examples: 1).filter { !$0.holds }.map { "\($0.name): \($0.examples.first ?? "")" }
@@ -97,8 +103,28 @@ struct ImportCommand: AsyncParsableCommand {
         throw CLIError.badInput("\(path) is cut off: it has no trailer")
     }
 
-    /// Reads the file again and writes it into `store`, a thousand lines of a kind to a transaction.
-    static func write(_ path: String, into store: any LogTransfer, events total: Int) async throws {
+    /// Whether the store's log, ending at `head`, is the start of the file's: the file reaches `head`, and holds
+    /// the store's events at its first and last positions.
+    static func isContinued(by path: String, store: any EventStore, head: GlobalPosition) async throws -> Bool {
+        let reader = try GzipLineReader(path: path)
+        var wanted: Set<GlobalPosition> = [1, head]
+        var ids: [GlobalPosition: UUID] = [:]
+        while !wanted.isEmpty, let line = try reader.nextLine() {
+            let content = try ExportLine.parse(line)
+            // Past the events: the file ends before the store's head.
+            if content.section > 1 { break }
+            guard case .event(let event) = content else { continue }
+            if wanted.remove(event.position) != nil { ids[event.position] = event.id }
+        }
+        for position in Set([GlobalPosition(1), head]) {
+            guard let id = ids[position], try await store.readAll(from: position, limit: 1, filter: .all).first?.id == id else { return false }
+        }
+        return true
+    }
+
+    /// Reads the file again and writes it into `store`, a thousand lines of a kind to a transaction, leaving out the
+    /// events up to `resumedAfter`, which the store holds already.
+    static func write(_ path: String, into store: any LogTransfer, events total: Int, after resumedAfter: GlobalPosition = .start) async throws {
         let reader = try GzipLineReader(path: path)
         let processes = store as? any ProcessStateTransfer
         let commandState = store as? any CommandStateTransfer
@@ -137,7 +163,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         while let line = try reader.nextLine() {
             switch try ExportLine.parse(line) {
-            case .event(let event): events.append(event)
+            case .event(let event): if event.position > resumedAfter { events.append(event) }
             case .record(let record): records.append(record)
             case .checkpoint(let name, let position): checkpoints[name] = position
             case .scheduled(let record): scheduled.append(record)
