@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import Logging
 import PostgresNIO
 import Strata
 import StrataPostgres
@@ -103,14 +104,89 @@ struct PostgresReadReplicaTests {
         }
     }
 
-    /// Runs one statement on `server`'s `postgres` database.
-    private func sql(_ statement: String, on server: PrivatePostgres) async throws {
+    @Test("a query the replica cancels, because it holds a table the replica must change, is answered by the primary")
+    func recoveryConflictFallsBack() async throws {
+        let primary = try await PrivatePostgres.start()
+        let replica: PrivatePostgres
+        do {
+            // A standby that never delays its replay for a query: the conflict cancels the query at once.
+            replica = try await primary.startReplica(options: "-c max_standby_streaming_delay=0")
+        } catch {
+            await primary.destroy()
+            throw error
+        }
+        do {
+            try await conflictWithRecovery(primary: primary, replica: replica)
+        } catch {
+            Issue.record("primary log:\n\(primary.serverLog())\nreplica log:\n\(replica.serverLog())")
+            await replica.destroy()
+            await primary.destroy()
+            throw error
+        }
+        await replica.destroy()
+        await primary.destroy()
+    }
+
+    private func conflictWithRecovery(primary: PrivatePostgres, replica: PrivatePostgres) async throws {
+        let readStore = try PostgresReadStore(url: primary.url(schema: "shop_read"))
+        var standbyConfiguration = PostgresReadStore.Configuration()
+        standbyConfiguration.readerConnectionWaitLimit = .seconds(1)
+        let standby = try PostgresReadStore(url: replica.url(schema: "shop_read"), configuration: standbyConfiguration)
+        var configuration = ReadReplicas.Configuration()
+        configuration.checkInterval = .milliseconds(100)
+        let replicas = ReadReplicas(primary: readStore, replicas: [.init(name: "standby", store: standby)], configuration: configuration)
+        let queries = QueryHandler(readStore: readStore, progress: nil, timeout: .seconds(20), replicas: replicas)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await readStore.run() }
+            group.addTask { await standby.run() }
+            defer { group.cancelAll() }
+            try await readStore.migrate()
+            try await sql("CREATE TABLE shop_read.slow (n integer)", "INSERT INTO shop_read.slow VALUES (1), (2)", on: primary)
+            group.addTask { try await replicas.run() }
+            try await eventually("the standby to answer from the table", within: .seconds(60), every: .milliseconds(50)) {
+                guard replicas.statuses[0].health == .available else { return false }
+                let count = try? await queries.ask(SlowCount(seconds: 0))
+                return count == 2 && replicas.statuses[0].queriesAnswered > 0
+            }
+            let answered = replicas.statuses[0].queriesAnswered
+
+            // The query sleeps on the standby, holding the table; the primary then locks the table exclusively,
+            // which the standby must replay: it cancels the query, and the primary answers it.
+            async let count = queries.ask(SlowCount(seconds: 3))
+            try await Task.sleep(for: .milliseconds(800))
+            try await sql("LOCK TABLE shop_read.slow IN ACCESS EXCLUSIVE MODE", on: primary, inOneTransaction: true)
+            #expect(try await count == 2)
+            #expect(replicas.statuses[0].queriesAnswered == answered)
+            #expect(replicas.statuses[0].fallbacks == 1)
+            #expect(replicas.statuses[0].lastError?.contains("conflict with recovery") == true, "\(replicas.statuses[0].lastError ?? "")")
+        }
+    }
+
+    /// Runs statements on `server`'s `postgres` database, one after the other or in one transaction.
+    private func sql(_ statements: String..., on server: PrivatePostgres, inOneTransaction: Bool = false) async throws {
         let settings = try PostgresConnectionSettings(url: server.url(schema: "public"))
         let client = PostgresClient(configuration: settings.client)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: statement))
+            try await client.withConnection { connection in
+                if inOneTransaction { try await connection.query("BEGIN", logger: Logger(label: "test")) }
+                for statement in statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Logger(label: "test"))
+                }
+                if inOneTransaction { try await connection.query("COMMIT", logger: Logger(label: "test")) }
+            }
         }
+    }
+}
+
+/// How many rows the table `slow` holds, after sleeping `seconds` on the server.
+private struct SlowCount: Query {
+    var seconds: Double
+    var projections: [String] { [] }
+
+    func run(on reader: ReadModelReader) async throws -> Int {
+        let rows = try await reader.sql().query("SELECT count(*) FROM slow, pg_sleep(\(seconds)) AS pause")
+        return Int(rows.first?.values.first?.int64 ?? -1)
     }
 }

@@ -64,7 +64,7 @@ struct PrivatePostgres: Sendable {
 
     /// Makes a streaming replica of this server, as `pg_basebackup -R` does for an operator, and starts it as a
     /// hot standby that answers read-only queries. Call destroy() on it when done, on every path.
-    func startReplica() async throws -> PrivatePostgres {
+    func startReplica(options: String = "") async throws -> PrivatePostgres {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("strata-private-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let replica = PrivatePostgres(folder: folder, port: try Self.freePort())
@@ -80,7 +80,7 @@ struct PrivatePostgres: Sendable {
                 ["-h", "127.0.0.1", "-p", "\(port)", "-U", "strata", "-D", replica.dataFolder, "-R", "-X", "stream", "--no-sync"],
                 log: "basebackup"
             )
-            try await replica.startServer()
+            try await replica.startServer(options: options)
         } catch {
             await replica.destroy()
             throw error
@@ -89,10 +89,10 @@ struct PrivatePostgres: Sendable {
     }
 
     /// Starts the server (again) on the same port and data, returning once it accepts connections.
-    func startServer() async throws {
+    func startServer(options extra: String = "") async throws {
         // fsync off: committed transactions still survive a stop of any mode (the operating system keeps the
         // written WAL); only a machine crash could lose them, which no test causes.
-        let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off"
+        let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off \(extra)"
         let log = folder.appendingPathComponent("server.log").path
         try await tool("pg_ctl", ["-D", dataFolder, "-l", log, "-w", "-t", "60", "-o", options, "start"], log: "start")
     }
