@@ -16,16 +16,24 @@ import Testing
 struct PostgresReadReplicaTests {
     @Test("queries read a streaming replica with read-your-writes kept exact, and the primary while it lags or is down")
     func queriesOnAStreamingReplica() async throws {
+        try await withPrimaryAndReplica { try await readFromReplica(primary: $0, replica: $1) }
+    }
+
+    /// Starts a primary and a streaming replica of it, runs `body` with them, and destroys both, on every path.
+    private func withPrimaryAndReplica(
+        replicaOptions: String = "",
+        _ body: (PrivatePostgres, PrivatePostgres) async throws -> Void
+    ) async throws {
         let primary = try await PrivatePostgres.start()
         let replica: PrivatePostgres
         do {
-            replica = try await primary.startReplica()
+            replica = try await primary.startReplica(options: replicaOptions)
         } catch {
             await primary.destroy()
             throw error
         }
         do {
-            try await readFromReplica(primary: primary, replica: replica)
+            try await body(primary, replica)
         } catch {
             Issue.record("primary log:\n\(primary.serverLog())\nreplica log:\n\(replica.serverLog())")
             await replica.destroy()
@@ -106,25 +114,10 @@ struct PostgresReadReplicaTests {
 
     @Test("a query the replica cancels, because it holds a table the replica must change, is answered by the primary")
     func recoveryConflictFallsBack() async throws {
-        let primary = try await PrivatePostgres.start()
-        let replica: PrivatePostgres
-        do {
-            // A standby that never delays its replay for a query: the conflict cancels the query at once.
-            replica = try await primary.startReplica(options: "-c max_standby_streaming_delay=0")
-        } catch {
-            await primary.destroy()
-            throw error
+        // A standby that never delays its replay for a query: the conflict cancels the query at once.
+        try await withPrimaryAndReplica(replicaOptions: "-c max_standby_streaming_delay=0") {
+            try await conflictWithRecovery(primary: $0, replica: $1)
         }
-        do {
-            try await conflictWithRecovery(primary: primary, replica: replica)
-        } catch {
-            Issue.record("primary log:\n\(primary.serverLog())\nreplica log:\n\(replica.serverLog())")
-            await replica.destroy()
-            await primary.destroy()
-            throw error
-        }
-        await replica.destroy()
-        await primary.destroy()
     }
 
     private func conflictWithRecovery(primary: PrivatePostgres, replica: PrivatePostgres) async throws {
