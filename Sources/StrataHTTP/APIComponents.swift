@@ -134,6 +134,19 @@ public enum APIComponents {
                         additionalProperties: .a(false)
                     )
                 ),
+                "readReplicas": .array(
+                    required: false,
+                    description: "The read replicas that answer queries, when the service has any; they never make it unready.",
+                    items: .object(
+                        properties: [
+                            "name": .string(description: "Host, port and database."),
+                            "status": .string(allowedValues: "unchecked", "available", "lagging", "unavailable"),
+                            "lagEvents": .integer(
+                                required: false, description: "How many events its views were behind at the last check.", minimum: (0, false)),
+                        ],
+                        additionalProperties: .a(false)
+                    )
+                ),
             ],
             additionalProperties: .a(false)
         )

@@ -12,12 +12,21 @@ struct HealthReport: Encodable, Sendable {
     var eventStore: Part?
     var readStore: Part?
     var projections: [Projection]?
+    var readReplicas: [ReadReplica]?
 
     /// A database: `up` (with the event store's head) or `down` with a stable error code.
     struct Part: Encodable, Sendable {
         var status: String
         var head: UInt64?
         var error: String?
+    }
+
+    /// A read replica's health: whether it answers queries, and how far its views were behind at the last check. A
+    /// replica that does not answer never makes the service unready: the read store answers its queries.
+    struct ReadReplica: Encodable, Sendable {
+        var name: String
+        var status: String
+        var lagEvents: UInt64?
     }
 
     /// A projection's state and lag, enough to tell why the service is not ready.

@@ -103,6 +103,9 @@ struct HealthRoutes: Sendable {
             // which would be 503 view-not-built: a service that is starting is not ready for traffic.
             if statuses.contains(where: { $0.state == .failed || $0.generation == 0 }) { ready = false }
         }
+        if let replicas = runtime.queries.replicas {
+            health.readReplicas = replicas.statuses.map { HealthReport.ReadReplica(name: $0.name, status: $0.health.description, lagEvents: $0.lag) }
+        }
         if !ready { health.status = "unavailable" }
         return JSONReply(details ? health : HealthReport(status: health.status), status: ready ? .ok : .serviceUnavailable)
     }

@@ -41,6 +41,14 @@ struct ServeReadReplicaTests {
             #expect(metrics.contains("strata_read_replica_queries_total{replica=\"\(answering)\"} 3"), "\(metrics)")
             #expect(metrics.contains("strata_read_replica_available{replica=\"127.0.0.1:1/postgres\"} 0"), "\(metrics)")
             #expect(!metrics.contains("strata_read_replica_queries_total{replica=\"127.0.0.1:1/postgres\"} 1"))
+            // Readiness lists the replicas, and one that is down does not make the service unready.
+            let replicas = try await eventually("readiness to list both replicas as checked", within: .seconds(20), every: .milliseconds(100)) {
+                let health = try await service.request("GET", "/health")
+                let replicas = health.json["readReplicas"] as? [[String: Any]] ?? []
+                return health.status == 200 && replicas.map({ $0["status"] as? String }) == ["available", "unavailable"] ? replicas : nil
+            }
+            #expect(replicas.map { $0["name"] as? String } == [answering, "127.0.0.1:1/postgres"])
+            #expect(replicas.first?["lagEvents"] as? Int == 0)
             #expect(await service.stop() == 0)
         }
     }

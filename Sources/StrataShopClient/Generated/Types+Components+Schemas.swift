@@ -413,6 +413,74 @@ extension Components {
             public typealias ProjectionsPayload = [Components.Schemas.Health.ProjectionsPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/Health/projections`.
             public var projections: Components.Schemas.Health.ProjectionsPayload?
+            /// - Remark: Generated from `#/components/schemas/Health/ReadReplicasPayload`.
+            public struct ReadReplicasPayloadPayload: Codable, Hashable, Sendable {
+                /// How many events its views were behind at the last check.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Health/ReadReplicasPayload/lagEvents`.
+                public var lagEvents: Swift.Int?
+                /// Host, port and database.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Health/ReadReplicasPayload/name`.
+                public var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Health/ReadReplicasPayload/status`.
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case unchecked = "unchecked"
+                    case available = "available"
+                    case lagging = "lagging"
+                    case unavailable = "unavailable"
+                }
+                /// - Remark: Generated from `#/components/schemas/Health/ReadReplicasPayload/status`.
+                public var status: Components.Schemas.Health.ReadReplicasPayloadPayload.StatusPayload
+                /// Creates a new `ReadReplicasPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - lagEvents: How many events its views were behind at the last check.
+                ///   - name: Host, port and database.
+                ///   - status:
+                public init(
+                    lagEvents: Swift.Int? = nil,
+                    name: Swift.String,
+                    status: Components.Schemas.Health.ReadReplicasPayloadPayload.StatusPayload
+                ) {
+                    self.lagEvents = lagEvents
+                    self.name = name
+                    self.status = status
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case lagEvents
+                    case name
+                    case status
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.lagEvents = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .lagEvents
+                    )
+                    self.name = try container.decode(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    self.status = try container.decode(
+                        Components.Schemas.Health.ReadReplicasPayloadPayload.StatusPayload.self,
+                        forKey: .status
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "lagEvents",
+                        "name",
+                        "status"
+                    ])
+                }
+            }
+            /// The read replicas that answer queries, when the service has any; they never make it unready.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Health/readReplicas`.
+            public typealias ReadReplicasPayload = [Components.Schemas.Health.ReadReplicasPayloadPayload]
+            /// The read replicas that answer queries, when the service has any; they never make it unready.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Health/readReplicas`.
+            public var readReplicas: Components.Schemas.Health.ReadReplicasPayload?
             /// - Remark: Generated from `#/components/schemas/Health/readStore`.
             public struct ReadStorePayload: Codable, Hashable, Sendable {
                 /// A stable code: `timeout`, `unavailable` or `error`.
@@ -484,22 +552,26 @@ extension Components {
             /// - Parameters:
             ///   - eventStore:
             ///   - projections:
+            ///   - readReplicas: The read replicas that answer queries, when the service has any; they never make it unready.
             ///   - readStore:
             ///   - status:
             public init(
                 eventStore: Components.Schemas.Health.EventStorePayload? = nil,
                 projections: Components.Schemas.Health.ProjectionsPayload? = nil,
+                readReplicas: Components.Schemas.Health.ReadReplicasPayload? = nil,
                 readStore: Components.Schemas.Health.ReadStorePayload? = nil,
                 status: Components.Schemas.Health.StatusPayload
             ) {
                 self.eventStore = eventStore
                 self.projections = projections
+                self.readReplicas = readReplicas
                 self.readStore = readStore
                 self.status = status
             }
             public enum CodingKeys: String, CodingKey {
                 case eventStore
                 case projections
+                case readReplicas
                 case readStore
                 case status
             }
@@ -513,6 +585,10 @@ extension Components {
                     Components.Schemas.Health.ProjectionsPayload.self,
                     forKey: .projections
                 )
+                self.readReplicas = try container.decodeIfPresent(
+                    Components.Schemas.Health.ReadReplicasPayload.self,
+                    forKey: .readReplicas
+                )
                 self.readStore = try container.decodeIfPresent(
                     Components.Schemas.Health.ReadStorePayload.self,
                     forKey: .readStore
@@ -524,6 +600,7 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "eventStore",
                     "projections",
+                    "readReplicas",
                     "readStore",
                     "status"
                 ])
