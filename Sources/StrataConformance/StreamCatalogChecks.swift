@@ -12,7 +12,42 @@ enum StreamCatalogChecks {
     static let all: [EventStoreConformanceCheck] = [
         EventStoreConformanceCheck("streams list in id order, by category, in pages, with their versions and deletions", listStreams),
         EventStoreConformanceCheck("statistics count events and streams and report the head", statistics),
+        EventStoreConformanceCheck(
+            "events are found by correlation id across streams, in position order and in pages, deleted streams' too", correlatedEvents),
     ]
+
+    static func correlatedEvents(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let catalog = try #require(store as? any StreamCatalog, "every Strata backend is a StreamCatalog")
+            let (request, other) = ("request-\(UUID())", "request-\(UUID())")
+            let (order, payment, customer) = (uniqueStream("order"), uniqueStream("payment"), uniqueStream("customer"))
+            var caused: [GlobalPosition] = []
+            caused.append(
+                try await store.append([event(n: 1, metadata: EventMetadata(correlationID: request))], to: order, expecting: .noStream).position)
+            _ = try await store.append([event(n: 2, metadata: EventMetadata(correlationID: other))], to: customer, expecting: .noStream)
+            _ = try await store.append([event(n: 3)], to: customer, expecting: .any)
+            let two = try await store.append(
+                [
+                    event(n: 4, metadata: EventMetadata(correlationID: request, causationID: "c")),
+                    event(n: 5, metadata: EventMetadata(correlationID: request)),
+                ],
+                to: payment, expecting: .noStream)
+            caused += [GlobalPosition(two.position.value - 1), two.position]
+            _ = try await store.deleteStream(payment, expecting: .any)
+
+            let found = try await catalog.events(correlatedWith: request, from: .start, limit: 100)
+            #expect(found.map(\.position) == caused)
+            #expect(found.map(\.stream) == [order, payment, payment])
+            #expect(found.allSatisfy { $0.metadata.correlationID == request })
+            #expect(found.dropFirst().first?.metadata.causationID == "c")
+            let firstPage = try await catalog.events(correlatedWith: request, from: .start, limit: 2)
+            let rest = try await catalog.events(correlatedWith: request, from: firstPage.last.map { $0.position.next } ?? .start, limit: 2)
+            #expect((firstPage + rest).map(\.position) == caused)
+            #expect(try await catalog.events(correlatedWith: other, from: .start, limit: 100).map(\.stream) == [customer])
+            #expect(try await catalog.events(correlatedWith: "request-\(UUID())", from: .start, limit: 100).isEmpty)
+            #expect(try await catalog.events(correlatedWith: request, from: .start, limit: 0).isEmpty)
+        }
+    }
 
     static func listStreams(_ backend: any ConformanceBackend) async throws {
         try await withStore(backend) { store in

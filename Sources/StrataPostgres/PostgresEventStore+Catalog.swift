@@ -39,6 +39,15 @@ extension PostgresEventStore: StreamCatalog {
         }
     }
 
+    public func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        let query: PostgresQuery = """
+            \(unescaped: selectColumns) WHERE correlation_id = \(correlationID) AND position >= \(Int64(clamping: position.value))
+            ORDER BY position LIMIT \(limit)
+            """
+        return try await fetchEvents(query)
+    }
+
     public func statistics() async throws -> EventStoreStatistics {
         let table = "\(schema.quoted).strata_events"
         let query: PostgresQuery = """

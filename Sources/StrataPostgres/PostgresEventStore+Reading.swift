@@ -9,7 +9,7 @@ import PostgresNIO
 import Strata
 
 extension PostgresEventStore {
-    private var selectColumns: String {
+    var selectColumns: String {
         """
         SELECT position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at,
             schema_version
@@ -98,7 +98,7 @@ extension PostgresEventStore {
 
     /// Loading a stream is half of every command, and subscriptions read pages all the time: their statements
     /// are prepared once per connection, unless `prepared` is false (see readAll).
-    private func fetchEvents(_ query: PostgresQuery, prepared: Bool = true) async throws -> [RecordedEvent] {
+    func fetchEvents(_ query: PostgresQuery, prepared: Bool = true) async throws -> [RecordedEvent] {
         try await withConnection("read events") { [logger] connection in
             guard prepared else {
                 var events: [RecordedEvent] = []

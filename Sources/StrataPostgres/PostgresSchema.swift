@@ -51,6 +51,17 @@ struct PostgresSchema: PostgresMigrationPlan {
             Migration(version: 5, name: "secrets", statements: [secretsTable]),
             Migration(version: 6, name: "append plans planned once", statements: [appendPlansPlannedOnce]),
             Migration(version: 7, name: "keyed commands in one statement", statements: [recordCommandFunction]),
+            // Everything one request caused, across streams: StreamCatalog/events(correlatedWith:from:limit:).
+            Migration(
+                version: 8,
+                name: "events by correlation id",
+                statements: [
+                    """
+                    CREATE INDEX strata_events_correlation ON \(quoted).strata_events (correlation_id, position)
+                    WHERE correlation_id IS NOT NULL
+                    """
+                ]
+            ),
         ]
     }
 

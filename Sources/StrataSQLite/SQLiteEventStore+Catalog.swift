@@ -45,6 +45,14 @@ extension SQLiteEventStore: StreamCatalog {
         }
     }
 
+    public func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        return try await fetchEvents(
+            sql: "\(Self.selectColumns) WHERE correlation_id = ? AND position >= ? ORDER BY position ASC LIMIT ?",
+            arguments: [correlationID, Int64(clamping: position.value), limit]
+        )
+    }
+
     public func statistics() async throws -> EventStoreStatistics {
         let (events, streams, head, recordedAt) = try await storageAccess {
             try await pool.read { db in

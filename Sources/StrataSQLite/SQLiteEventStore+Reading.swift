@@ -65,7 +65,7 @@ extension SQLiteEventStore {
         return GlobalPosition(UInt64(clamping: head ?? 0))
     }
 
-    private func fetchEvents(sql: String, arguments: StatementArguments) async throws -> [RecordedEvent] {
+    func fetchEvents(sql: String, arguments: StatementArguments) async throws -> [RecordedEvent] {
         try await storageAccess {
             try await readStatement { db in
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)

@@ -110,6 +110,15 @@ extension SQLiteEventStore {
                     """
             )
         }
+        migrator.registerMigration("strata-correlation-index-v4") { db in
+            // Everything one request caused, across streams: StreamCatalog/events(correlatedWith:from:limit:).
+            try db.execute(
+                sql: """
+                    CREATE INDEX strata_events_correlation ON strata_events (correlation_id, position)
+                    WHERE correlation_id IS NOT NULL;
+                    """
+            )
+        }
         return migrator
     }
 }

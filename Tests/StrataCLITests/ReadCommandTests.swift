@@ -94,6 +94,27 @@ struct ReadCommandTests {
         }
     }
 
+    @Test("--correlation reads what one request caused across streams, in global order, with --from and --limit")
+    func readCorrelated() async throws {
+        try await TestStore.with { store in
+            let appends: [(String, String?)] = [
+                ("order-1", "request-1"), ("customer-1", nil), ("payment-1", "request-1"), ("order-2", "request-2"), ("order-1", "request-1"),
+            ]
+            for (stream, request) in appends {
+                let metadata = request.map { ["--metadata", "{\"correlationId\":\"\($0)\"}"] } ?? []
+                let result = try await store.append(stream: stream, metadata)
+                try #require(result.status == 0, "\(result.stderr)")
+            }
+            func read(_ options: [String]) async throws -> [String] {
+                try await store.read(options).map { "\($0["stream"] as? String ?? "?")@\($0["position"] as? Int ?? 0)" }
+            }
+            #expect(try await read(["--correlation", "request-1"]) == ["order-1@1", "payment-1@3", "order-1@5"])
+            #expect(try await read(["--correlation", "request-1", "--from", "2", "--limit", "1"]) == ["payment-1@3"])
+            #expect(try await read(["--correlation", "request-2"]) == ["order-2@4"])
+            #expect(try await read(["--correlation", "request-3"]) == [])
+        }
+    }
+
     @Test("an empty store reads as no lines")
     func emptyStore() async throws {
         try await TestStore.with { store in
@@ -112,6 +133,9 @@ struct ReadCommandTests {
             ["--all", "--backwards"],
             ["--all", "--limit", "0"],
             ["--stream", "a b"],
+            ["--correlation", "request-1", "--all"],
+            ["--correlation", "request-1", "--type", "OrderPaid"],
+            ["--correlation", ""],
         ])
     func invalidCombinations(_ options: [String]) async throws {
         try await TestStore.with { store in

@@ -25,6 +25,14 @@ extension InMemoryEventStore: StreamCatalog {
         }
     }
 
+    public func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent] {
+        storage.withLock { storage in
+            Array(
+                storage.log.lazy.filter { $0.position >= position && $0.metadata.correlationID == correlationID }.prefix(max(0, limit))
+            )
+        }
+    }
+
     public func statistics() async throws -> EventStoreStatistics {
         storage.withLock { storage in
             EventStoreStatistics(

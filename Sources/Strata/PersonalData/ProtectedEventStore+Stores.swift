@@ -91,4 +91,8 @@ extension ProtectedEventStore: StreamCatalog where Base: StreamCatalog {
     }
 
     public func statistics() async throws -> EventStoreStatistics { try await base.statistics() }
+
+    public func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent] {
+        try await reveal(try await base.events(correlatedWith: correlationID, from: position, limit: limit))
+    }
 }

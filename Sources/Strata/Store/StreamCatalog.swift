@@ -78,6 +78,20 @@ public protocol StreamCatalog: Sendable {
     ///   - limit: The most streams to return.
     func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary]
 
+    /// Up to `limit` events recorded with the correlation id `correlationID`, in position order, from `position` on:
+    /// everything one request caused, across streams (the command's events, the process managers' reactions and
+    /// the commands they sent).
+    ///
+    /// Every backend answers from an index on the correlation id, so the lookup costs what the events found cost,
+    /// not what the log holds. Like ``EventStore/readAll(from:limit:filter:)``, it reads the global log: events of
+    /// deleted and truncated streams are found too.
+    ///
+    /// - Parameters:
+    ///   - correlationID: The id that ``EventMetadata/correlationID`` carries.
+    ///   - position: The first position to consider; ``GlobalPosition/start`` for the whole log.
+    ///   - limit: The most events to return.
+    func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent]
+
     /// The store's counts, head and size.
     ///
     /// Counting reads the whole log, so this is for operators (`strata stats`), not for hot paths.

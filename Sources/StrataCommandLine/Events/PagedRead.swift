@@ -6,11 +6,12 @@
 //===----------------------------------------------------------------------===//
 import Strata
 
-/// A read of a stream or of the whole log, done page by page so that a huge log streams out in bounded memory.
+/// A read of a stream, of the whole log, or of the events of one correlation id, done page by page so that a huge log streams out in bounded memory.
 struct PagedRead: Sendable {
     enum Source: Sendable {
         case stream(StreamID, direction: ReadDirection, from: StreamVersion)
         case all(from: GlobalPosition, filter: EventFilter)
+        case correlated(String, from: GlobalPosition)
     }
 
     var source: Source
@@ -36,9 +37,14 @@ struct PagedRead: Sendable {
     private func read(_ source: Source, limit: Int, from store: any EventStore) async throws -> [RecordedEvent] {
         switch source {
         case .stream(let stream, let direction, let version):
-            try await store.readStream(stream, from: version, direction: direction, limit: limit)
+            return try await store.readStream(stream, from: version, direction: direction, limit: limit)
         case .all(let position, let filter):
-            try await store.readAll(from: position, limit: limit, filter: filter)
+            return try await store.readAll(from: position, limit: limit, filter: filter)
+        case .correlated(let correlationID, let position):
+            guard let catalog = store as? any StreamCatalog else {
+                throw CLIError.badInput("this store cannot look events up by correlation id")
+            }
+            return try await catalog.events(correlatedWith: correlationID, from: position, limit: limit)
         }
     }
 }
@@ -55,6 +61,8 @@ extension PagedRead.Source {
             return .stream(stream, direction: direction, from: StreamVersion(event.version.value - 1))
         case .all(_, let filter):
             return .all(from: event.position.next, filter: filter)
+        case .correlated(let correlationID, _):
+            return .correlated(correlationID, from: event.position.next)
         }
     }
 }

@@ -13,10 +13,12 @@ import StrataHTTP
 struct ReadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
-        abstract: "Print the events of one stream (--stream) or of the whole log (--all), one JSON object per line.",
+        abstract:
+            "Print the events of one stream (--stream), of the whole log (--all) or of one request (--correlation), one JSON object per line.",
         usage: """
             events read [--store <url>] --stream <id> [--from <version>] [--limit <n>] [--backwards]
             events read [--store <url>] --all [--from <position>] [--limit <n>] [--category <category>] [--type <type> ...]
+            events read [--store <url>] --correlation <id> [--from <position>] [--limit <n>]
             """
     )
 
@@ -28,7 +30,15 @@ struct ReadCommand: AsyncParsableCommand {
     @Flag(help: "Read the whole log, in global order.")
     var all = false
 
-    @Option(help: ArgumentHelp("The first stream version (--stream) or global position (--all) to print.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Read every event recorded with this correlation id (all that one request caused, across streams), in global order.",
+            valueName: "id"
+        )
+    )
+    var correlation: String?
+
+    @Option(help: ArgumentHelp("The first stream version (--stream) or global position (--all, --correlation) to print.", valueName: "n"))
     var from: UInt64?
 
     @Option(help: ArgumentHelp("The most events to print; default: all of them.", valueName: "n"))
@@ -69,9 +79,16 @@ struct ReadCommand: AsyncParsableCommand {
     /// Checks the combination of options and says what to read.
     func pagedRead() throws(CLIError) -> PagedRead {
         if let limit, limit < 1 { throw .badInput("--limit must be at least 1") }
+        if let correlation {
+            guard stream == nil, !all else { throw .badInput("give exactly one of --stream <id>, --all and --correlation <id>") }
+            guard filter.isEmpty else { throw .badInput("--category and --type apply to --all only") }
+            guard !backwards else { throw .badInput("--backwards applies to --stream only") }
+            guard !correlation.isEmpty else { throw .badInput("--correlation needs an id") }
+            return PagedRead(source: .correlated(correlation, from: GlobalPosition(from ?? 0)), limit: limit)
+        }
         switch (stream, all) {
         case (nil, false), (.some, true):
-            throw .badInput("give exactly one of --stream <id> and --all")
+            throw .badInput("give exactly one of --stream <id>, --all and --correlation <id>")
         case (let stream?, false):
             guard filter.isEmpty else { throw .badInput("--category and --type apply to --all only") }
             let direction: ReadDirection = backwards ? .backwards : .forwards
