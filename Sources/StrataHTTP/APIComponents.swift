@@ -38,6 +38,14 @@ public enum APIComponents {
                 ],
                 additionalProperties: .a(false)
             ),
+            "CorrelationPage": .object(
+                properties: [
+                    "correlationId": .string(description: "The correlation id."),
+                    "events": .array(items: schema("Event")),
+                    "next": position(description: "The global position to ask for next; null after the last page.", nullable: true),
+                ],
+                additionalProperties: .a(false)
+            ),
             "ProjectionStatus": projectionStatus,
             "ParkedEvent": .object(
                 description: "An event a projection could not apply, set aside with its error.",
@@ -151,6 +159,15 @@ public enum APIComponents {
             additionalProperties: .a(false)
         )
     }()
+
+    /// The `limit` of a paged read: positive, and read as `maximumPageSize` when larger.
+    static func pageLimitParameter(maximumPageSize: Int) -> OpenAPI.Parameter {
+        .query(
+            name: "limit",
+            schema: .integer(format: .int64, maximum: (largestInteger, false), minimum: (1, false)),
+            description: "The most events to answer; larger values are read as \(maximumPageSize)."
+        )
+    }
 
     // MARK: Headers
 

@@ -44,11 +44,7 @@ struct EventStreamRoutes: Sendable {
                     description: "The stream's id (percent-encoded where needed)."
                 ),
                 .query(name: "from", schema: APIComponents.position(), description: "The first version to read; 0 by default."),
-                .query(
-                    name: "limit",
-                    schema: .integer(format: .int64, maximum: (APIComponents.largestInteger, false), minimum: (1, false)),
-                    description: "The most events to answer; larger values are read as \(configuration.maximumPageSize)."
-                ),
+                APIComponents.pageLimitParameter(maximumPageSize: configuration.maximumPageSize),
             ],
             responses: [
                 200: OpenAPI.Response(
@@ -102,12 +98,11 @@ struct EventStreamRoutes: Sendable {
         let raw = try context.parameters.require("id")
         let stream = try StreamID(raw.removingPercentEncoding ?? raw)
         let from = try request.integerParameter("from") ?? 0
-        let limit = min(try request.integerParameter("limit") ?? UInt64(configuration.maximumPageSize), UInt64(configuration.maximumPageSize))
-        guard limit > 0 else { throw HTTPProblem(.badRequest, code: "invalid-limit", detail: "limit must be positive") }
+        let limit = try request.pageLimit(maximum: configuration.maximumPageSize)
         guard let version = try await store.currentVersion(of: stream) else {
             throw HTTPProblem(.notFound, code: "not-found", detail: "there is no stream '\(stream)'")
         }
-        let events = try await store.readStream(stream, from: StreamVersion(from), direction: .forwards, limit: Int(limit))
+        let events = try await store.readStream(stream, from: StreamVersion(from), direction: .forwards, limit: limit)
         let page = StreamPage(
             stream: stream.rawValue,
             version: version.value,

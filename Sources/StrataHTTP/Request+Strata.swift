@@ -117,4 +117,13 @@ extension Request {
         !value.isEmpty && value.utf8.count <= StrataHTTPConfiguration.maxTokenHeaderBytes
             && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
+
+    /// The `limit` of a paged read: `maximum` when absent or larger.
+    ///
+    /// - Throws: HTTPProblem `400 invalid-limit` when it is 0, `400 invalid-parameter` when it is not a number.
+    func pageLimit(maximum: Int) throws -> Int {
+        let limit = min(try integerParameter("limit") ?? UInt64(maximum), UInt64(maximum))
+        guard limit > 0 else { throw HTTPProblem(.badRequest, code: "invalid-limit", detail: "limit must be positive") }
+        return Int(limit)
+    }
 }

@@ -115,6 +115,7 @@ public enum StrataRouter {
         let routes = StrataRoutes(router: router, registry: registry)
         HealthRoutes(runtime: runtime, metrics: metrics).add(to: routes)
         EventStreamRoutes(store: runtime.store, configuration: configuration).add(to: routes)
+        CorrelationRoutes(store: runtime.store, configuration: configuration).add(to: routes)
         ProjectionRoutes(runner: runtime.projections).add(to: routes)
         addRoutes(routes)
         let openAPI = OpenAPIRoutes(

@@ -48,6 +48,7 @@ struct RouteAccessTests {
         Route(.get, "/health/live", .open),
         Route(.get, "/metrics", .read),
         Route(.get, "/streams/customer-c1", .read),
+        Route(.get, "/correlations/request-1", .read),
         Route(.get, "/events?limit=1", .read),
         Route(.get, "/projections", .read),
         Route(.get, "/projections/shop-views", .read),

@@ -8,6 +8,7 @@ import Foundation
 import Hummingbird
 import Strata
 import StrataHTTP
+import StrataTestSupport
 import Testing
 
 @Suite("The shop's commands and queries over HTTP", .timeLimit(.minutes(5)))
@@ -163,6 +164,42 @@ struct ShopRouteTests {
             #expect(events?.last?["position"] as? Int == position)
             let details = try await shop.get("/orders/\(order)?minPosition=\(position)")
             #expect(details.string("status") == "confirmed")
+        }
+    }
+
+    @Test("/correlations/{id} lists what one request caused across streams, in pages, and refuses a malformed id")
+    func correlatedEvents() async throws {
+        try await ShopHarness().run { shop in
+            // Two commands of one request, on two streams, and one of another request between them.
+            let customer = try await shop.post(
+                "/customers", #"{"name":"Ada Lovelace","email":"ada@example.com"}"#, headers: [.correlationID: "checkout-7"])
+            let customerID = try #require(customer.string("id"))
+            _ = try await shop.post("/customers", #"{"name":"Grace Hopper","email":"grace@example.com"}"#, headers: [.correlationID: "other"])
+            let order = try await shop.post("/orders", "{\"customerId\":\"\(customerID)\"}", headers: [.correlationID: "checkout-7"])
+            let orderID = try #require(order.string("id"))
+            let caused = try #require(try await shop.get("/correlations/checkout-7").json["events"] as? [[String: Any]])
+            // Registering reserves the email first, in a stream of its own: the same request caused it.
+            let streams = caused.compactMap { $0["stream"] as? String }
+            #expect(streams.count == 3)
+            #expect(streams.first?.hasPrefix("emailreservation-") == true)
+            #expect(Array(streams.dropFirst()) == ["customer-\(customerID)", "order-\(orderID)"])
+            #expect(caused.allSatisfy { ($0["metadata"] as? [String: Any])?["correlationId"] as? String == "checkout-7" })
+            let positions = caused.compactMap { $0["position"] as? Int }
+            #expect(positions == positions.sorted())
+
+            let first = try await shop.get("/correlations/checkout-7?limit=1")
+            #expect((first.json["events"] as? [[String: Any]])?.count == 1)
+            let next = try #require(first.json["next"] as? Int)
+            let rest = try await shop.get("/correlations/checkout-7?from=\(next)")
+            #expect(((rest.json["events"] as? [[String: Any]]) ?? []).compactMap { $0["position"] as? Int } == Array(positions.dropFirst()))
+            #expect(rest.json["next"] is NSNull)
+
+            let unknown = try await shop.get("/correlations/nobody")
+            #expect(unknown.status == .ok)
+            #expect((unknown.json["events"] as? [Any])?.isEmpty == true)
+            #expect(try await shop.get("/correlations/a%01b").problemCode == "invalid-correlation-id")
+            #expect(try await shop.get("/correlations/\(String(repeating: "x", count: 201))").problemCode == "invalid-correlation-id")
+            #expect(try await shop.get("/correlations/checkout-7?limit=0").problemCode == "invalid-limit")
         }
     }
 }

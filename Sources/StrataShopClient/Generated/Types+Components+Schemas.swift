@@ -76,6 +76,59 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/CorrelationPage`.
+        public struct CorrelationPage: Codable, Hashable, Sendable {
+            /// The correlation id.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CorrelationPage/correlationId`.
+            public var correlationId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CorrelationPage/events`.
+            public var events: [Components.Schemas.Event]
+            /// The global position to ask for next; null after the last page.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CorrelationPage/next`.
+            public var next: Swift.Int64?
+            /// Creates a new `CorrelationPage`.
+            ///
+            /// - Parameters:
+            ///   - correlationId: The correlation id.
+            ///   - events:
+            ///   - next: The global position to ask for next; null after the last page.
+            public init(
+                correlationId: Swift.String,
+                events: [Components.Schemas.Event],
+                next: Swift.Int64? = nil
+            ) {
+                self.correlationId = correlationId
+                self.events = events
+                self.next = next
+            }
+            public enum CodingKeys: String, CodingKey {
+                case correlationId
+                case events
+                case next
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.correlationId = try container.decode(
+                    Swift.String.self,
+                    forKey: .correlationId
+                )
+                self.events = try container.decode(
+                    [Components.Schemas.Event].self,
+                    forKey: .events
+                )
+                self.next = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .next
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "correlationId",
+                    "events",
+                    "next"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CustomerOrder`.
         public struct CustomerOrder: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CustomerOrder/id`.

@@ -18,6 +18,13 @@ import struct Foundation.Data
 import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 public protocol APIProtocol: Sendable {
+    /// The events of one correlation id, across streams
+    ///
+    /// Up to `limit` events (at most 1000) recorded with the correlation id, from global position `from`, in global order: the command's events, the process managers' reactions and the commands they sent. `next` is the position to ask for next, or null at the end. An id no event carries answers an empty page.
+    ///
+    /// - Remark: HTTP `GET /correlations/{id}`.
+    /// - Remark: Generated from `#/paths//correlations/{id}/get(readCorrelation)`.
+    func readCorrelation(_ input: Operations.ReadCorrelation.Input) async throws -> Operations.ReadCorrelation.Output
     /// Registers a customer
     ///
     /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`. With an `Idempotency-Key` the customer's id derives from the key, so a retry registers no second customer; a retry after that customer was forgotten is 422 `customer-forgotten`.
@@ -163,6 +170,23 @@ public protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
+    /// The events of one correlation id, across streams
+    ///
+    /// Up to `limit` events (at most 1000) recorded with the correlation id, from global position `from`, in global order: the command's events, the process managers' reactions and the commands they sent. `next` is the position to ask for next, or null at the end. An id no event carries answers an empty page.
+    ///
+    /// - Remark: HTTP `GET /correlations/{id}`.
+    /// - Remark: Generated from `#/paths//correlations/{id}/get(readCorrelation)`.
+    public func readCorrelation(
+        path: Operations.ReadCorrelation.Input.Path,
+        query: Operations.ReadCorrelation.Input.Query = .init(),
+        headers: Operations.ReadCorrelation.Input.Headers = .init()
+    ) async throws -> Operations.ReadCorrelation.Output {
+        try await readCorrelation(Operations.ReadCorrelation.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
     /// Registers a customer
     ///
     /// The email address is reserved across the shop: another customer with it is 422 `duplicate-email`. With an `Idempotency-Key` the customer's id derives from the key, so a retry registers no second customer; a retry after that customer was forgotten is 422 `customer-forgotten`.

@@ -101,3 +101,20 @@ extension FaultyEventStore: CommandOutcomeStore {
         try await base.purgeCommandOutcomes(recordedBefore: cutoff)
     }
 }
+
+extension FaultyEventStore: StreamCatalog {
+    func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+        try check()
+        return try await base.listStreams(category: category, after: after, limit: limit)
+    }
+
+    func statistics() async throws -> EventStoreStatistics {
+        try check()
+        return try await base.statistics()
+    }
+
+    func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent] {
+        try check()
+        return try await base.events(correlatedWith: correlationID, from: position, limit: limit)
+    }
+}
