@@ -16,6 +16,8 @@ import Testing
 private final class ReplicaStandIn: ReadStore {
     let copy = InMemoryReadStore()
     let isDown = Atomic<Bool>(false)
+    /// Whether reads hang, as on a server that stopped answering without closing its connections.
+    let hangs = Atomic<Bool>(false)
 
     func withTransaction<T>(_ body: (any ReadStoreTransaction) async throws -> T) async throws -> T {
         try await copy.withTransaction(body)
@@ -23,6 +25,7 @@ private final class ReplicaStandIn: ReadStore {
 
     func withReader<T>(_ body: (any ReadStoreReader) async throws -> T) async throws -> T {
         guard !isDown.load(ordering: .relaxed) else { throw ReadStoreError(.unavailable, "the replica is down") }
+        while hangs.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
         return try await copy.withReader(body)
     }
 }
@@ -37,12 +40,13 @@ private struct ReplicaFixture {
     let queries: QueryHandler
     let metrics = TestMetrics()
 
-    init(replicaCount: Int = 1, maximumLag: UInt64 = 1_000, replicaWaitLimit: Duration = .seconds(1)) {
+    init(replicaCount: Int = 1, maximumLag: UInt64 = 1_000, replicaWaitLimit: Duration = .seconds(1), checkInterval: Duration = .seconds(1)) {
         primaryRunner = ProjectionRunner(store: events, readStore: primary, projections: [TallyProjection()])
         standIns = (0..<replicaCount).map { _ in ReplicaStandIn() }
         var configuration = ReadReplicas.Configuration()
         configuration.maximumLag = maximumLag
         configuration.replicaWaitLimit = replicaWaitLimit
+        configuration.checkInterval = checkInterval
         configuration.metricsFactory = metrics
         replicas = ReadReplicas(
             primary: primary,
@@ -191,6 +195,31 @@ struct ReadReplicaTests {
         await fixture.replicas.checkReplicas()
         for _ in 0..<4 { #expect(try await fixture.queries.ask(TallyQuery()) == 1) }
         #expect(fixture.replicas.statuses.map(\.queriesAnswered) == [2, 2])
+    }
+
+    @Test("run() checks each replica on its own schedule: one that hangs delays no other's checks")
+    func hangingReplicaDelaysNoOther() async throws {
+        let fixture = ReplicaFixture(replicaCount: 2, checkInterval: .milliseconds(20))
+        fixture.standIns[0].hangs.store(true, ordering: .relaxed)
+        let checks = Task { try await fixture.replicas.run() }
+        defer {
+            fixture.standIns[0].hangs.store(false, ordering: .relaxed)
+            checks.cancel()
+        }
+        // Nothing to lag behind: the healthy replica is available at its first check, and checked again and again
+        // while the other's first check has not ended.
+        try await eventually("the healthy replica checked", within: .seconds(10), every: .milliseconds(5)) {
+            fixture.status(1).health == .available
+        }
+        fixture.standIns[1].isDown.store(true, ordering: .relaxed)
+        try await eventually("the healthy replica's failure noticed by a later check", within: .seconds(10), every: .milliseconds(5)) {
+            fixture.status(1).health == .unavailable
+        }
+        #expect(fixture.status(0).health == .unchecked)
+        fixture.standIns[0].hangs.store(false, ordering: .relaxed)
+        try await eventually("the hanging replica's check to end", within: .seconds(10), every: .milliseconds(5)) {
+            fixture.status(0).health == .available
+        }
     }
 
     @Test("a replica's lag is how far its furthest-behind projection trails the same projection on the primary")

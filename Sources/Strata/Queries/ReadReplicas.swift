@@ -123,11 +123,20 @@ public final class ReadReplicas: Service, Sendable {
 
     /// Checks every replica now, then again at every ``Configuration/checkInterval``, until cancelled or shut
     /// down gracefully.
+    ///
+    /// Each replica is checked on its own schedule, so one that takes long to answer (a server that went away,
+    /// waited on until the connection limit) delays no other replica's checks.
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await self.checkReplicas()
-                try await Task.sleep(for: self.configuration.checkInterval)
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for member in self.members {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            await self.check(member, against: try? await self.primary.withReader { try await Self.positions(in: $0) })
+                            try? await Task.sleep(for: self.configuration.checkInterval)
+                        }
+                    }
+                }
             }
         }
     }
