@@ -32,15 +32,20 @@ struct DelayProxyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard delayMilliseconds >= 0, delayMilliseconds <= 10_000 else { throw ValidationError("--delay-ms must be from 0 to 10000") }
-        guard target.split(separator: ":").count == 2, Int(target.split(separator: ":")[1]) != nil else {
-            throw ValidationError("--target must be host:port")
-        }
+        // SwiftNIO converts a port to 16 bits without checking: one out of range would stop the process.
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard Self.hostAndPort(target) != nil else { throw ValidationError("--target must be host:port, with a port from 1 to 65535") }
+    }
+
+    /// The host and port of `host:port`, or `nil` when it is not one or its port is out of range.
+    static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65_535).contains(port) else { return nil }
+        return (String(parts[0]), port)
     }
 
     func run() async throws {
-        let parts = target.split(separator: ":")
-        let host = String(parts[0])
-        let targetPort = Int(parts[1])!
+        guard let (host, targetPort) = Self.hostAndPort(target) else { throw ValidationError("--target must be host:port") }
         let oneWay = TimeAmount.nanoseconds(Int64(delayMilliseconds * 500_000))
         let group = MultiThreadedEventLoopGroup.singleton
         let server = try await ServerBootstrap(group: group)
