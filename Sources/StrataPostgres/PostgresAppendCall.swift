@@ -27,16 +27,30 @@ struct PostgresAppendCall: Sendable {
 
     let query: PostgresQuery
 
+    /// Whether the outcomes come as one row of four arrays (a batch's) rather than one row per append.
+    private var outcomesInArrays = false
+
+    /// Stands for "none" in the outcome arrays, which cannot hold NULL for postgres-nio: no version or position
+    /// is negative that far.
+    private static let none = Int64.min
+
     init(_ batch: [PendingAppend], schema: PostgresSchema) throws {
         var bindings = PostgresBindings(capacity: 15)
         try Self.bind(batch, to: &bindings)
+        // One row however many appends the batch holds: a statement of at most one row may be prepared (see
+        // PostgresConnection/allRows(_:logger:)), and a batch's outcomes, a row each, can fill several network reads.
         query = PostgresQuery(
             unsafeSQL: """
-                SELECT outcome, actual_version, last_version, last_position FROM \(schema.quoted).strata_append(
-                    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                SELECT coalesce(array_agg(outcome ORDER BY n), '{}'),
+                    coalesce(array_agg(coalesce(actual_version, '\(Self.none)'::bigint) ORDER BY n), '{}'),
+                    coalesce(array_agg(coalesce(last_version, '\(Self.none)'::bigint) ORDER BY n), '{}'),
+                    coalesce(array_agg(coalesce(last_position, '\(Self.none)'::bigint) ORDER BY n), '{}')
+                FROM \(schema.quoted).strata_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                    WITH ORDINALITY AS appended(outcome, actual_version, last_version, last_position, n)
                 """,
             binds: bindings
         )
+        outcomesInArrays = true
     }
 
     /// A call of `strata_record_command`: records a keyed command's outcome and makes its append, in one statement.
@@ -155,10 +169,28 @@ struct PostgresAppendCall: Sendable {
 
     /// Runs the call on `connection`: one outcome per append, in order.
     func run(on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
-        // Prepared: see PreparedQuery for what parsing and planning the call every time cost.
-        try await connection.queryPrepared(query, logger: logger).map { row in
-            let (outcome, actual, last, position) = try row.decode((Int16, Int64?, Int64?, Int64?).self)
-            return Outcome(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position)
+        // Prepared: see PreparedQuery for what parsing and planning the call every time cost. Every form of the
+        // call returns one row.
+        let rows = try await connection.queryPrepared(query, logger: logger)
+        guard outcomesInArrays else {
+            return try rows.map { row in
+                let (outcome, actual, last, position) = try row.decode((Int16, Int64?, Int64?, Int64?).self)
+                return Outcome(outcome: outcome, actualVersion: actual, lastVersion: last, lastPosition: position)
+            }
+        }
+        guard let row = rows.first else { return [] }
+        let (outcomes, actuals, lasts, positions) = try row.decode(([Int16], [Int64], [Int64], [Int64]).self)
+        guard actuals.count == outcomes.count, lasts.count == outcomes.count, positions.count == outcomes.count else {
+            throw EventStoreError(.storage, "strata_append returned outcome arrays of different lengths")
+        }
+        func present(_ value: Int64) -> Int64? { value == Self.none ? nil : value }
+        return outcomes.indices.map { index in
+            Outcome(
+                outcome: outcomes[index],
+                actualVersion: present(actuals[index]),
+                lastVersion: present(lasts[index]),
+                lastPosition: present(positions[index])
+            )
         }
     }
 
@@ -225,9 +257,8 @@ struct PostgresAppendCall: Sendable {
             FROM \(unescaped: schema.quoted).strata_events WHERE event_id = ANY(\(ids))
             """
         var stored: [IdempotentAppend.StoredEvent] = []
-        for try await (id, stream, version, position) in try await connection.query(query, logger: logger).decode(
-            (UUID, String, Int64, Int64).self
-        ) {
+        for row in try await connection.allRows(query, logger: logger) {
+            let (id, stream, version, position) = try row.decode((UUID, String, Int64, Int64).self)
             guard let streamID = try? StreamID(stream) else {
                 throw EventStoreError(.corruptEvent, "stored event \(id) has a malformed stream id")
             }

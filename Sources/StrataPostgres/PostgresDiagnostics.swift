@@ -47,11 +47,7 @@ struct PostgresDiagnostics: Sendable {
             ORDER BY a.xact_start
             """
         let rows = try await client.withConnection(waitingAtMost: configuration.connectionWaitLimit) { [logger = configuration.logger] connection in
-            var rows: [(Int32, Double, String, String, Int64)] = []
-            for try await row in try await connection.query(query, logger: logger).decode((Int32, Double, String, String, Int64).self) {
-                rows.append(row)
-            }
-            return rows
+            try await connection.allRows(query, logger: logger).map { try $0.decode((Int32, Double, String, String, Int64).self) }
         }
         var blockers: [BlockingTransaction] = []
         for (pid, age, state, query, waiting) in rows {

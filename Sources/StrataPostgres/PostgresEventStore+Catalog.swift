@@ -21,9 +21,9 @@ extension PostgresEventStore: StreamCatalog {
             GROUP BY e.stream_id ORDER BY e.stream_id LIMIT \(Int64(max(0, limit)))
             """
         return try await withConnection("list streams") { [logger] connection in
-            let rows = try await connection.query(query, logger: logger)
             var summaries: [StreamSummary] = []
-            for try await (stream, version, count, position, recordedAt, deleted) in rows.decode((String, Int64, Int64, Int64, Date, Bool).self) {
+            for row in try await connection.allRows(query, logger: logger) {
+                let (stream, version, count, position, recordedAt, deleted) = try row.decode((String, Int64, Int64, Int64, Date, Bool).self)
                 summaries.append(
                     StreamSummary(
                         stream: try StreamID(stream),
@@ -58,9 +58,9 @@ extension PostgresEventStore: StreamCatalog {
             FROM \(unescaped: table)
             """
         return try await withConnection("read statistics") { [logger] connection in
-            let rows = try await connection.query(query, logger: logger)
             var statistics = EventStoreStatistics(eventCount: 0, streamCount: 0, head: .start, headRecordedAt: nil, sizeBytes: nil)
-            for try await (events, streams, head, recordedAt, size) in rows.decode((Int64, Int64, Int64, Date?, Int64).self) {
+            for row in try await connection.allRows(query, logger: logger) {
+                let (events, streams, head, recordedAt, size) = try row.decode((Int64, Int64, Int64, Date?, Int64).self)
                 statistics = EventStoreStatistics(
                     eventCount: Int(events),
                     streamCount: Int(streams),

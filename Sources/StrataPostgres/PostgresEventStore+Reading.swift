@@ -9,12 +9,12 @@ import PostgresNIO
 import Strata
 
 extension PostgresEventStore {
+    /// The columns of an event, in the order that `recordedEvent(from:)` decodes them.
+    static let eventColumns =
+        "position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at, schema_version"
+
     var selectColumns: String {
-        """
-        SELECT position, stream_id, stream_version, event_id, event_type, data, correlation_id, causation_id, metadata, recorded_at,
-            schema_version
-        FROM \(schema.quoted).strata_events
-        """
+        "SELECT \(Self.eventColumns) FROM \(schema.quoted).strata_events"
     }
 
     public func readStream(
@@ -24,28 +24,33 @@ extension PostgresEventStore {
         limit: Int
     ) async throws -> [RecordedEvent] {
         guard limit > 0 else { return [] }
-        let from = Int64(clamping: version.value)
-        // Truncation and deletion hide the versions before `truncate_before`. The lookup is one primary-key probe,
-        // evaluated once per query; a stream with no lifecycle row shows everything.
-        let visibleFrom = """
-            coalesce((SELECT s.truncate_before FROM \(schema.quoted).strata_streams s WHERE s.stream_id = $1), 0)
-            """
-        let sql =
-            direction == .forwards
-            ? "\(selectColumns) WHERE stream_id = $1 AND stream_version >= greatest($2, \(visibleFrom)) ORDER BY stream_version ASC LIMIT $3"
-            : "\(selectColumns) WHERE stream_id = $1 AND stream_version <= $2 AND stream_version >= \(visibleFrom) ORDER BY stream_version DESC LIMIT $3"
+        // Truncation and deletion hide the versions before `truncate_before`; the function looks it up (see
+        // PostgresSchema/readStreamFunction).
         var bindings = PostgresBindings()
         bindings.append(stream.rawValue)
-        bindings.append(from)
+        bindings.append(Int64(clamping: version.value))
         bindings.append(limit)
-        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings))
+        bindings.append(direction == .backwards)
+        let sql = "SELECT \(Self.eventColumns) FROM \(schema.quoted).strata_read_stream($1, $2, $3, $4)"
+        let events = try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings))
+        return direction == .backwards
+            ? Self.inOrder(events, by: { $0.version > $1.version })
+            : Self.inOrder(events, by: { $0.version < $1.version })
     }
 
     public func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
         guard limit > 0 else { return [] }
         var bindings = PostgresBindings()
-        var conditions = ["position >= $1"]
         bindings.append(Int64(clamping: position.value))
+        if let category = filter.category, filter.eventTypes == nil {
+            // Through a function, whose plan walks the category's index however few events the statistics expect
+            // (see PostgresSchema/readCategoryFunction).
+            bindings.append(category)
+            bindings.append(limit)
+            let sql = "SELECT \(Self.eventColumns) FROM \(schema.quoted).strata_read_category($2, $1, $3)"
+            return Self.inOrder(try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings)), by: { $0.position < $1.position })
+        }
+        var conditions = ["position >= $1"]
         if let category = filter.category {
             bindings.append(category)
             conditions.append("category = $\(bindings.count)")
@@ -56,14 +61,11 @@ extension PostgresEventStore {
             conditions.append("event_type = ANY($\(bindings.count))")
         }
         bindings.append(limit)
+        // Planned on every call: which index serves a read by type depends on the types (a rare one is found through
+        // the type index, common ones by walking positions), and a generic plan, made for a list of any types, walks
+        // positions: for types that never came, every position after the reader's.
         let sql = "\(selectColumns) WHERE \(conditions.joined(separator: " AND ")) ORDER BY position ASC LIMIT $\(bindings.count)"
-        // A read filtered by type is planned on every call. Which index serves it depends on the types (a rare one is
-        // found through the type index, common ones by walking positions), and the generic plan of a prepared
-        // statement, made for a list of any types, walks positions: for types that never came, every position after
-        // the reader's, milliseconds a read on a log of thousands of events. A read by category keeps its prepared
-        // statement: planned per call on a log whose statistics are not yet gathered (one just imported), it sorted
-        // every event of the category after the position instead of walking the category's index.
-        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings), prepared: filter.eventTypes == nil)
+        return try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings))
     }
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
@@ -74,11 +76,9 @@ extension PostgresEventStore {
               AND NOT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).strata_streams s WHERE s.stream_id = \(stream.rawValue) AND s.deleted)
             """
         return try await withConnection("read the stream version") { [logger] connection in
-            let rows = try await connection.query(query, logger: logger)
-            // Read to the end, so that the connection goes back to the pool with nothing left to drain.
             var latest: StreamVersion?
-            for try await version in rows.decode(Int64?.self) {
-                latest = version.map { StreamVersion(UInt64(clamping: $0)) }
+            for row in try await connection.allRows(query, logger: logger) {
+                latest = try row.decode(Int64?.self).map { StreamVersion(UInt64(clamping: $0)) }
             }
             return latest
         }
@@ -87,27 +87,28 @@ extension PostgresEventStore {
     public func headPosition() async throws -> GlobalPosition {
         let query: PostgresQuery = "SELECT position FROM \(unescaped: schema.quoted).strata_head"
         return try await withConnection("read the head position") { [logger] connection in
-            let rows = try await connection.query(query, logger: logger)
             var head = GlobalPosition.start
-            for try await position in rows.decode(Int64.self) {
-                head = GlobalPosition(UInt64(clamping: position))
+            for row in try await connection.allRows(query, logger: logger) {
+                head = GlobalPosition(UInt64(clamping: try row.decode(Int64.self)))
             }
             return head
         }
     }
 
-    /// Loading a stream is half of every command, and subscriptions read pages all the time: their statements
-    /// are prepared once per connection, unless `prepared` is false (see readAll).
-    func fetchEvents(_ query: PostgresQuery, prepared: Bool = true) async throws -> [RecordedEvent] {
+    /// `events` in the order of `precedes`, which a read function's rows already have.
+    ///
+    /// SQL promises no order for the rows of a function unless the query asks for one, and asking costs a sort
+    /// that PostgreSQL plans on every call (a tenth of a stream load); PostgreSQL returns them as the function
+    /// produced them, in order, so this only checks, and sorts should that ever change.
+    static func inOrder(_ events: [RecordedEvent], by precedes: (RecordedEvent, RecordedEvent) -> Bool) -> [RecordedEvent] {
+        guard zip(events, events.dropFirst()).contains(where: { !precedes($0, $1) }) else { return events }
+        return events.sorted(by: precedes)
+    }
+
+    /// Every event row of `query`, which selects `selectColumns`.
+    func fetchEvents(_ query: PostgresQuery) async throws -> [RecordedEvent] {
         try await withConnection("read events") { [logger] connection in
-            guard prepared else {
-                var events: [RecordedEvent] = []
-                for try await row in try await connection.query(query, logger: logger) {
-                    events.append(try Self.recordedEvent(from: row))
-                }
-                return events
-            }
-            return try await connection.queryPrepared(query, logger: logger).map(Self.recordedEvent(from:))
+            try await connection.allRows(query, logger: logger).map(Self.recordedEvent(from:))
         }
     }
 

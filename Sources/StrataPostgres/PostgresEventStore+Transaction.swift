@@ -34,13 +34,9 @@ extension PostgresEventStore {
         return try outcome.get()
     }
 
-    /// Runs `query` on `connection` and reads every row, so that the connection has nothing left to drain.
+    /// Runs `query` on `connection` and returns every row.
     func rows(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await connection.query(query, logger: logger) {
-            rows.append(row)
-        }
-        return rows
+        try await connection.allRows(query, logger: logger)
     }
 
     /// Runs `query` on a pooled connection and decodes every row, reporting failures (decoding ones too) as

@@ -46,12 +46,11 @@ struct PostgresMigrator<Plan: PostgresMigrationPlan>: Sendable {
             for statement in schema.bootstrap {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
-            let rows = try await connection.query(
+            let rows = try await connection.allRows(
                 PostgresQuery(unsafeSQL: "SELECT version FROM \(schema.quoted).\(schema.versionTable)"),
                 logger: logger
             )
-            var applied = Set<Int>()
-            for try await version in rows.decode(Int.self) { applied.insert(version) }
+            let applied = Set(try rows.map { try $0.decode(Int.self) })
             for migration in schema.migrations where !applied.contains(migration.version) {
                 logger.info(
                     "applying migration",

@@ -62,7 +62,70 @@ struct PostgresSchema: PostgresMigrationPlan {
                     """
                 ]
             ),
+            Migration(version: 9, name: "reads planned once", statements: [readStreamFunction, readCategoryFunction]),
         ]
+    }
+
+    /// A page of one stream's visible events (see `strata_streams.truncate_before`), from a version on, forwards or
+    /// backwards.
+    ///
+    /// Loading a stream is half of every command. Strata prepares no statement that may return several rows (see
+    /// `PostgresConnection/allRows(_:logger:)`), and planning the read on every call doubled the server's time for
+    /// a short stream; the function's plans are made once per connection, and the statement that calls it is
+    /// cheaper to plan.
+    var readStreamFunction: String {
+        """
+        CREATE FUNCTION \(quoted).strata_read_stream(read_stream text, from_version bigint, page_limit bigint, backwards boolean)
+        RETURNS SETOF \(quoted).strata_events
+        LANGUAGE plpgsql STABLE
+        AS $strata$
+        DECLARE
+            visible_from bigint := coalesce(
+                (SELECT s.truncate_before FROM \(quoted).strata_streams s WHERE s.stream_id = read_stream), 0);
+        BEGIN
+            IF backwards THEN
+                RETURN QUERY
+                    SELECT * FROM \(quoted).strata_events e
+                    WHERE e.stream_id = read_stream AND e.stream_version <= from_version AND e.stream_version >= visible_from
+                    ORDER BY e.stream_version DESC
+                    LIMIT page_limit;
+            ELSE
+                RETURN QUERY
+                    SELECT * FROM \(quoted).strata_events e
+                    WHERE e.stream_id = read_stream AND e.stream_version >= greatest(from_version, visible_from)
+                    ORDER BY e.stream_version
+                    LIMIT page_limit;
+            END IF;
+        END;
+        $strata$
+        """
+    }
+
+    /// A page of one category's events from a position on, in the order of the log, read through the category's
+    /// index whatever the table's statistics say.
+    ///
+    /// Planned per call, the read is planned from statistics, and on a log whose statistics are not yet gathered
+    /// (one just imported or appended in bulk) PostgreSQL reckons that a category has a few hundred events: it
+    /// then gathers every event of the category after the position and sorts them, for every page of a catch-up.
+    /// The function's generic plan, made once per connection, walks the index and stops at the limit. (Statements
+    /// that may return many rows are not prepared by Strata, see `PostgresConnection/allRows(_:logger:)`, so the
+    /// plan is kept here.)
+    var readCategoryFunction: String {
+        """
+        CREATE FUNCTION \(quoted).strata_read_category(read_category text, from_position bigint, page_limit bigint)
+        RETURNS SETOF \(quoted).strata_events
+        LANGUAGE plpgsql STABLE
+        SET plan_cache_mode = force_generic_plan
+        AS $strata$
+        BEGIN
+            RETURN QUERY
+                SELECT * FROM \(quoted).strata_events e
+                WHERE e.category = read_category AND e.position >= from_position
+                ORDER BY e.position
+                LIMIT page_limit;
+        END;
+        $strata$
+        """
     }
 
     /// Records a keyed command's outcome and appends its events in one statement, so that the `strata_head` row

@@ -10,6 +10,10 @@ import Synchronization
 
 /// A query of a hot path, which PostgreSQL parses and plans once per connection instead of on every call.
 ///
+/// Only for statements that return at most one row: postgres-nio streams a prepared statement's rows, and a
+/// result of several rows that the server's end of the connection cuts short without an error could stop the
+/// process (see `PostgresConnection/allRows(_:logger:)`). A single row ends its result, so nothing is left to cut.
+///
 /// Sent as an unnamed statement, a single-event append was parsed and planned anew every time, which cost it more
 /// server time than the append's own work; a key lookup in a read model paid the same. postgres-nio names a
 /// prepared statement and gives its SQL per type, not per value, while Strata's SQL names schemas and tables
@@ -37,7 +41,7 @@ struct PreparedQuery: PostgresPreparedStatement {
 
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
 
-    /// Sends `query` on `connection` as a prepared statement; every row, in order.
+    /// Sends `query`, a statement of at most one row, on `connection` as a prepared statement; its row, if any.
     static func run(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow] {
         let statement = statementName(for: query.sql)
         let name = RetiredStatements.shared.currentName(of: statement, on: connection)
@@ -68,7 +72,8 @@ struct PreparedQuery: PostgresPreparedStatement {
 }
 
 extension PostgresConnection {
-    /// Runs `query` as a statement prepared once per connection (see PreparedQuery); every row, in order.
+    /// Runs `query`, a statement of at most one row, as a statement prepared once per connection (see
+    /// PreparedQuery); its row, if any.
     func queryPrepared(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         try await PreparedQuery.run(query, on: self, logger: logger)
     }

@@ -138,7 +138,7 @@ public final class PostgresProjectionLeases: ProjectionLeases {
                     do {
                         // Watched, as a query written to a connection that has just closed would never complete.
                         _ = try await ConnectionCloseWatch.shared.run(on: connection) { [logger = self.configuration.logger] connection in
-                            try await connection.query("SELECT 1", logger: logger).collect()
+                            try await connection.allRows("SELECT 1", logger: logger)
                         }
                     } catch {
                         throw failure(error)
@@ -157,7 +157,7 @@ public final class PostgresProjectionLeases: ProjectionLeases {
             while true {
                 let query: PostgresQuery = "SELECT pg_try_advisory_lock(hashtext(\(self.configuration.namespace)), hashtext(\(projection)))"
                 let rows = try await ConnectionCloseWatch.shared.run(on: connection) { [logger = self.configuration.logger] connection in
-                    try await connection.query(query, logger: logger).collect()
+                    try await connection.allRows(query, logger: logger)
                 }
                 if try rows.first?.decode(Bool.self) == true { return }
                 try await Task.sleep(for: self.configuration.retryInterval)
@@ -174,7 +174,7 @@ public final class PostgresProjectionLeases: ProjectionLeases {
         let unlock = Task {
             guard !connection.isClosed else { return }
             _ = try await ConnectionCloseWatch.shared.run(on: connection) { connection in
-                try await connection.query("SELECT pg_advisory_unlock(hashtext(\(namespace)), hashtext(\(projection)))", logger: logger).collect()
+                try await connection.allRows("SELECT pg_advisory_unlock(hashtext(\(namespace)), hashtext(\(projection)))", logger: logger)
             }
         }
         do {
@@ -197,11 +197,11 @@ public final class PostgresProjectionLeases: ProjectionLeases {
               AND l.objid = (hashtext(\(projection))::bigint & 4294967295)::oid
             """
         do {
-            let rows = try await client.query(query, logger: configuration.logger)
-            for try await (pid, address, application) in rows.decode((Int, String?, String).self) {
+            let rows = try await client.allRows(query, logger: configuration.logger)
+            return try rows.first.map { row in
+                let (pid, address, application) = try row.decode((Int, String?, String).self)
                 return Holder(pid: pid, clientAddress: address, applicationName: application)
             }
-            return nil
         } catch {
             throw PostgresErrors.translate(error, "look up the holder of projection '\(projection)''s lease")
         }

@@ -120,9 +120,8 @@ public final class PostgresReadStore: ReadStore {
     public func exists() async throws -> Bool {
         let table = "\(schema.quoted).strata_projections"
         do {
-            let rows = try await client.query("SELECT to_regclass(\(table)) IS NOT NULL", logger: logger)
-            for try await found in rows.decode(Bool.self) { return found }
-            return false
+            let rows = try await client.allRows("SELECT to_regclass(\(table)) IS NOT NULL", logger: logger)
+            return try rows.first?.decode(Bool.self) ?? false
         } catch {
             throw PostgresErrors.readStoreError(error, "look for a read store in schema \(schema.name)")
         }

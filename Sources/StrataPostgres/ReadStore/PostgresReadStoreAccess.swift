@@ -131,7 +131,8 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
     /// Runs `query` and returns its rows, reporting driver failures as ReadStoreError.
     ///
     /// - Parameter prepared: Whether the statement is prepared once per connection (see PreparedQuery), for
-    ///   statements that hot paths send over and over.
+    ///   statements that hot paths send over and over; only for a statement of at most one row (see
+    ///   `PostgresConnection/allRows(_:logger:)`).
     func rows(_ query: PostgresQuery, prepared: Bool = false, _ what: @autoclosure () -> String) async throws -> [PostgresRow] {
         try checkOpen()
         try checkConnected(what())
@@ -139,7 +140,7 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
             return try await ConnectionCloseWatch.shared.run(on: connection) { [logger] connection in
                 prepared
                     ? try await connection.queryPrepared(query, logger: logger)
-                    : try await connection.query(query, logger: logger).collect()
+                    : try await connection.allRows(query, logger: logger)
             }
         } catch {
             throw PostgresErrors.readStoreError(error, what())
@@ -156,7 +157,7 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
         try checkConnected(what)
         do {
             _ = try await ConnectionCloseWatch.shared.run(on: connection) { [logger] connection in
-                try await connection.query(query, logger: logger).collect()
+                try await connection.allRows(query, logger: logger)
             }
         } catch {
             throw PostgresErrors.readStoreError(error, what)
