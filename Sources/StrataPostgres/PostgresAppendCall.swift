@@ -37,8 +37,8 @@ struct PostgresAppendCall: Sendable {
     init(_ batch: [PendingAppend], schema: PostgresSchema) throws {
         var bindings = PostgresBindings(capacity: 15)
         try Self.bind(batch, to: &bindings)
-        // One row however many appends the batch holds: a statement of at most one row may be prepared (see
-        // PostgresConnection/allRows(_:logger:)), and a batch's outcomes, a row each, can fill several network reads.
+        // One row of arrays however many appends the batch holds: a row per append cost a row's framing and
+        // decoding each, for a batch of hundreds.
         query = PostgresQuery(
             unsafeSQL: """
                 SELECT coalesce(array_agg(outcome ORDER BY n), '{}'),
@@ -169,9 +169,7 @@ struct PostgresAppendCall: Sendable {
 
     /// Runs the call on `connection`: one outcome per append, in order.
     func run(on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
-        // Prepared: see PreparedQuery for what parsing and planning the call every time cost. Every form of the
-        // call returns one row.
-        let rows = try await connection.queryPrepared(query, logger: logger)
+        let rows = try await connection.allRows(query, logger: logger)
         guard outcomesInArrays else {
             return try rows.map { row in
                 let (outcome, actual, last, position) = try row.decode((Int16, Int64?, Int64?, Int64?).self)

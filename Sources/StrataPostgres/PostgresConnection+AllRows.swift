@@ -18,14 +18,21 @@ extension PostgresConnection {
     /// as they arrive, in the same turn of the event loop, so the connection is never paused inside a result and a
     /// close fails the query like any other loss of the connection.
     ///
-    /// Any statement whose result may hold more than one row goes through here; `PreparedQuery` (which streams)
-    /// is kept for statements of at most one row, whose single row ends the result.
+    /// Every statement of Strata's goes through here, a lookup of one row too: a row that has arrived while the
+    /// rest of its answer has not is paused for the same way. So none is a prepared statement, which postgres-nio
+    /// only streams; where planning on every call cost too much, the statement calls a PL/pgSQL function, whose
+    /// plans are kept for the connection (`strata_append`, `strata_read_stream`, `strata_read_category`).
     ///
     /// The statement is not abandoned when the task is cancelled: callers track what their statements did (a
     /// `BEGIN` that the server ran opened a transaction that must be closed), so this returns only once the server
     /// has answered, as a row sequence's first rows did.
+    ///
+    /// The statement is sent from the connection's event loop: sent from another thread, the collecting would be
+    /// attached in a later turn of the loop, and the first rows, arriving before it, would pause the connection.
     func allRows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        let collected: EventLoopFuture<PostgresQueryResult> = self.query(query, logger: logger)
+        let collected = eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+            self.query(query, logger: logger)
+        }
         return try await collected.get().rows
     }
 }

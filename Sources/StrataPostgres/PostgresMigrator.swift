@@ -42,9 +42,9 @@ struct PostgresMigrator<Plan: PostgresMigrationPlan>: Sendable {
     private func apply(on connection: PostgresConnection) async throws {
         try await connection.withTransaction(logger: logger) { connection in
             // Serialises concurrent migrators of this schema; released at commit.
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema.lockKey)))", logger: logger)
+            _ = try await connection.allRows("SELECT pg_advisory_xact_lock(hashtext(\(schema.lockKey)))", logger: logger)
             for statement in schema.bootstrap {
-                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                _ = try await connection.allRows(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
             let rows = try await connection.allRows(
                 PostgresQuery(unsafeSQL: "SELECT version FROM \(schema.quoted).\(schema.versionTable)"),
@@ -57,9 +57,9 @@ struct PostgresMigrator<Plan: PostgresMigrationPlan>: Sendable {
                     metadata: ["strata.schema": "\(schema.name)", "strata.migration": "\(migration.version) \(migration.name)"]
                 )
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    _ = try await connection.allRows(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query(
+                _ = try await connection.allRows(
                     "INSERT INTO \(unescaped: schema.quoted).\(unescaped: schema.versionTable) (version, name) VALUES (\(migration.version), \(migration.name))",
                     logger: logger
                 )

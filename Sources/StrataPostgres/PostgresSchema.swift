@@ -69,7 +69,7 @@ struct PostgresSchema: PostgresMigrationPlan {
     /// A page of one stream's visible events (see `strata_streams.truncate_before`), from a version on, forwards or
     /// backwards.
     ///
-    /// Loading a stream is half of every command. Strata prepares no statement that may return several rows (see
+    /// Loading a stream is half of every command. Strata prepares no statement (see
     /// `PostgresConnection/allRows(_:logger:)`), and planning the read on every call doubled the server's time for
     /// a short stream; the function's plans are made once per connection, and the statement that calls it is
     /// cheaper to plan.
@@ -107,9 +107,8 @@ struct PostgresSchema: PostgresMigrationPlan {
     /// Planned per call, the read is planned from statistics, and on a log whose statistics are not yet gathered
     /// (one just imported or appended in bulk) PostgreSQL reckons that a category has a few hundred events: it
     /// then gathers every event of the category after the position and sorts them, for every page of a catch-up.
-    /// The function's generic plan, made once per connection, walks the index and stops at the limit. (Statements
-    /// that may return many rows are not prepared by Strata, see `PostgresConnection/allRows(_:logger:)`, so the
-    /// plan is kept here.)
+    /// The function's generic plan, made once per connection, walks the index and stops at the limit. (Strata
+    /// prepares no statement, see `PostgresConnection/allRows(_:logger:)`, so the plan is kept here.)
     var readCategoryFunction: String {
         """
         CREATE FUNCTION \(quoted).strata_read_category(read_category text, from_position bigint, page_limit bigint)

@@ -100,6 +100,42 @@ struct PostgresConnectionCutTests {
         try await TestPostgres.dropSchema(schema)
     }
 
+    @Test("a lookup whose one row arrives and whose connection then closes fails as unavailable, and the next lookup finds it")
+    func cutAfterTheOnlyRow() async throws {
+        let schema = uniqueSchema("r")
+        let direct = try await TestPostgres.makeReadStore(schema: schema)
+        let document = Data(#"{"text":"\#(String(repeating: "z", count: 2000))"}"#.utf8)
+        try await direct.withTransaction { transaction in
+            try await transaction.createCollection("orders", indexes: [])
+            try await transaction.putDocument(document, key: "order-1", indexValues: [:], in: "orders")
+        }
+
+        let (proxy, client, running) = try await Self.clientThroughProxy()
+        defer { running.cancel() }
+        let store = try PostgresReadStore(client: client, configuration: .init(schema: schema))
+        let lookup: @Sendable () async throws -> Data? = {
+            try await store.withReader { reader in try await reader.document(key: "order-1", in: "orders") }
+        }
+        // The answer's first messages, BindComplete or ParseComplete and the like, then the row: a DataRow of one
+        // column is 11 bytes and the document. Cuts around the row's end: inside it, just after it (the row has
+        // arrived, the rest of the answer has not), and a little after.
+        let rowEnd = 5 + 11 + document.count
+        for cut in (rowEnd - 2)...(rowEnd + 3) {
+            try await eventually("a full lookup before the cut at \(cut)", within: .seconds(10), every: .milliseconds(20)) {
+                (try? await lookup()) == document
+            }
+            proxy.arm(.init(bytes: cut, pause: .zero))
+            let error = await #expect(throws: ReadStoreError.self, "cut at \(cut)") { try await lookup() }
+            #expect(error?.code == .unavailable, "cut at \(cut): \(String(describing: error))")
+            proxy.disarm()
+        }
+        try await eventually("a full lookup after the cuts", within: .seconds(10), every: .milliseconds(20)) {
+            (try? await lookup()) == document
+        }
+        await proxy.close()
+        try await TestPostgres.dropSchema(schema)
+    }
+
     /// A proxy in front of the test server and a client of one connection through it, running until the task is
     /// cancelled; one connection, so that a cut falls on a read's response and never on a second connection's
     /// greeting.

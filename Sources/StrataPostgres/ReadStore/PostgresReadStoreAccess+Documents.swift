@@ -128,7 +128,6 @@ extension PostgresReadStoreAccess {
         if mode == .transaction { _ = try await columns(of: collection) }
         let rows = try await rows(
             PostgresQuery(unsafeSQL: "SELECT document FROM \(schema.table(collection)) WHERE key = $1", binds: Self.binds(key)),
-            prepared: true,
             "read document '\(key)' of '\(collection)'"
         )
         return try rows.first.map { Data(try $0.decode(String.self).utf8) }
@@ -141,13 +140,11 @@ extension PostgresReadStoreAccess {
         if mode == .transaction { _ = try await columns(of: collection) }
         var bindings = PostgresBindings()
         bindings.append(keys)
-        // Planned on every call, not prepared: a prepared statement's generic plan is made once for an array of
-        // any length, and for a collection that was empty then (every new generation is) it scans the table, which
-        // a catch-up then does for every batch, at thousands of documents each. Planning a custom plan costs far
-        // less than one such scan.
+        // Planned on every call, as every statement of Strata's is (see PostgresConnection/allRows(_:logger:)); which
+        // is also what this one needs: a generic plan, made once for an array of any length and for a collection
+        // that was empty then (every new generation is), scans the table, for every batch of a catch-up.
         let rows = try await rows(
             PostgresQuery(unsafeSQL: "SELECT key, document FROM \(schema.table(collection)) WHERE key = ANY($1)", binds: bindings),
-            prepared: false,
             "read \(keys.count) documents of '\(collection)'"
         )
         var found: [String: Data] = [:]

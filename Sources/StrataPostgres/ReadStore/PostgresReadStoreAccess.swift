@@ -129,18 +129,12 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
     // MARK: Statements
 
     /// Runs `query` and returns its rows, reporting driver failures as ReadStoreError.
-    ///
-    /// - Parameter prepared: Whether the statement is prepared once per connection (see PreparedQuery), for
-    ///   statements that hot paths send over and over; only for a statement of at most one row (see
-    ///   `PostgresConnection/allRows(_:logger:)`).
-    func rows(_ query: PostgresQuery, prepared: Bool = false, _ what: @autoclosure () -> String) async throws -> [PostgresRow] {
+    func rows(_ query: PostgresQuery, _ what: @autoclosure () -> String) async throws -> [PostgresRow] {
         try checkOpen()
         try checkConnected(what())
         do {
             return try await ConnectionCloseWatch.shared.run(on: connection) { [logger] connection in
-                prepared
-                    ? try await connection.queryPrepared(query, logger: logger)
-                    : try await connection.allRows(query, logger: logger)
+                try await connection.allRows(query, logger: logger)
             }
         } catch {
             throw PostgresErrors.readStoreError(error, what())
