@@ -37,13 +37,20 @@ struct BearerAuthMiddleware: RouterMiddleware {
         // Hummingbird names the matched route before running the route's middleware; no name, no route.
         let endpoint = context.endpointPath
         let unchecked = endpoint.map { !registry.contains($0, method: request.method) } ?? false
-        guard let authorization = request.headers[.authorization] else {
+        let token: String
+        if let authorization = request.headers[.authorization] {
+            guard authorization.lowercased().hasPrefix("bearer ") else { throw Self.unauthorized("a bearer token is required") }
+            token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        } else if let consoleToken = ConsoleSession.token(of: request) {
+            // A browser sends the console's cookie with any request to the console, a form another site posts too:
+            // what changes anything must come from the console's own pages.
+            try ConsoleSession.requireSameOrigin(request)
+            token = consoleToken
+        } else {
             guard endpoint != nil, !unchecked else { throw Self.unauthorized("a bearer token is required") }
             context.isAnonymous = true
             return try await next(request, context)
         }
-        guard authorization.lowercased().hasPrefix("bearer ") else { throw Self.unauthorized("a bearer token is required") }
-        let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
         let claims: AccessClaims
         do {
             claims = try await keys.verify(token, as: AccessClaims.self)

@@ -50,7 +50,7 @@ struct OpenAPIRoutes: Sendable {
     }
 
     /// The document as it stands: every route registered so far.
-    var document: OpenAPI.Document { builder.document(routes: registry.routes) }
+    var document: OpenAPI.Document { builder.document(routes: registry.routes.filter(\.isAPI)) }
 
     /// The document as indented JSON with sorted keys, so that the same routes always give the same text.
     static func json(_ document: OpenAPI.Document) throws -> Data {

@@ -41,6 +41,11 @@ struct ProblemMiddleware: RouterMiddleware {
             } else {
                 context.logger.debug("request rejected", metadata: ["problem": "\(problem)", "error": "\(String(reflecting: error))"])
             }
+            if ConsoleSession.isConsole(request.uri.path) {
+                // People read the console's answers: a page, with the way to sign in when that is what is missing.
+                return try ConsolePage.problem(problem, session: ConsoleSessionView(context, tokensRequired: context.grantedScopes != nil))
+                    .response(from: request, context: context)
+            }
             return try problem.response(from: request, context: context)
         }
     }

@@ -19,6 +19,8 @@ final class RouteRegistry: Sendable {
         var method: HTTPRequest.Method
         var access: RouteAccess
         var documentation: RouteDocumentation?
+        /// Whether the route is part of the API, listed in the OpenAPI document (the console's pages are not).
+        var isAPI = true
     }
 
     private struct State {
@@ -29,8 +31,14 @@ final class RouteRegistry: Sendable {
 
     private let state = Mutex(State())
 
-    func add(_ path: RouterPath, method: HTTPRequest.Method, access: RouteAccess, documentation: RouteDocumentation?) {
-        let route = Route(path: path.description, method: method, access: access, documentation: documentation)
+    func add(
+        _ path: RouterPath,
+        method: HTTPRequest.Method,
+        access: RouteAccess,
+        documentation: RouteDocumentation?,
+        isAPI: Bool = true
+    ) {
+        let route = Route(path: path.description, method: method, access: access, documentation: documentation, isAPI: isAPI)
         state.withLock {
             if $0.keys.insert(Self.key(route.path, method)).inserted { $0.routes.append(route) }
         }

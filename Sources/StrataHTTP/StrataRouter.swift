@@ -117,6 +117,7 @@ public enum StrataRouter {
         EventStreamRoutes(store: runtime.store, configuration: configuration).add(to: routes)
         CorrelationRoutes(store: runtime.store, configuration: configuration).add(to: routes)
         ProjectionRoutes(runner: runtime.projections).add(to: routes)
+        ConsoleRoutes(runtime: runtime, configuration: configuration).add(to: routes)
         addRoutes(routes)
         let openAPI = OpenAPIRoutes(
             registry: registry,

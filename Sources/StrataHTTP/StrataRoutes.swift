@@ -102,6 +102,23 @@ public struct StrataRoutes: RouterMethods {
         on(path, method: .delete, access: access, documentation: documentation, use: handler)
     }
 
+    /// Adds a route of the operator console: access-checked like any route, but not part of the API, so not listed
+    /// in the OpenAPI document.
+    @discardableResult
+    func console(
+        _ path: RouterPath,
+        method: HTTPRequest.Method,
+        access: RouteAccess,
+        use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
+        let responder = CallbackResponder<Context> { request, context in
+            try await handler(request, context).response(from: request, context: context)
+        }
+        registry.add(path, method: method, access: access, documentation: nil, isAPI: false)
+        router.on(path, method: method, responder: AccessCheckResponder(access: access, responder: responder))
+        return self
+    }
+
     /// Names a schema in the OpenAPI document's components, so that routes can refer to it with
     /// ``APIComponents/schema(_:)`` instead of repeating it.
     @discardableResult
