@@ -9,7 +9,8 @@
 # Strata's whole test run, from a fresh clone: format lint, a debug build of every target (warnings are
 # errors), the documentation (DocC; warnings are errors), then every test, with a throwaway PostgreSQL 15 server
 # that this script starts and stops itself, the HTTP API checked against its OpenAPI document by schemathesis,
-# one trace exported to an OTLP receiver (both from PyPI, in throwaway virtual environments), and bounded fuzzing.
+# one trace exported to an OTLP receiver (both from PyPI, in throwaway virtual environments), the operator console
+# in headless Chromium (Debian's packages, driven by selenium from PyPI), and bounded fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +58,10 @@ scripts/api-contract.sh .build/debug/strata
 # One trace through the real binary, exported over OTLP/HTTP to a real receiver (scripts/trace-check.sh).
 echo "==> tracing: one paid order's trace, exported to an OTLP receiver"
 scripts/trace-check.sh .build/debug/strata
+
+# The operator console in headless Chromium, driven by selenium (scripts/console-check.sh).
+echo "==> the operator console in a browser"
+scripts/console-check.sh .build/debug/strata
 
 # Bounded fuzzing of the parsers and decoders that take outside input; fails on any crash (scripts/fuzz.sh).
 echo "==> fuzzing for 60 seconds"

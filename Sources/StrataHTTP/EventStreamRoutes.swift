@@ -28,6 +28,11 @@ struct EventStreamRoutes: Sendable {
             try await readStream(request, context: context)
         }
         routes.get("/events", access: .read, documentation: eventsDocumentation) { request, context in try await events(request, context: context) }
+        // The same stream for the operator console, whose page can send its cookie but no Authorization header, and
+        // whose script hears unnamed events only (a browser's EventSource has no listener for every event name).
+        routes.console("/console/live", method: .get, access: .read) { request, context in
+            try await events(request, context: context, namesEvents: false)
+        }
     }
 
     private var streamDocumentation: RouteDocumentation {
@@ -129,7 +134,7 @@ struct EventStreamRoutes: Sendable {
     /// grants no more than its lifetime. A failing stream sends `event: error` with a stable code only; the
     /// error itself goes to the log. Beyond the service's limit of open streams it answers 503
     /// `too-many-event-streams` with `Retry-After`.
-    private func events(_ request: Request, context: StrataRequestContext) async throws -> Response {
+    private func events(_ request: Request, context: StrataRequestContext, namesEvents: Bool = true) async throws -> Response {
         let start = try await startPosition(request)
         guard let slot = slots.take() else {
             throw HTTPProblem(
@@ -161,7 +166,7 @@ struct EventStreamRoutes: Sendable {
                 for try await frame in frames.cancelOnGracefulShutdown() {
                     switch frame {
                     case .event(let event):
-                        var text = "id: \(event.position.value)\nevent: \(event.type)\ndata: "
+                        var text = namesEvents ? "id: \(event.position.value)\nevent: \(event.type)\ndata: " : "id: \(event.position.value)\ndata: "
                         text += String(decoding: try encoder.encode(EventJSON(event)), as: UTF8.self)
                         text += "\n\n"
                         try await writer.write(ByteBuffer(string: text))

@@ -69,6 +69,15 @@ struct ConsoleTests {
             #expect(try await shop.get("/console/streams/not%20a%20stream").status == .notFound)
             #expect(try await shop.get("/console/projections/nothing").status == .notFound)
 
+            // The live tail follows the log through the console's own event stream, whose events carry no names (a
+            // browser's EventSource hears unnamed events only).
+            let tail = try await shop.get("/console/tail?category=order&type=OrderPlaced,OrderPaid")
+            #expect(tail.text.contains(#"data-live="/console/live?from=end&amp;category=order&amp;type=OrderPlaced,OrderPaid""#))
+            let live = try await shop.get("/console/live?limit=2")
+            #expect(live.headers[.contentType] == "text/event-stream")
+            #expect(live.text.components(separatedBy: "\ndata: {").count == 3, "\(live.text)")
+            #expect(!live.text.contains("event: "))
+
             // The console is no part of the API.
             #expect(!(try await shop.get("/openapi.json").text.contains("/console")))
         }
@@ -87,6 +96,10 @@ struct ConsoleTests {
             let notAToken = try await signIn(shop, token: "<script>")
             #expect(notAToken.status == .badRequest)
             #expect(notAToken.headers[.setCookie] == nil)
+            // A token of many scopes and claims is longer than a header value Strata stores; a cookie holds it.
+            let long = "eyJhbGciOiJIUzI1NiJ9." + String(repeating: "a", count: 3000) + ".c2ln"
+            #expect(try await signIn(shop, token: long).status == .seeOther)
+            #expect(try await signIn(shop, token: long + String(repeating: "a", count: 1000)).status == .badRequest)
 
             let readToken = try await token("read")
             let signedIn = try await signIn(shop, token: readToken)

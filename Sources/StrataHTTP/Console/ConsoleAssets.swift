@@ -31,13 +31,89 @@ enum ConsoleAssets {
         ul.tree, ul.tree ul { list-style: none; padding-left: 1.2em; border-left: 1px solid var(--line); }
         ul.tree li { margin: .25em 0; }
         ul.tree time, ul.tree .cause { color: #888; font-size: 90%; }
+        svg#rate-chart { display: block; max-width: 100%; border-bottom: 1px solid var(--line); }
+        svg#rate-chart rect { fill: var(--accent); }
         """
 
-    /// Asks before a form marked `data-confirm` is sent.
+    /// Asks before a form marked `data-confirm` is sent; fills the live tail and the overview's chart from the
+    /// console's event stream. Every value goes in as text (`textContent`), never as markup: event data is untrusted.
     static let script = """
-        document.addEventListener("submit", function (event) {
-          var question = event.target.getAttribute("data-confirm");
-          if (question && !window.confirm(question)) { event.preventDefault(); }
-        });
+        (function () {
+          "use strict";
+          document.addEventListener("submit", function (event) {
+            var question = event.target.getAttribute("data-confirm");
+            if (question && !window.confirm(question)) { event.preventDefault(); }
+          });
+
+          function follow(url, onEvent, onEnd) {
+            var source = new EventSource(url);
+            source.onmessage = function (message) { onEvent(JSON.parse(message.data)); };
+            source.addEventListener("token-expired", function () { source.close(); onEnd("The token expired: sign in again."); });
+            source.addEventListener("error", function () {
+              if (source.readyState === EventSource.CLOSED) { onEnd("The event stream ended: reload the page."); }
+            });
+            return source;
+          }
+
+          function link(href, text) {
+            var anchor = document.createElement("a");
+            anchor.href = href;
+            anchor.textContent = text;
+            return anchor;
+          }
+
+          function cell(row, content) {
+            var td = document.createElement("td");
+            if (typeof content === "string") { td.textContent = content; } else { td.appendChild(content); }
+            row.appendChild(td);
+          }
+
+          var tail = document.getElementById("tail");
+          if (tail) {
+            var body = tail.querySelector("tbody");
+            var status = document.getElementById("tail-status");
+            follow(tail.getAttribute("data-live"), function (event) {
+              var row = document.createElement("tr");
+              cell(row, link("/console/events/" + event.position, String(event.position)));
+              cell(row, link("/console/streams/" + encodeURIComponent(event.stream), event.stream));
+              cell(row, String(event.version));
+              cell(row, event.type);
+              cell(row, event.recordedAt);
+              body.insertBefore(row, body.firstChild);
+              while (body.rows.length > 500) { body.deleteRow(body.rows.length - 1); }
+            }, function (text) { status.textContent = text; });
+          }
+
+          var chart = document.getElementById("rate-chart");
+          if (chart) {
+            var seconds = 180, counts = [], total = 0, now = Math.floor(Date.now() / 1000);
+            for (var i = 0; i < seconds; i++) { counts.push(0); }
+            var label = document.getElementById("rate-total");
+            var draw = function () {
+              var second = Math.floor(Date.now() / 1000);
+              while (now < second) { counts.shift(); counts.push(0); now++; }
+              var highest = Math.max.apply(null, counts.concat([1]));
+              while (chart.firstChild) { chart.removeChild(chart.firstChild); }
+              var width = 720 / seconds;
+              counts.forEach(function (count, index) {
+                var height = Math.round(110 * count / highest);
+                var bar = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+                bar.setAttribute("x", String(index * width));
+                bar.setAttribute("y", String(120 - height));
+                bar.setAttribute("width", String(Math.max(width - 1, 1)));
+                bar.setAttribute("height", String(height));
+                chart.appendChild(bar);
+              });
+              label.textContent = total + (total === 1 ? " event" : " events") + " since this page opened; at most " + highest + " in one second";
+            };
+            follow(chart.getAttribute("data-live"), function () {
+              draw();
+              counts[counts.length - 1] += 1;
+              total += 1;
+            }, function (text) { label.textContent = text; });
+            draw();
+            window.setInterval(draw, 1000);
+          }
+        })();
         """
 }

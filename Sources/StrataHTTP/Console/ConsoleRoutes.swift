@@ -68,6 +68,14 @@ struct ConsoleRoutes: Sendable {
         routes.console("/console/correlations/{id}", method: .get, access: .read) { _, context in
             try await correlation(context)
         }
+        routes.console("/console/tail", method: .get, access: .read) { request, context in
+            let category = request.uri.queryParameters["category"].map(String.init) ?? ""
+            let types = request.uri.queryParameters["type"].map(String.init) ?? ""
+            var live = "/console/live?from=end"
+            if !category.isEmpty { live += "&category=\(ConsoleLinks.queryValue(category))" }
+            if !types.isEmpty { live += "&type=\(ConsoleLinks.queryValue(types))" }
+            return ConsolePage.render("tail", TailView(session: session(context), category: category, types: types, live: live))
+        }
         routes.console("/console/projections", method: .get, access: .read) { _, context in
             ConsolePage.render(
                 "projections",

@@ -20,8 +20,8 @@ enum ConsoleSession {
     static let cookieName = "strata_console"
     static let path = "/console"
 
-    /// The longest token the sign-in form takes: as long as a request header may be.
-    static let maximumTokenLength = StrataHTTPConfiguration.maxTokenHeaderBytes
+    /// The longest token the sign-in form takes: what a browser keeps in one cookie, about 4 KB with its name.
+    static let maximumTokenLength = 4000
 
     /// The pages and assets open to anyone, where a stale cookie must not stand in the way of signing in again.
     static let openPaths: Set<String> = ["/console/sign-in", "/console/sign-out", "/console/console.css", "/console/console.js"]

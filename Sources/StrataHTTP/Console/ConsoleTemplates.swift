@@ -23,7 +23,7 @@ enum ConsoleTemplates {
     static let all: [(String, String)] = [
         ("layout", layout), ("message", message), ("signIn", signIn), ("overview", overview), ("streams", streams),
         ("stream", stream), ("event", event), ("correlation", correlation), ("node", node), ("projections", projections),
-        ("projection", projection), ("projectionTable", projectionTable), ("eventTable", eventTable),
+        ("projection", projection), ("projectionTable", projectionTable), ("eventTable", eventTable), ("tail", tail),
     ]
 
     static let layout = """
@@ -43,6 +43,7 @@ enum ConsoleTemplates {
         <a href="/console">Overview</a>
         <a href="/console/streams">Streams</a>
         <a href="/console/projections">Projections</a>
+        <a href="/console/tail">Live tail</a>
         </nav>
         {{#session.signedIn}}<form method="post" action="/console/sign-out"><button type="submit">Sign out</button></form>{{/session.signedIn}}
         </header>
@@ -84,6 +85,12 @@ enum ConsoleTemplates {
         <dt>Head</dt><dd id="head">{{head}}</dd>
         <dt>Last event</dt><dd>{{lastRecordedAt}}</dd>
         </dl>
+        <section class="rate">
+        <h2>Events per second</h2>
+        <svg id="rate-chart" data-live="/console/live?from=end" width="720" height="120" viewBox="0 0 720 120" role="img"
+        aria-label="Events per second over the last three minutes"></svg>
+        <p id="rate-total">Counting the events appended since this page opened.</p>
+        </section>
         <h2>Projections</h2>
         {{> projectionTable}}
         <h2>Latest events</h2>
@@ -188,6 +195,22 @@ enum ConsoleTemplates {
         {{#hasChildren}}<ul>{{#children}}{{> node}}{{/children}}</ul>{{/hasChildren}}</li>
         """
 
+    static let tail = """
+        {{<layout}}{{$title}}Live tail{{/title}}{{$content}}
+        <h1>Live tail</h1>
+        <form method="get" action="/console/tail" class="filter">
+        <label>Category <input type="text" name="category" value="{{category}}"></label>
+        <label>Types <input type="text" name="type" value="{{types}}" placeholder="OrderPlaced,OrderPaid"></label>
+        <button type="submit">Follow</button>
+        </form>
+        <p id="tail-status">Events appear here as they are appended, newest first.</p>
+        <table class="events" id="tail" data-live="{{live}}">
+        <thead><tr><th>Position</th><th>Stream</th><th>Version</th><th>Type</th><th>Recorded</th></tr></thead>
+        <tbody></tbody>
+        </table>
+        {{/content}}{{/layout}}
+        """
+
     static let projections = """
         {{<layout}}{{$title}}Projections{{/title}}{{$content}}
         <h1>Projections</h1>
@@ -204,7 +227,7 @@ enum ConsoleTemplates {
         <dt>Checkpoint</dt><dd id="checkpoint">{{checkpoint}}</dd>
         <dt>Head</dt><dd>{{head}}</dd>
         <dt>Lag</dt><dd>{{lagEvents}} events, {{lagSeconds}} s</dd>
-        <dt>Generation</dt><dd>{{generation}}{{#rebuildCheckpoint}} (rebuilding, at {{rebuildCheckpoint}}){{/rebuildCheckpoint}}</dd>
+        <dt>Generation</dt><dd id="generation">{{generation}}{{#rebuildCheckpoint}} (rebuilding, at {{rebuildCheckpoint}}){{/rebuildCheckpoint}}</dd>
         <dt>Version</dt><dd>{{version}}</dd>
         <dt>Node</dt><dd>{{node}}</dd>
         <dt>Last error</dt><dd>{{lastError}}</dd>

@@ -272,6 +272,14 @@ struct ProjectionView {
     }
 }
 
+struct TailView {
+    var session: ConsoleSessionView
+    var category: String
+    var types: String
+    /// The event stream the page's script follows.
+    var live: String
+}
+
 struct SignInView {
     var session: ConsoleSessionView
     var tokensRequired: Bool
