@@ -78,6 +78,13 @@ struct HealthRoutes: Sendable {
     /// 200 when both databases answer and every projection has built its view and not failed, else 503; with
     /// `details`, the body says which part is not ready.
     private func readiness(details: Bool) async throws -> JSONReply<HealthReport> {
+        let (health, ready) = await report()
+        return JSONReply(details ? health : HealthReport(status: health.status), status: ready ? .ok : .serviceUnavailable)
+    }
+
+    /// Every part's health, and whether the service is ready for traffic: both databases answer and every
+    /// projection has built its view and not failed.
+    func report() async -> (HealthReport, ready: Bool) {
         let store = runtime.store
         let readStore = runtime.readStore
         async let head = probe { try await store.headPosition() }
@@ -107,7 +114,7 @@ struct HealthRoutes: Sendable {
             health.readReplicas = replicas.statuses.map { HealthReport.ReadReplica(name: $0.name, status: $0.health.description, lagEvents: $0.lag) }
         }
         if !ready { health.status = "unavailable" }
-        return JSONReply(details ? health : HealthReport(status: health.status), status: ready ? .ok : .serviceUnavailable)
+        return (health, ready)
     }
 
     /// Logs why a database is down and returns a stable code for the body: error texts can hold SQL, paths or

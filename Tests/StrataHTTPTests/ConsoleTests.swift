@@ -34,6 +34,8 @@ struct ConsoleTests {
             #expect(overview.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
             #expect(overview.text.contains(#"<a href="/console/projections/shop-views">shop-views</a>"#))
             #expect(overview.text.contains("OrderPaid"))
+            #expect(overview.text.contains(#"<dd id="health" class="health-ready">ready</dd>"#), "health as GET /health says")
+            #expect(overview.text.contains(#"id="projections" data-refresh"#), "the projections refresh themselves")
 
             let streams = try await shop.get("/console/streams?category=order")
             #expect(streams.text.contains(#"<a href="/console/streams/order-\#(order)">order-\#(order)</a>"#))

@@ -26,7 +26,8 @@ enum ConsoleAssets {
         .notice { color: #2a8a3a; }
         .tag { font-size: 85%; border: 1px solid var(--line); padding: 0 .3em; }
         .state-failed { color: #c33; font-weight: 600; }
-        .state-running, .state-live { color: #2a8a3a; }
+        .state-running, .state-live, .health-ready { color: #2a8a3a; }
+        .health-unavailable { color: #c33; font-weight: 600; }
         form.filter, .actions form { display: inline-flex; gap: .5em; margin: 0 1.5em .8em 0; align-items: center; }
         ul.tree, ul.tree ul { list-style: none; padding-left: 1.2em; border-left: 1px solid var(--line); }
         ul.tree li { margin: .25em 0; }
@@ -82,6 +83,24 @@ enum ConsoleAssets {
               body.insertBefore(row, body.firstChild);
               while (body.rows.length > 500) { body.deleteRow(body.rows.length - 1); }
             }, function (text) { status.textContent = text; });
+          }
+
+          // Parts of a page marked data-refresh (a projection's status, lag and parked events) are fetched again every
+          // few seconds and swapped for the service's fresh rendering of them, escaped as every page is.
+          if (document.querySelector("[data-refresh]")) {
+            window.setInterval(function () {
+              fetch(window.location.href, { credentials: "same-origin" })
+                .then(function (response) { return response.ok ? response.text() : null; })
+                .then(function (html) {
+                  if (!html) { return; }
+                  var fresh = new DOMParser().parseFromString(html, "text/html");
+                  document.querySelectorAll("[data-refresh]").forEach(function (old) {
+                    var replacement = fresh.getElementById(old.id);
+                    if (replacement) { old.replaceWith(document.importNode(replacement, true)); }
+                  });
+                })
+                .catch(function () {});
+            }, 3000);
           }
 
           var chart = document.getElementById("rate-chart");

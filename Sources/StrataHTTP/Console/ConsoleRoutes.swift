@@ -125,12 +125,20 @@ struct ConsoleRoutes: Sendable {
         let head = try await runtime.store.headPosition()
         let from = head.value > UInt64(Self.pageSize) ? head.value - UInt64(Self.pageSize) + 1 : 1
         let latest = try await runtime.store.readAll(from: GlobalPosition(from), limit: Self.pageSize)
+        let (health, _) = await HealthRoutes(runtime: runtime, metrics: nil).report()
+        func describe(_ part: HealthReport.Part?) -> String {
+            guard let part else { return "–" }
+            return part.error.map { "\(part.status) (\($0))" } ?? part.status
+        }
         return ConsolePage.render(
             "overview",
             OverviewView(
                 session: session(context),
                 head: head.value,
                 lastRecordedAt: latest.last?.recordedAt.iso8601Timestamp ?? "–",
+                health: health.status,
+                eventStore: describe(health.eventStore),
+                readStore: describe(health.readStore),
                 projections: try await projectionRows(context),
                 events: latest.reversed().map(EventRowView.init)
             )

@@ -82,6 +82,9 @@ enum ConsoleTemplates {
         {{<layout}}{{$title}}Overview{{/title}}{{$content}}
         <h1>Overview</h1>
         <dl class="facts">
+        <dt>Health</dt><dd id="health" class="health-{{health}}">{{health}}</dd>
+        <dt>Event store</dt><dd>{{eventStore}}</dd>
+        <dt>Read store</dt><dd>{{readStore}}</dd>
         <dt>Head</dt><dd id="head">{{head}}</dd>
         <dt>Last event</dt><dd>{{lastRecordedAt}}</dd>
         </dl>
@@ -99,7 +102,7 @@ enum ConsoleTemplates {
         """
 
     static let projectionTable = """
-        <table class="projections">
+        <table class="projections" id="projections" data-refresh>
         <thead><tr><th>Projection</th><th>State</th><th>Checkpoint</th><th>Lag</th><th>Parked</th><th>Generation</th><th>Node</th></tr></thead>
         <tbody>
         {{#projections}}
@@ -222,7 +225,7 @@ enum ConsoleTemplates {
         {{<layout}}{{$title}}{{name}}{{/title}}{{$content}}
         <h1>Projection {{name}}</h1>
         {{#notice}}<p class="notice">{{notice}}</p>{{/notice}}
-        <dl class="facts">
+        <dl class="facts" id="status" data-refresh>
         <dt>State</dt><dd id="state" class="state-{{state}}">{{state}}</dd>
         <dt>Checkpoint</dt><dd id="checkpoint">{{checkpoint}}</dd>
         <dt>Head</dt><dd>{{head}}</dd>
@@ -244,7 +247,7 @@ enum ConsoleTemplates {
         </section>
         {{/mayControl}}
         <h2>Parked events</h2>
-        <table class="parked">
+        <table class="parked" id="parked" data-refresh>
         <thead><tr><th>Position</th><th>Stream</th><th>Type</th><th>Attempts</th><th>Error</th></tr></thead>
         <tbody>
         {{#parked}}

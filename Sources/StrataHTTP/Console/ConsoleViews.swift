@@ -85,6 +85,10 @@ struct OverviewView {
     var session: ConsoleSessionView
     var head: UInt64
     var lastRecordedAt: String
+    /// `ready` or `unavailable`, as `GET /health` says.
+    var health: String
+    var eventStore: String
+    var readStore: String
     var projections: [ProjectionRowView]
     var events: [EventRowView]
 }
