@@ -159,7 +159,8 @@ struct ConsoleTests {
         try await ShopHarness().run { shop in
             var form = Self.sameOrigin
             form[.contentType] = "application/x-www-form-urlencoded"
-            for bad in ["position=-1", "position=abc", "position=18446744073709551616", ""] {
+            let head = try #require(try await shop.get("/health").json["eventStore"] as? [String: Any])["head"] as? Int ?? 0
+            for bad in ["position=-1", "position=abc", "position=18446744073709551616", "position=18446744073709551615", "position=\(head + 1)", ""] {
                 let refused = try await shop.client.execute(
                     uri: "/console/projections/shop-views/reset",
                     method: .post,

@@ -96,6 +96,11 @@ struct ConsoleRoutes: Sendable {
             guard let text = form["position"], let position = UInt64(text) else {
                 throw HTTPProblem(.badRequest, code: "invalid-position", detail: "the position must be a whole number from 0")
             }
+            // A checkpoint past the head would skip events not yet written: surely a typo, as the CLI says too.
+            let head = try await runtime.store.headPosition()
+            guard position <= head.value else {
+                throw HTTPProblem(.badRequest, code: "invalid-position", detail: "\(position) is beyond the head of the log, \(head.value)")
+            }
             try await runtime.projections.reset(name, to: GlobalPosition(position))
             return ConsolePage.seeOther(ConsoleLinks.projection(name) + "?done=reset")
         }
