@@ -74,6 +74,20 @@ enum StreamCatalogChecks {
             #expect(firstPage.map(\.stream) == Array(streams[0..<2]))
             #expect(secondPage.map(\.stream) == Array(streams[2..<4]))
             #expect(try await catalog.listStreams(category: "\(category)none", after: nil, limit: 10).isEmpty)
+
+            // By id prefix: exact (case, `%` and `_` as themselves), pageable, and not fooled by a category whose
+            // name starts with this one's.
+            let longer = StreamID(category: category + "x", id: "s1")
+            _ = try await store.append([event()], to: longer, expecting: .noStream)
+            let prefixed = try await catalog.listStreams(category: nil, prefix: "\(category)-s", after: nil, limit: 100)
+            #expect(prefixed.map(\.stream) == streams)
+            #expect(try await catalog.listStreams(category: nil, prefix: "\(category)-s3", after: nil, limit: 100).map(\.stream) == [streams[3]])
+            #expect(try await catalog.listStreams(category: nil, prefix: category, after: nil, limit: 100).map(\.stream) == streams + [longer])
+            for miss in ["\(category)-S", "\(category)-_", "\(category)-%", "\(category)%", "\(category)-s3x"] {
+                #expect(try await catalog.listStreams(category: nil, prefix: miss, after: nil, limit: 100).isEmpty, "\(miss)")
+            }
+            let afterTwo = try await catalog.listStreams(category: category, prefix: "\(category)-s", after: streams[1], limit: 2)
+            #expect(afterTwo.map(\.stream) == Array(streams[2..<4]))
         }
     }
 

@@ -9,7 +9,7 @@ import PostgresNIO
 import Strata
 
 extension PostgresEventStore: StreamCatalog {
-    public func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+    public func listStreams(category: String?, prefix: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
         let table = "\(schema.quoted).strata_events"
         let streams = "\(schema.quoted).strata_streams"
         let query: PostgresQuery = """
@@ -18,6 +18,7 @@ extension PostgresEventStore: StreamCatalog {
             FROM \(unescaped: table) e
             WHERE (\(category)::text IS NULL OR e.category = \(category))
               AND (\(after?.rawValue)::text IS NULL OR e.stream_id > \(after?.rawValue))
+              AND (\(prefix)::text IS NULL OR left(e.stream_id, length(\(prefix)::text)) = \(prefix))
             GROUP BY e.stream_id ORDER BY e.stream_id LIMIT \(Int64(max(0, limit)))
             """
         return try await withConnection("list streams") { [logger] connection in

@@ -9,7 +9,7 @@ import GRDB
 import Strata
 
 extension SQLiteEventStore: StreamCatalog {
-    public func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+    public func listStreams(category: String?, prefix: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let category {
@@ -19,6 +19,12 @@ extension SQLiteEventStore: StreamCatalog {
         if let after {
             conditions.append("e.stream_id > ?")
             _ = arguments.append(contentsOf: [after.rawValue])
+        }
+        if let prefix {
+            // Exact, unlike LIKE (which ignores ASCII case and reads % and _): the id's first characters. Every id
+            // that starts with the prefix sorts at or after it in SQLite's binary order, which starts the index walk.
+            conditions.append("e.stream_id >= ? AND substr(e.stream_id, 1, length(?)) = ?")
+            _ = arguments.append(contentsOf: [prefix, prefix, prefix])
         }
         _ = arguments.append(contentsOf: [max(0, limit)])
         // Grouping walks the (stream_id, stream_version) index in order, so a page costs its own streams only.

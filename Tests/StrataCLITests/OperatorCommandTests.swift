@@ -29,7 +29,7 @@ struct OperatorCommandTests {
         return (customer, orders)
     }
 
-    @Test("streams list shows every stream, or a category's, as a table or JSON lines")
+    @Test("streams list shows every stream, or a category's, or those whose id starts so, as a table or JSON lines")
     func streamsList() async throws {
         try await TestStore.with { store in
             let (customer, orders) = try await Self.shopData(in: store)
@@ -45,6 +45,9 @@ struct OperatorCommandTests {
             #expect(first["version"] as? Int == 1)
             #expect(first["eventCount"] as? Int == 2)
             #expect(first["deleted"] as? Bool == false)
+
+            let prefixed = try await store.run(["streams", "list", "--prefix", "order-\(orders[0].prefix(8))", "--json"])
+            #expect(try prefixed.jsonLines().compactMap { $0["stream"] as? String } == ["order-\(orders[0])"])
 
             let limited = try await store.run(["streams", "list", "--limit", "1", "--json"])
             #expect(try limited.jsonLines().count == 1)

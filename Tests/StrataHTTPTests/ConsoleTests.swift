@@ -40,6 +40,9 @@ struct ConsoleTests {
             let streams = try await shop.get("/console/streams?category=order")
             #expect(streams.text.contains(#"<a href="/console/streams/order-\#(order)">order-\#(order)</a>"#))
             #expect(!streams.text.contains("customer-\(customer)"), "only the category asked for")
+            let byPrefix = try await shop.get("/console/streams?prefix=order-\(order.prefix(8))")
+            #expect(byPrefix.text.contains(#"<a href="/console/streams/order-\#(order)">"#))
+            #expect(!byPrefix.text.contains("customer-"), "only the ids that start so")
 
             let stream = try await shop.get("/console/streams/order-\(order)")
             for type in ["OrderPlaced", "OrderLineAdded", "OrderConfirmed", "OrderPaid"] {

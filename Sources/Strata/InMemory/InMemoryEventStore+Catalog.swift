@@ -5,10 +5,15 @@
 //
 //===----------------------------------------------------------------------===//
 extension InMemoryEventStore: StreamCatalog {
-    public func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+    public func listStreams(category: String?, prefix: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
         storage.withLock { storage in
             storage.streams
-                .filter { stream, _ in (category == nil || stream.category == category) && (after.map { stream.rawValue > $0.rawValue } ?? true) }
+                .filter { stream, _ in
+                    (category == nil || stream.category == category) && (after.map { stream.rawValue > $0.rawValue } ?? true)
+                        // By bytes, as the databases compare: String's hasPrefix compares characters, equating
+                        // canonically equivalent spellings.
+                        && (prefix.map { stream.rawValue.utf8.starts(with: $0.utf8) } ?? true)
+                }
                 .sorted { $0.key.rawValue < $1.key.rawValue }
                 .prefix(max(0, limit))
                 .compactMap { stream, indexes in

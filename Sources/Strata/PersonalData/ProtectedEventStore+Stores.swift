@@ -86,8 +86,8 @@ extension ProtectedEventStore: SubjectKeyStore where Base: SubjectKeyStore {
 }
 
 extension ProtectedEventStore: StreamCatalog where Base: StreamCatalog {
-    public func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
-        try await base.listStreams(category: category, after: after, limit: limit)
+    public func listStreams(category: String?, prefix: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+        try await base.listStreams(category: category, prefix: prefix, after: after, limit: limit)
     }
 
     public func statistics() async throws -> EventStoreStatistics { try await base.statistics() }

@@ -74,9 +74,10 @@ public protocol StreamCatalog: Sendable {
     ///
     /// - Parameters:
     ///   - category: Only streams of this category (``StreamID/category``); `nil` for all.
+    ///   - prefix: Only streams whose id starts with this text, compared exactly (case and all); `nil` for all.
     ///   - after: The stream the previous page ended with; `nil` to start from the first.
     ///   - limit: The most streams to return.
-    func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary]
+    func listStreams(category: String?, prefix: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary]
 
     /// Up to `limit` events recorded with the correlation id `correlationID`, in position order, from `position` on:
     /// everything one request caused, across streams (the command's events, the process managers' reactions and
@@ -96,4 +97,12 @@ public protocol StreamCatalog: Sendable {
     ///
     /// Counting reads the whole log, so this is for operators (`strata stats`), not for hot paths.
     func statistics() async throws -> EventStoreStatistics
+}
+
+extension StreamCatalog {
+    /// Up to `limit` streams in stream-id order, after `after` (exclusive), optionally of one category: see
+    /// ``listStreams(category:prefix:after:limit:)``.
+    public func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+        try await listStreams(category: category, prefix: nil, after: after, limit: limit)
+    }
 }

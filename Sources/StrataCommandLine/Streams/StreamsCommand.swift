@@ -29,6 +29,9 @@ struct StreamsListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only streams of this category (the part of the id before the first '-').", valueName: "category"))
     var category: String?
 
+    @Option(help: ArgumentHelp("Only streams whose id starts with this text (exactly, case and all).", valueName: "text"))
+    var prefix: String?
+
     @Option(help: ArgumentHelp("The most streams to list; default: all of them.", valueName: "n"))
     var limit: Int?
 
@@ -45,7 +48,7 @@ struct StreamsListCommand: AsyncParsableCommand {
             var remaining = limit ?? Int.max
             let encoder = JSONLineEncoder()
             while remaining > 0 {
-                let page = try await catalog.listStreams(category: category, after: after, limit: min(1000, remaining))
+                let page = try await catalog.listStreams(category: category, prefix: prefix, after: after, limit: min(1000, remaining))
                 if json {
                     var lines = Data()
                     for summary in page {

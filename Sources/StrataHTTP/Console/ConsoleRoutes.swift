@@ -158,16 +158,24 @@ struct ConsoleRoutes: Sendable {
             }
             return stream
         }
-        let summaries = try await catalog.listStreams(category: category, after: after, limit: Self.streamPageSize)
+        let prefix = request.uri.queryParameters["prefix"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let summaries = try await catalog.listStreams(category: category, prefix: prefix, after: after, limit: Self.streamPageSize)
         var next: String?
         if summaries.count == Self.streamPageSize, let last = summaries.last {
             next =
                 "/console/streams?after=\(ConsoleLinks.queryValue(last.stream.rawValue))"
                 + (category.map { "&category=\(ConsoleLinks.queryValue($0))" } ?? "")
+                + (prefix.map { "&prefix=\(ConsoleLinks.queryValue($0))" } ?? "")
         }
         return ConsolePage.render(
             "streams",
-            StreamsView(session: session(context), category: category ?? "", streams: summaries.map(StreamRowView.init), next: next)
+            StreamsView(
+                session: session(context),
+                category: category ?? "",
+                prefix: prefix ?? "",
+                streams: summaries.map(StreamRowView.init),
+                next: next
+            )
         )
     }
 

@@ -132,6 +132,7 @@ enum ConsoleTemplates {
         <h1>Streams</h1>
         <form method="get" action="/console/streams" class="filter">
         <label>Category <input type="text" name="category" value="{{category}}"></label>
+        <label>Id starts with <input type="text" name="prefix" value="{{prefix}}"></label>
         <button type="submit">Show</button>
         </form>
         <form method="get" action="/console/stream" class="filter">

@@ -116,6 +116,7 @@ struct StreamRowView {
 struct StreamsView {
     var session: ConsoleSessionView
     var category: String
+    var prefix: String
     var streams: [StreamRowView]
     var next: String?
 }

@@ -103,9 +103,9 @@ extension FaultyEventStore: CommandOutcomeStore {
 }
 
 extension FaultyEventStore: StreamCatalog {
-    func listStreams(category: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
+    func listStreams(category: String?, prefix: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
         try check()
-        return try await base.listStreams(category: category, after: after, limit: limit)
+        return try await base.listStreams(category: category, prefix: prefix, after: after, limit: limit)
     }
 
     func statistics() async throws -> EventStoreStatistics {
