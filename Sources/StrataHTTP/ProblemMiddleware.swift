@@ -43,8 +43,9 @@ struct ProblemMiddleware: RouterMiddleware {
             }
             if ConsoleSession.isConsole(request.uri.path) {
                 // People read the console's answers: a page, with the way to sign in when that is what is missing.
-                return try ConsolePage.problem(problem, session: ConsoleSessionView(context, tokensRequired: context.grantedScopes != nil))
-                    .response(from: request, context: context)
+                // This middleware runs outside the token check, so it never knows who signed in: the page offers no
+                // signing out.
+                return try ConsolePage.problem(problem, session: .unknown).response(from: request, context: context)
             }
             return try problem.response(from: request, context: context)
         }

@@ -17,7 +17,12 @@ struct ConsolePage: ResponseGenerator {
 
     /// The page `template` renders for `view`.
     static func render(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> ConsolePage {
-        let html = ConsoleTemplates.library.render(view, withTemplate: template) ?? "<!DOCTYPE html><title>Strata</title><p>This page is missing."
+        guard let html = ConsoleTemplates.library.render(view, withTemplate: template) else {
+            // Only a template that did not parse: the console's tests render every page.
+            return ConsolePage(
+                status: .internalServerError, contentType: "text/html; charset=utf-8",
+                body: "<!DOCTYPE html><title>Strata</title><p>This page is missing.")
+        }
         return ConsolePage(status: status, contentType: "text/html; charset=utf-8", body: html)
     }
 
@@ -63,6 +68,15 @@ struct ConsoleSessionView: Sendable {
     var signedIn: Bool
     /// Whether the token grants `admin`, which the console's actions need.
     var isAdmin: Bool
+
+    /// For a page that does not know the visitor.
+    static let unknown = ConsoleSessionView(tokensRequired: false, signedIn: false, isAdmin: false)
+
+    init(tokensRequired: Bool, signedIn: Bool, isAdmin: Bool) {
+        self.tokensRequired = tokensRequired
+        self.signedIn = signedIn
+        self.isAdmin = isAdmin
+    }
 
     init(_ context: StrataRequestContext, tokensRequired: Bool) {
         self.tokensRequired = tokensRequired

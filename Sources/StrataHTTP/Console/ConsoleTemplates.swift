@@ -223,7 +223,8 @@ enum ConsoleTemplates {
         """
 
     static let projection = """
-        {{<layout}}{{$title}}{{name}}{{/title}}{{$content}}
+        {{<layout}}{{$title}}{{status.name}}{{/title}}{{$content}}
+        {{#status}}
         <h1>Projection {{name}}</h1>
         {{#notice}}<p class="notice">{{notice}}</p>{{/notice}}
         <dl class="facts" id="status" data-refresh>
@@ -257,6 +258,7 @@ enum ConsoleTemplates {
         {{^parked}}<tr><td colspan="5">None.</td></tr>{{/parked}}
         </tbody>
         </table>
+        {{/status}}
         {{/content}}{{/layout}}
         """
 }

@@ -235,18 +235,8 @@ struct ParkedRowView {
 
 struct ProjectionView {
     var session: ConsoleSessionView
-    var name: String
-    var state: String
-    var checkpoint: UInt64
-    var head: UInt64
-    var lagEvents: UInt64
-    var lagSeconds: String
-    var generation: Int
-    var rebuildCheckpoint: UInt64?
-    var version: Int
-    var node: String
-    var lastError: String
-    var parkedCount: Int
+    /// The projection's status, as the projection tables show it; the page's facts read from it.
+    var status: ProjectionRowView
     var parked: [ParkedRowView]
     var mayControl: Bool
     var rebuildAction: String
@@ -254,25 +244,14 @@ struct ProjectionView {
     var replayAction: String
     var notice: String?
 
-    init(_ row: ProjectionRowView, parked: [ParkedRowView], session: ConsoleSessionView, notice: String?) {
+    init(_ status: ProjectionRowView, parked: [ParkedRowView], session: ConsoleSessionView, notice: String?) {
         self.session = session
-        name = row.name
-        state = row.state
-        checkpoint = row.checkpoint
-        head = row.head
-        lagEvents = row.lagEvents
-        lagSeconds = row.lagSeconds
-        generation = row.generation
-        rebuildCheckpoint = row.rebuildCheckpoint
-        version = row.version
-        node = row.node
-        lastError = row.lastError
-        parkedCount = row.parkedCount
+        self.status = status
         self.parked = parked
         mayControl = session.isAdmin
-        rebuildAction = row.link + "/rebuild"
-        resetAction = row.link + "/reset"
-        replayAction = row.link + "/replay-parked"
+        rebuildAction = status.link + "/rebuild"
+        resetAction = status.link + "/reset"
+        replayAction = status.link + "/replay-parked"
         self.notice = notice
     }
 }
