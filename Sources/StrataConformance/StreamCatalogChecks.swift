@@ -14,7 +14,83 @@ enum StreamCatalogChecks {
         EventStoreConformanceCheck("statistics count events and streams and report the head", statistics),
         EventStoreConformanceCheck(
             "events are found by correlation id across streams, in position order and in pages, deleted streams' too", correlatedEvents),
+        EventStoreConformanceCheck("categories list in name order, in pages, each with its last event", listCategories),
+        EventStoreConformanceCheck("an event is found by its id wherever it is, a deleted stream's too; an unknown id finds none", eventByID),
+        EventStoreConformanceCheck("recording times come newest first, from a given time, among the last events only", recordingTimes),
     ]
+
+    static func listCategories(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let catalog = try #require(store as? any StreamCatalog, "every Strata backend is a StreamCatalog")
+            // Names no other check makes, each sorting after `base`; `b` has several streams, and its last event is
+            // not in its last stream.
+            let base = "k\(UUID().uuidString.prefix(8).lowercased())"
+            let (a, b, c) = (base + "a", base + "b", base + "c")
+            let first = try await store.append([event(n: 1)], to: StreamID(category: b, id: "1"), expecting: .noStream)
+            _ = try await store.append([event(n: 2), event(n: 3)], to: StreamID(category: c, id: "1"), expecting: .noStream)
+            _ = try await store.append([event(n: 4)], to: StreamID(category: a, id: "1"), expecting: .noStream)
+            _ = try await store.append([event(n: 5)], to: StreamID(category: b, id: "2"), expecting: .noStream)
+            let lastOfB = try await store.append([event(n: 6)], to: StreamID(category: b, id: "1"), expecting: .any)
+            let lastOfA = try await store.append([event(n: 7)], to: StreamID(category: a, id: "1"), expecting: .any)
+            let lastOfC = GlobalPosition(first.position.value + 2)
+            #expect(try await store.readAll(from: lastOfC, limit: 1).first?.stream.category == c)
+
+            let listed = Array(try await catalog.listCategories(after: base, limit: 100).prefix(3))
+            #expect(listed.map(\.name) == [a, b, c])
+            #expect(listed.map(\.lastPosition) == [lastOfA.position, lastOfB.position, lastOfC])
+            let recorded = try await store.readAll(from: lastOfB.position, limit: 1)
+            #expect(listed.dropFirst().first?.lastRecordedAt == recorded.first?.recordedAt)
+
+            let firstPage = try await catalog.listCategories(after: base, limit: 2)
+            let secondPage = try await catalog.listCategories(after: firstPage.last?.name, limit: 1)
+            #expect(firstPage.map(\.name) == [a, b])
+            #expect(secondPage.map(\.name) == [c])
+            #expect(try await catalog.listCategories(after: base, limit: 0).isEmpty)
+            let everything = try await catalog.listCategories(after: nil, limit: 100_000)
+            #expect(everything.map(\.name).filter { $0.hasPrefix(base) } == [a, b, c])
+            #expect(everything.map(\.name) == everything.map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
+    }
+
+    static func eventByID(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let catalog = try #require(store as? any StreamCatalog, "every Strata backend is a StreamCatalog")
+            let stream = uniqueStream("found")
+            let metadata = EventMetadata(correlationID: "request-\(UUID())", causationID: UUID().uuidString)
+            let (cause, effect) = (event(n: 1), event(n: 2, metadata: metadata))
+            let appended = try await store.append([cause, effect], to: stream, expecting: .noStream)
+            _ = try await store.deleteStream(stream, expecting: .any)
+
+            let found = try #require(try await catalog.event(id: effect.id))
+            #expect(found.id == effect.id)
+            #expect(found.stream == stream)
+            #expect(found.position == appended.position)
+            #expect(found.version == StreamVersion(1))
+            #expect(try number(of: found) == 2)
+            #expect(found.metadata.correlationID == metadata.correlationID)
+            #expect(found.metadata.causationID == metadata.causationID)
+            #expect(try await catalog.event(id: cause.id)?.position == GlobalPosition(appended.position.value - 1))
+            #expect(try await catalog.event(id: UUID()) == nil)
+        }
+    }
+
+    static func recordingTimes(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let catalog = try #require(store as? any StreamCatalog, "every Strata backend is a StreamCatalog")
+            let stream = uniqueStream()
+            _ = try await store.append([event(n: 1)], to: stream, expecting: .noStream)
+            _ = try await store.append([event(n: 2)], to: stream, expecting: .any)
+            _ = try await store.append([event(n: 3)], to: stream, expecting: .any)
+            let times = try await store.readStream(stream, from: StreamVersion(2), direction: .backwards, limit: 3).map(\.recordedAt)
+            #expect(times.count == 3)
+
+            #expect(try await catalog.recordingTimes(since: .distantPast, amongLast: 3) == times)
+            #expect(try await catalog.recordingTimes(since: .distantPast, amongLast: 2) == Array(times.prefix(2)))
+            #expect(try await catalog.recordingTimes(since: times[1], amongLast: 3) == Array(times.prefix(2)))
+            #expect(try await catalog.recordingTimes(since: Date().addingTimeInterval(3600), amongLast: 3).isEmpty)
+            #expect(try await catalog.recordingTimes(since: .distantPast, amongLast: 0).isEmpty)
+        }
+    }
 
     static func correlatedEvents(_ backend: any ConformanceBackend) async throws {
         try await withStore(backend) { store in

@@ -49,6 +49,54 @@ extension PostgresEventStore: StreamCatalog {
         return try await fetchEvents(query)
     }
 
+    public func listCategories(after: String?, limit: Int) async throws -> [CategorySummary] {
+        guard limit > 0 else { return [] }
+        let table = "\(schema.quoted).strata_events"
+        // A skip scan of the (category, position) index: each step seeks the least category above the last one,
+        // and the category's last event is the index's last entry for it. A page costs its categories, whatever
+        // they hold. `$1 IS NULL OR …` would cost the seek, hence two spellings of the first step.
+        let first = after == nil ? "" : " WHERE category > $1"
+        let sql = """
+            WITH RECURSIVE names(name, step) AS (
+                SELECT (SELECT min(category) FROM \(table)\(first)), 1
+                UNION ALL
+                SELECT (SELECT min(category) FROM \(table) WHERE category > names.name), step + 1
+                FROM names WHERE names.name IS NOT NULL AND step < $2
+            )
+            SELECT names.name, e.position, e.recorded_at
+            FROM names JOIN \(table) e
+              ON e.position = (SELECT max(position) FROM \(table) WHERE category = names.name)
+            ORDER BY names.name
+            """
+        var bindings = PostgresBindings()
+        bindings.append(after ?? "")
+        bindings.append(Int64(limit))
+        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+        return try await withConnection("list categories") { [logger] connection in
+            try await connection.allRows(query, logger: logger).map { row in
+                let (name, position, recordedAt) = try row.decode((String, Int64, Date).self)
+                return CategorySummary(name: name, lastPosition: GlobalPosition(UInt64(clamping: position)), lastRecordedAt: recordedAt)
+            }
+        }
+    }
+
+    public func event(id: UUID) async throws -> RecordedEvent? {
+        try await fetchEvents("\(unescaped: selectColumns) WHERE event_id = \(id)").first
+    }
+
+    public func recordingTimes(since: Date, amongLast limit: Int) async throws -> [Date] {
+        guard limit > 0 else { return [] }
+        let query: PostgresQuery = """
+            SELECT recorded_at FROM (
+                SELECT position, recorded_at FROM \(unescaped: schema.quoted).strata_events ORDER BY position DESC LIMIT \(Int64(limit))
+            ) recent
+            WHERE recorded_at >= \(since) ORDER BY position DESC
+            """
+        return try await withConnection("read recording times") { [logger] connection in
+            try await connection.allRows(query, logger: logger).map { try $0.decode(Date.self) }
+        }
+    }
+
     public func statistics() async throws -> EventStoreStatistics {
         let table = "\(schema.quoted).strata_events"
         let query: PostgresQuery = """

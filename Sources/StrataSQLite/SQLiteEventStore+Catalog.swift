@@ -59,6 +59,53 @@ extension SQLiteEventStore: StreamCatalog {
         )
     }
 
+    public func listCategories(after: String?, limit: Int) async throws -> [CategorySummary] {
+        guard limit > 0 else { return [] }
+        // A skip scan of the (category, position) index: each step seeks the least category above the last one,
+        // and the category's last event is the index's last entry for it. A page costs its categories, whatever
+        // they hold. The step count stops the recursion at the page's end. (`?1 IS NULL OR …` would cost the seek.)
+        let sql = """
+            WITH RECURSIVE names(name, step) AS (
+                SELECT (SELECT MIN(category) FROM strata_events\(after == nil ? "" : " WHERE category > ?1")), 1
+                UNION ALL
+                SELECT (SELECT MIN(category) FROM strata_events WHERE category > names.name), step + 1
+                FROM names WHERE names.name IS NOT NULL AND step < ?2
+            )
+            SELECT names.name, e.position, e.recorded_at
+            FROM names JOIN strata_events e
+              ON e.position = (SELECT MAX(position) FROM strata_events WHERE category = names.name)
+            ORDER BY names.name
+            """
+        return try await storageAccess {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: [after ?? "", limit]).map { row in
+                    CategorySummary(
+                        name: row[0],
+                        lastPosition: GlobalPosition(UInt64(clamping: row[1] as Int64)),
+                        lastRecordedAt: Date(timeIntervalSince1970: row[2])
+                    )
+                }
+            }
+        }
+    }
+
+    public func event(id: UUID) async throws -> RecordedEvent? {
+        try await fetchEvents(sql: "\(Self.selectColumns) WHERE event_id = ?", arguments: [id.uuidString]).first
+    }
+
+    public func recordingTimes(since: Date, amongLast limit: Int) async throws -> [Date] {
+        guard limit > 0 else { return [] }
+        let sql = """
+            SELECT recorded_at FROM (SELECT position, recorded_at FROM strata_events ORDER BY position DESC LIMIT ?)
+            WHERE recorded_at >= ? ORDER BY position DESC
+            """
+        return try await storageAccess {
+            try await pool.read { db in
+                try Double.fetchAll(db, sql: sql, arguments: [limit, since.timeIntervalSince1970]).map(Date.init(timeIntervalSince1970:))
+            }
+        }
+    }
+
     public func statistics() async throws -> EventStoreStatistics {
         let (events, streams, head, recordedAt) = try await storageAccess {
             try await pool.read { db in

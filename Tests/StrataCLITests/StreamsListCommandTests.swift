@@ -52,6 +52,16 @@ struct StreamsListCommandTests {
             #expect(none.status == 0)
             #expect(none.stdout == "no streams in category missing\n")
             #expect(try await store.run(["streams", "list", "--category", "missing", "--json"]).stdout.isEmpty)
+
+            // The two categories, each with its last event: the deletion is item's.
+            let categories = try await store.run(["streams", "categories", "--json"])
+            #expect(categories.status == 0, "\(categories.stderr)")
+            let named = try categories.jsonLines()
+            #expect(named.compactMap { $0["category"] as? String } == ["item", "other"])
+            #expect(named.compactMap { $0["lastPosition"] as? Int } == [1007, 1006])
+            let categoryTable = try await store.run(["streams", "categories"]).stdout.split(separator: "\n")
+            #expect(categoryTable.count == 3)
+            #expect(categoryTable[1].hasPrefix("item      1007           "))
         }
     }
 }

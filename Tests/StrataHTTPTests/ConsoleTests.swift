@@ -36,6 +36,20 @@ struct ConsoleTests {
             #expect(overview.text.contains("OrderPaid"))
             #expect(overview.text.contains(#"<dd id="health" class="health-ready">ready</dd>"#), "health as GET /health says")
             #expect(overview.text.contains(#"id="projections" data-refresh"#), "the projections refresh themselves")
+            for category in ["customer", "order", "payment"] {
+                #expect(overview.text.contains(#"<a href="/console/streams?category=\#(category)">\#(category)</a>"#), "\(category)")
+            }
+            let categories = try await shop.get("/console/categories")
+            #expect(categories.text.contains(#"<a href="/console/streams?category=order">order</a>"#))
+
+            // The chart starts with the seconds before the page: every event of this test was recorded in the last
+            // few, and the live stream goes on after the head the page shows.
+            let head = try #require(overview.text.between(#"<dd id="head">"#, "</dd>").flatMap { Int($0) })
+            let counts = try #require(overview.text.between(#"data-counts=""#, #"""#)).split(separator: ",").compactMap { Int($0) }
+            #expect(counts.count == 180)
+            #expect(counts.suffix(30).reduce(0, +) == head, "\(counts)")
+            #expect(overview.text.contains(#"data-complete="true""#))
+            #expect(overview.text.contains(#"data-live="/console/live?from=\#(head + 1)""#))
 
             let streams = try await shop.get("/console/streams?category=order")
             #expect(streams.text.contains(#"<a href="/console/streams/order-\#(order)">order-\#(order)</a>"#))
@@ -58,6 +72,20 @@ struct ConsoleTests {
             #expect(event.text.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"))
             #expect(!event.text.contains("<script>alert"))
             #expect(event.text.contains("CustomerRegistered"))
+
+            // An event links the event that caused it; an event a command caused says so.
+            let orderEvents = try await shop.get("/streams/order-\(order)")
+            let paidEvent = (orderEvents["events"] as? [[String: Any]])?.first { $0["type"] as? String == "OrderPaid" }
+            let paidPosition = try #require(paidEvent?["position"] as? Int)
+            let paidPage = try await shop.get("/console/events/\(paidPosition)")
+            let cause = try #require(paidPage.text.between(#"<dd id="cause">"#, "</dd>"))
+            #expect(cause.contains("PaymentSucceeded"), "\(cause)")
+            #expect(cause.contains(#"<a href="/console/events/"#))
+            let paymentEvents = try await shop.get("/console/correlations/payment-of-\(order)")
+            let succeeded = try #require(paymentEvents.text.between(#"<li><a href="/console/events/"#, #"""#))
+            let commanded = try #require(try await shop.get("/console/events/\(succeeded)").text.between(#"<dd id="cause">"#, "</dd>"))
+            #expect(commanded.contains("a command"), "\(commanded)")
+            #expect(!commanded.contains("<a "))
 
             // The payment, the process manager's reaction and the order it paid, each under its cause.
             let tree = try await shop.get("/console/correlations/payment-of-\(order)")
@@ -198,5 +226,13 @@ struct ConsoleTests {
         return try await shop.client.execute(uri: "/console/sign-in", method: .post, headers: headers, body: ByteBuffer(string: body)) {
             Reply(status: $0.status, headers: $0.headers, text: String(buffer: $0.body))
         }
+    }
+}
+
+extension String {
+    /// The text between the first `start` and the next `end`.
+    fileprivate func between(_ start: String, _ end: String) -> Substring? {
+        guard let from = range(of: start), let to = self[from.upperBound...].range(of: end) else { return nil }
+        return self[from.upperBound..<to.lowerBound]
     }
 }

@@ -117,10 +117,15 @@ try:
     check(text("#health") == "ready", "the overview says the service is ready")
     check("OrderPaid" in text("table.events"), "the overview lists the latest events")
 
+    links = driver.find_elements(By.CSS_SELECTOR, "table.categories a[href='/console/streams?category=order']")
+    check(len(links) == 1 and links[0].text == "order", "the overview lists the order category")
+
     print("--> the overview's chart and the live tail, as events are appended")
+    counted = lambda: int(text("#rate-total").split()[0]) if text("#rate-total").split()[0].isdigit() else -1
+    seeded = counted()
+    check(seeded >= 8, f"the chart starts with the events of the last minutes ({seeded})")
     api("POST", "/orders", {"customerId": customer})
-    eventually(lambda: text("#rate-total").split()[0].isdigit() and int(text("#rate-total").split()[0]) >= 1,
-               "the overview counts an appended event")
+    eventually(lambda: counted() > seeded, "the overview counts an appended event")
     screenshot("overview")
     page("/console/tail?category=order")
     api("POST", "/orders", {"customerId": customer})
@@ -149,6 +154,14 @@ try:
     except NoAlertPresentException:
         pass
     screenshot("event")
+
+    print("--> an event's cause")
+    paid = [event for event in api("GET", f"/streams/order-{order}")["events"] if event["type"] == "OrderPaid"][0]
+    page(f"/console/events/{paid['position']}")
+    driver.find_element(By.CSS_SELECTOR, "#cause a").click()
+    WebDriverWait(driver, 10).until(lambda d: "PaymentSucceeded" in text("main"))
+    check(text("main h1").startswith("Event "), "the order's payment links the payment that caused it")
+    check("a command" in text("#cause"), "the payment says a command caused it")
 
     print("--> the payment's causation tree")
     page(f"/console/correlations/{correlation}")

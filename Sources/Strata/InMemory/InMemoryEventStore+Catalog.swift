@@ -4,6 +4,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Foundation
+
 extension InMemoryEventStore: StreamCatalog {
     public func listStreams(category: String?, prefix: String?, after: StreamID?, limit: Int) async throws -> [StreamSummary] {
         storage.withLock { storage in
@@ -35,6 +37,32 @@ extension InMemoryEventStore: StreamCatalog {
             Array(
                 storage.log.lazy.filter { $0.position >= position && $0.metadata.correlationID == correlationID }.prefix(max(0, limit))
             )
+        }
+    }
+
+    public func listCategories(after: String?, limit: Int) async throws -> [CategorySummary] {
+        storage.withLock { storage in
+            var last: [String: RecordedEvent] = [:]
+            for event in storage.log {
+                let name = event.stream.category
+                // By bytes, as the databases compare.
+                if after.map({ name.utf8.lexicographicallyPrecedes($0.utf8) || name.utf8.elementsEqual($0.utf8) }) ?? false { continue }
+                last[name] = event
+            }
+            return last.values
+                .sorted { $0.stream.category.utf8.lexicographicallyPrecedes($1.stream.category.utf8) }
+                .prefix(max(0, limit))
+                .map { CategorySummary(name: $0.stream.category, lastPosition: $0.position, lastRecordedAt: $0.recordedAt) }
+        }
+    }
+
+    public func event(id: UUID) async throws -> RecordedEvent? {
+        storage.withLock { storage in storage.indexByEventID[id].map { storage.log[$0] } }
+    }
+
+    public func recordingTimes(since: Date, amongLast limit: Int) async throws -> [Date] {
+        storage.withLock { storage in
+            storage.log.suffix(max(0, limit)).reversed().map(\.recordedAt).filter { $0 >= since }
         }
     }
 

@@ -92,6 +92,19 @@ extension ProtectedEventStore: StreamCatalog where Base: StreamCatalog {
 
     public func statistics() async throws -> EventStoreStatistics { try await base.statistics() }
 
+    public func listCategories(after: String?, limit: Int) async throws -> [CategorySummary] {
+        try await base.listCategories(after: after, limit: limit)
+    }
+
+    public func event(id: UUID) async throws -> RecordedEvent? {
+        guard let event = try await base.event(id: id) else { return nil }
+        return try await reveal([event]).first
+    }
+
+    public func recordingTimes(since: Date, amongLast limit: Int) async throws -> [Date] {
+        try await base.recordingTimes(since: since, amongLast: limit)
+    }
+
     public func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent] {
         try await reveal(try await base.events(correlatedWith: correlationID, from: position, limit: limit))
     }

@@ -31,6 +31,24 @@ public struct StreamSummary: Hashable, Sendable {
     }
 }
 
+/// One category as an operator sees it: the streams whose ids start with its name, and when one of them last
+/// changed.
+public struct CategorySummary: Hashable, Sendable {
+    /// The category's name (``StreamID/category``).
+    public var name: String
+    /// The global position of the category's last event.
+    public var lastPosition: GlobalPosition
+    /// When the category's last event was recorded.
+    public var lastRecordedAt: Date
+
+    /// Creates a summary; backends make these in ``StreamCatalog/listCategories(after:limit:)``.
+    public init(name: String, lastPosition: GlobalPosition, lastRecordedAt: Date) {
+        self.name = name
+        self.lastPosition = lastPosition
+        self.lastRecordedAt = lastRecordedAt
+    }
+}
+
 /// Counts and sizes of an event store.
 public struct EventStoreStatistics: Hashable, Sendable {
     /// Events in the log.
@@ -92,6 +110,34 @@ public protocol StreamCatalog: Sendable {
     ///   - position: The first position to consider; ``GlobalPosition/start`` for the whole log.
     ///   - limit: The most events to return.
     func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent]
+
+    /// Up to `limit` categories in name order, after `after` (exclusive), each with its last event's position and
+    /// time.
+    ///
+    /// Every backend skips from one category to the next through its category index, so a page costs its own
+    /// categories, not the events they hold. Page through them as through ``listStreams(category:prefix:after:limit:)``.
+    ///
+    /// - Parameters:
+    ///   - after: The category the previous page ended with; `nil` to start from the first.
+    ///   - limit: The most categories to return.
+    func listCategories(after: String?, limit: Int) async throws -> [CategorySummary]
+
+    /// The event whose ``RecordedEvent/id`` is `id`, wherever it is in the log; `nil` when there is none.
+    ///
+    /// An event's ``EventMetadata/causationID`` names the event (or the command) that caused it: this finds the
+    /// event. Every backend answers from the unique index on event ids.
+    func event(id: UUID) async throws -> RecordedEvent?
+
+    /// When the log's most recent events were recorded, newest first: the times of those among its last `limit`
+    /// events that were recorded at or after `since`.
+    ///
+    /// Reads at most `limit` rows however long ago they were recorded, so a chart of recent activity costs the
+    /// same on any log. When as many times as `limit` come back, older events in the period were not counted.
+    ///
+    /// - Parameters:
+    ///   - since: The earliest recording time to return.
+    ///   - limit: The most recent events to look at.
+    func recordingTimes(since: Date, amongLast limit: Int) async throws -> [Date]
 
     /// The store's counts, head and size.
     ///

@@ -21,4 +21,11 @@ struct JSONLineEncoder: Sendable {
         data.append(UInt8(ascii: "\n"))
         return data
     }
+
+    /// Each of `values` as one line of JSON.
+    func lines(_ values: some Sequence<some Encodable>) throws -> Data {
+        var data = Data()
+        for value in values { data.append(try line(value)) }
+        return data
+    }
 }

@@ -24,12 +24,7 @@ struct ProjectionsParkedCommand<App: StrataApplication>: AsyncParsableCommand {
         let name = target.name
         let parked = try await withProjectionRunner(App.self, target) { runner in try await runner.parkedEvents(of: name) }
         if json {
-            let encoder = JSONLineEncoder()
-            var lines = Data()
-            for entry in parked {
-                lines.append(try encoder.line(ParkedLine(entry)))
-            }
-            try StandardOutput.write(lines)
+            try StandardOutput.write(try JSONLineEncoder().lines(parked.map(ParkedLine.init)))
             return
         }
         guard !parked.isEmpty else {

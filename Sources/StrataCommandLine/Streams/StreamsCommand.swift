@@ -8,12 +8,12 @@ import ArgumentParser
 import Foundation
 import Strata
 
-/// `strata streams …`: the streams of an event store.
+/// `strata streams …`: the streams and categories of an event store.
 struct StreamsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streams",
-        abstract: "List the streams of an event store.",
-        subcommands: [StreamsListCommand.self]
+        abstract: "List the streams and categories of an event store.",
+        subcommands: [StreamsListCommand.self, StreamsCategoriesCommand.self]
     )
 }
 
@@ -50,11 +50,7 @@ struct StreamsListCommand: AsyncParsableCommand {
             while remaining > 0 {
                 let page = try await catalog.listStreams(category: category, prefix: prefix, after: after, limit: min(1000, remaining))
                 if json {
-                    var lines = Data()
-                    for summary in page {
-                        lines.append(try encoder.line(Line(summary)))
-                    }
-                    try StandardOutput.write(lines)
+                    try StandardOutput.write(try encoder.lines(page.map(Line.init)))
                 } else {
                     rows += page.map(Self.row)
                 }

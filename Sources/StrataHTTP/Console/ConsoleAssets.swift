@@ -105,12 +105,19 @@ enum ConsoleAssets {
 
           var chart = document.getElementById("rate-chart");
           if (chart) {
-            var seconds = 180, counts = [], total = 0, now = Math.floor(Date.now() / 1000);
-            for (var i = 0; i < seconds; i++) { counts.push(0); }
+            // The server counted the seconds before the page; the last of its counts is this second.
+            var seconds = 180, now = Math.floor(Date.now() / 1000);
+            var counts = (chart.getAttribute("data-counts") || "").split(",").map(function (text) {
+              var count = parseInt(text, 10);
+              return isNaN(count) ? 0 : count;
+            }).slice(-seconds);
+            while (counts.length < seconds) { counts.unshift(0); }
+            var complete = chart.getAttribute("data-complete") !== "false", openedAt = now;
             var label = document.getElementById("rate-total");
             var draw = function () {
               var second = Math.floor(Date.now() / 1000);
               while (now < second) { counts.shift(); counts.push(0); now++; }
+              if (now - openedAt >= seconds) { complete = true; }
               var highest = Math.max.apply(null, counts.concat([1]));
               while (chart.firstChild) { chart.removeChild(chart.firstChild); }
               var width = 720 / seconds;
@@ -123,12 +130,14 @@ enum ConsoleAssets {
                 bar.setAttribute("height", String(height));
                 chart.appendChild(bar);
               });
-              label.textContent = total + (total === 1 ? " event" : " events") + " since this page opened; at most " + highest + " in one second";
+              var total = counts.reduce(function (sum, count) { return sum + count; }, 0);
+              label.textContent = (complete ? "" : "At least ") + total + (total === 1 ? " event" : " events")
+                + " in the last three minutes; at most " + highest + " in one second"
+                + (complete ? "" : " (only the most recent events before this page opened were counted)");
             };
             follow(chart.getAttribute("data-live"), function () {
               draw();
               counts[counts.length - 1] += 1;
-              total += 1;
             }, function (text) { label.textContent = text; });
             draw();
             window.setInterval(draw, 1000);

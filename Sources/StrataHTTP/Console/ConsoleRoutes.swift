@@ -22,6 +22,8 @@ struct ConsoleRoutes: Sendable {
     static let pageSize = 50
     /// Streams on each page of the stream list.
     static let streamPageSize = 100
+    /// Categories on the overview and on each page of the category list.
+    static let categoryPageSize = 50
     /// Events of one correlation drawn as a tree.
     static let correlationLimit = 1000
     static let notAToken = "That is not a token: a token has three parts separated by dots."
@@ -51,6 +53,9 @@ struct ConsoleRoutes: Sendable {
         }
         routes.console("/console", method: .get, access: .read) { _, context in
             try await overview(context)
+        }
+        routes.console("/console/categories", method: .get, access: .read) { request, context in
+            try await categories(request, context: context)
         }
         routes.console("/console/streams", method: .get, access: .read) { request, context in
             try await streams(request, context: context)
@@ -127,7 +132,11 @@ struct ConsoleRoutes: Sendable {
     // MARK: Pages
 
     private func overview(_ context: StrataRequestContext) async throws -> ConsolePage {
+        // The chart's history first, then the head the live stream continues after: an event appended in between
+        // is missed rather than counted twice.
+        let activity = try await ConsoleActivity.read(from: catalog)
         let head = try await runtime.store.headPosition()
+        let categories = try await catalog.listCategories(after: nil, limit: Self.categoryPageSize)
         let from = head.value > UInt64(Self.pageSize) ? head.value - UInt64(Self.pageSize) + 1 : 1
         let latest = try await runtime.store.readAll(from: GlobalPosition(from), limit: Self.pageSize)
         let (health, _) = await HealthRoutes(runtime: runtime, metrics: nil).report()
@@ -145,8 +154,24 @@ struct ConsoleRoutes: Sendable {
                 eventStore: describe(health.eventStore),
                 readStore: describe(health.readStore),
                 projections: try await projectionRows(context),
-                events: latest.reversed().map(EventRowView.init)
+                events: latest.reversed().map(EventRowView.init),
+                categories: categories.map(CategoryRowView.init),
+                moreCategories: categories.count == Self.categoryPageSize ? "/console/categories" : nil,
+                activity: activity.attribute,
+                activityComplete: activity.isComplete,
+                live: "/console/live?from=\(head.next.value)"
             )
+        )
+    }
+
+    private func categories(_ request: Request, context: StrataRequestContext) async throws -> ConsolePage {
+        let after = request.uri.queryParameters["after"].map(String.init)
+        let categories = try await catalog.listCategories(after: after, limit: Self.categoryPageSize)
+        let next =
+            categories.count == Self.categoryPageSize ? categories.last.map { "/console/categories?after=\(ConsoleLinks.queryValue($0.name))" } : nil
+        return ConsolePage.render(
+            "categories",
+            CategoriesView(session: session(context), categories: categories.map(CategoryRowView.init), next: next)
         )
     }
 
@@ -204,7 +229,15 @@ struct ConsoleRoutes: Sendable {
         else {
             throw HTTPProblem(.notFound, code: "not-found", detail: "there is no event at position '\(text)'")
         }
-        return ConsolePage.render("event", EventView(event, session: session(context), maximumJSONDepth: configuration.maxJSONDepth))
+        // A causation id names an event or a command; only an event is found by it.
+        var cause: RecordedEvent?
+        if let id = event.metadata.causationID.flatMap(UUID.init(uuidString:)) {
+            cause = try await catalog.event(id: id)
+        }
+        return ConsolePage.render(
+            "event",
+            EventView(event, cause: cause, session: session(context), maximumJSONDepth: configuration.maxJSONDepth)
+        )
     }
 
     private func correlation(_ context: StrataRequestContext) async throws -> ConsolePage {

@@ -24,6 +24,7 @@ enum ConsoleTemplates {
         ("layout", layout), ("message", message), ("signIn", signIn), ("overview", overview), ("streams", streams),
         ("stream", stream), ("event", event), ("correlation", correlation), ("node", node), ("projections", projections),
         ("projection", projection), ("projectionTable", projectionTable), ("eventTable", eventTable), ("tail", tail),
+        ("categories", categories), ("categoryTable", categoryTable),
     ]
 
     static let layout = """
@@ -90,12 +91,15 @@ enum ConsoleTemplates {
         </dl>
         <section class="rate">
         <h2>Events per second</h2>
-        <svg id="rate-chart" data-live="/console/live?from=end" width="720" height="120" viewBox="0 0 720 120" role="img"
-        aria-label="Events per second over the last three minutes"></svg>
-        <p id="rate-total">Counting the events appended since this page opened.</p>
+        <svg id="rate-chart" data-live="{{live}}" data-counts="{{activity}}" data-complete="{{activityComplete}}" width="720"
+        height="120" viewBox="0 0 720 120" role="img" aria-label="Events per second over the last three minutes"></svg>
+        <p id="rate-total">Events per second over the last three minutes.</p>
         </section>
         <h2>Projections</h2>
         {{> projectionTable}}
+        <h2>Categories</h2>
+        {{> categoryTable}}
+        {{#moreCategories}}<p><a class="next" href="{{moreCategories}}">Every category</a></p>{{/moreCategories}}
         <h2>Latest events</h2>
         {{> eventTable}}
         {{/content}}{{/layout}}
@@ -125,6 +129,27 @@ enum ConsoleTemplates {
         {{^events}}<tr><td colspan="5">No events.</td></tr>{{/events}}
         </tbody>
         </table>
+        """
+
+    static let categoryTable = """
+        <table class="categories" id="categories">
+        <thead><tr><th>Category</th><th>Last event</th><th>Last recorded</th></tr></thead>
+        <tbody>
+        {{#categories}}
+        <tr><td><a href="{{link}}">{{name}}</a></td><td><a href="{{lastLink}}">{{lastPosition}}</a></td><td>{{lastRecordedAt}}</td></tr>
+        {{/categories}}
+        {{^categories}}<tr><td colspan="3">No events yet.</td></tr>{{/categories}}
+        </tbody>
+        </table>
+        """
+
+    static let categories = """
+        {{<layout}}{{$title}}Categories{{/title}}{{$content}}
+        <h1>Categories</h1>
+        <p>A stream's category is its id up to the first dash: every order's stream is in <code>order</code>.</p>
+        {{> categoryTable}}
+        {{#next}}<p><a class="next" href="{{next}}">Next categories</a></p>{{/next}}
+        {{/content}}{{/layout}}
         """
 
     static let streams = """
@@ -172,7 +197,9 @@ enum ConsoleTemplates {
         <dt>Event id</dt><dd>{{id}}</dd>
         <dt>Schema version</dt><dd>{{schemaVersion}}</dd>
         {{#correlationID}}<dt>Correlation</dt><dd><a href="{{correlationLink}}">{{correlationID}}</a></dd>{{/correlationID}}
-        {{#causationID}}<dt>Caused by</dt><dd>{{causationID}}</dd>{{/causationID}}
+        {{#causationID}}<dt>Caused by</dt><dd id="cause">{{#cause}}<a href="{{link}}">event {{position}}</a>, {{type}} on
+        <a href="{{streamLink}}">{{stream}}</a> ({{causationID}}){{/cause}}{{^cause}}{{causationID}}, a command (no event in
+        this log has this id){{/cause}}</dd>{{/causationID}}
         </dl>
         <h2>Data</h2>
         <pre class="json">{{data}}</pre>

@@ -27,6 +27,7 @@ enum ConsoleLinks {
     static func event(_ position: GlobalPosition) -> String { "/console/events/\(position.value)" }
     static func correlation(_ id: String) -> String { "/console/correlations/\(segment(id))" }
     static func projection(_ name: String) -> String { "/console/projections/\(segment(name))" }
+    static func category(_ name: String) -> String { "/console/streams?category=\(queryValue(name))" }
 }
 
 struct EventRowView {
@@ -91,6 +92,36 @@ struct OverviewView {
     var readStore: String
     var projections: [ProjectionRowView]
     var events: [EventRowView]
+    var categories: [CategoryRowView]
+    /// The page of every category, when the overview shows only the first.
+    var moreCategories: String?
+    /// The chart's first bars (``ConsoleActivity/attribute``) and whether they count every event of the period.
+    var activity: String
+    var activityComplete: Bool
+    /// The live stream the chart follows, from the event after `head`.
+    var live: String
+}
+
+struct CategoriesView {
+    var session: ConsoleSessionView
+    var categories: [CategoryRowView]
+    var next: String?
+}
+
+struct CategoryRowView {
+    var name: String
+    var link: String
+    var lastPosition: UInt64
+    var lastLink: String
+    var lastRecordedAt: String
+
+    init(_ summary: CategorySummary) {
+        name = summary.name
+        link = ConsoleLinks.category(summary.name)
+        lastPosition = summary.lastPosition.value
+        lastLink = ConsoleLinks.event(summary.lastPosition)
+        lastRecordedAt = summary.lastRecordedAt.iso8601Timestamp
+    }
 }
 
 struct StreamRowView {
@@ -141,10 +172,12 @@ struct EventView {
     var correlationID: String?
     var correlationLink: String?
     var causationID: String?
+    /// The event the causation id names, when it names one in this log (else a command caused this event).
+    var cause: EventRowView?
     var data: String
     var metadata: String?
 
-    init(_ event: RecordedEvent, session: ConsoleSessionView, maximumJSONDepth: Int) {
+    init(_ event: RecordedEvent, cause: RecordedEvent?, session: ConsoleSessionView, maximumJSONDepth: Int) {
         self.session = session
         position = event.position.value
         id = event.id.uuidString.lowercased()
@@ -157,6 +190,7 @@ struct EventView {
         correlationID = event.metadata.correlationID
         correlationLink = event.metadata.correlationID.map(ConsoleLinks.correlation)
         causationID = event.metadata.causationID
+        self.cause = cause.map(EventRowView.init)
         data = ConsoleJSON.pretty(event.data, maximumDepth: maximumJSONDepth)
         metadata = event.metadata.custom.isEmpty ? nil : ConsoleJSON.pretty(event.metadata.custom)
     }

@@ -113,6 +113,21 @@ extension FaultyEventStore: StreamCatalog {
         return try await base.statistics()
     }
 
+    func listCategories(after: String?, limit: Int) async throws -> [CategorySummary] {
+        try check()
+        return try await base.listCategories(after: after, limit: limit)
+    }
+
+    func event(id: UUID) async throws -> RecordedEvent? {
+        try check()
+        return try await base.event(id: id)
+    }
+
+    func recordingTimes(since: Date, amongLast limit: Int) async throws -> [Date] {
+        try check()
+        return try await base.recordingTimes(since: since, amongLast: limit)
+    }
+
     func events(correlatedWith correlationID: String, from position: GlobalPosition, limit: Int) async throws -> [RecordedEvent] {
         try check()
         return try await base.events(correlatedWith: correlationID, from: position, limit: limit)
