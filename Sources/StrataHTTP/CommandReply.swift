@@ -44,7 +44,29 @@ public struct CommandReply: ResponseGenerator, Sendable {
         var headers: HTTPFields = [.contentType: "application/json", .strataPosition: "\(position.value)"]
         if let streamVersion { headers[.eTag] = "\"\(streamVersion.value)\"" }
         if isReplay { headers[.idempotentReplayed] = "true" }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try body.encoded())))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: try bodyBytes()))
+    }
+
+    /// ``body`` as JSON with sorted keys, written directly: every command answers with it, and an encoder costs
+    /// more than the rest of the reply. An id that JSON would escape goes through the encoder.
+    func bodyBytes() throws -> ByteBuffer {
+        if let id, !id.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return ByteBuffer(bytes: try body.encoded())
+        }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(96 + (id?.utf8.count ?? 0))
+        if let id {
+            buffer.writeString(#"{"id":""#)
+            buffer.writeString(id)
+            buffer.writeString(#"","position":"#)
+        } else {
+            buffer.writeString(#"{"position":"#)
+        }
+        buffer.writeString(String(Int64(clamping: position.value)))
+        buffer.writeString(#","streamVersion":"#)
+        buffer.writeString(streamVersion.map { String(Int64(clamping: $0.value)) } ?? "null")
+        buffer.writeString("}")
+        return buffer
     }
 }
 

@@ -72,6 +72,9 @@ public struct ShopViews: EventProjection {
 
     public init() {}
 
+    /// The order's own rules for adding a line; made once, as a decider builds its codec when made.
+    private static let order = Order()
+
     private struct CustomerName: Codable, Sendable {
         var name: String
     }
@@ -105,7 +108,7 @@ public struct ShopViews: EventProjection {
             )
         case let added as OrderLineAdded:
             try await orders.updateIfPresent(key) { order in
-                let state = Order().evolve(Order.State(status: .open, lines: order.lines), event: added)
+                let state = Self.order.evolve(Order.State(status: .open, lines: order.lines), event: added)
                 order.lines = state.lines
                 order.totalCents = try Self.total(of: state.lines, in: event)
             }

@@ -23,6 +23,17 @@ public enum TextField {
     ///
     /// - Throws: InvalidField naming `field` otherwise.
     public static func validated(_ text: String, field: String, limit: Int) throws(InvalidField) -> String {
+        // Most fields are printable ASCII (skus, postal codes): trimmed of spaces alone, with no control
+        // characters to look for, they skip Foundation's character sets and Unicode's property tables.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            let bytes = text.utf8
+            guard let first = bytes.firstIndex(where: { $0 != 0x20 }), let last = bytes.lastIndex(where: { $0 != 0x20 }) else {
+                throw InvalidField(field, "must not be empty")
+            }
+            let trimmed = String(text[first...last])
+            guard trimmed.utf8.count <= limit else { throw InvalidField(field, "must be at most \(limit) bytes of UTF-8") }
+            return trimmed
+        }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw InvalidField(field, "must not be empty") }
         guard trimmed.utf8.count <= limit else { throw InvalidField(field, "must be at most \(limit) bytes of UTF-8") }
