@@ -38,17 +38,33 @@ stop_server() {
     SERVER_PID=""
 }
 
-# One wrk run; prints "requests/s p50-ms p99-ms non-2xx".
+# The server's CPU time so far (user and system), in clock ticks; empty when /proc cannot tell. Its name in
+# /proc/PID/stat is in parentheses and may hold spaces, so the fields are counted after it.
+server_ticks() {
+    if [ -n "${SERVER_PID:-}" ] && [ -r "/proc/$SERVER_PID/stat" ]; then
+        sed 's/.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12 + $13}'
+    fi
+}
+
+# One wrk run; prints "requests/s p50-ms p99-ms non-2xx cpu-µs-per-request". The server's CPU time per request
+# moves less than its throughput on a machine it shares with wrk, so it shows smaller changes.
 run_wrk() {
     local script="$1" url="$2"
     local out="$WORK/wrk.out"
+    local before after
+    before="$(server_ticks)"
     wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$script" "$url" >"$out"
-    local rps p50 p99 errors
+    after="$(server_ticks)"
+    local rps p50 p99 errors requests cpu="n/a"
     rps="$(awk '/^Requests\/sec:/ {print $2}' "$out")"
     p50="$(awk '$1 == "50%" {print $2}' "$out")"
     p99="$(awk '$1 == "99%" {print $2}' "$out")"
     errors="$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$out")"
-    echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${errors:-0}"
+    requests="$(awk '/requests in/ {print $1}' "$out")"
+    if [ -n "$before" ] && [ -n "$after" ] && [ "${requests:-0}" -gt 0 ]; then
+        cpu="$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.0f", t * 1000000 / hz / n}')"
+    fi
+    echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${errors:-0} $cpu"
 }
 
 # wrk prints latencies as 1.23ms, 456.00us or 1.02s.
@@ -67,10 +83,10 @@ measure() {
     local lines=()
     for _ in $(seq 1 "$RUNS"); do lines+=("$(run_wrk "$script" "$url")"); done
     printf '%s\n' "${lines[@]}" | sort -n -k1 | awk -v label="$label" -v runs="$RUNS" '
-        { rps[NR] = $1; p50[NR] = $2; p99[NR] = $3; errors += $4 }
+        { rps[NR] = $1; p50[NR] = $2; p99[NR] = $3; errors += $4; cpu[NR] = $5 }
         END {
             m = int((runs + 1) / 2)
-            printf "%-44s %10.0f %10.0f %10.0f %9s %9s %8d\n", label, rps[m], rps[1], rps[runs], p50[m], p99[m], errors
+            printf "%-44s %10.0f %10.0f %10.0f %9s %9s %8d %11s\n", label, rps[m], rps[1], rps[runs], p50[m], p99[m], errors, cpu[m]
         }'
 }
 

@@ -39,8 +39,8 @@ request = function()
 end
 LUA
 
-echo "HTTP: wrk, 2 threads, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, $RUNS runs; medians (p50/p99 of the median run)"
-printf "%-44s %10s %10s %10s %9s %9s %8s\n" "workload" "median/s" "min/s" "max/s" "p50 ms" "p99 ms" "non-2xx"
+echo "HTTP: wrk, 2 threads, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, $RUNS runs; medians (p50, p99 and the server's CPU time per request of the median run)"
+printf "%-44s %10s %10s %10s %9s %9s %8s %11s\n" "workload" "median/s" "min/s" "max/s" "p50 ms" "p99 ms" "non-2xx" "CPU µs/req"
 
 start_server "$BENCH" http-baseline --port 0
 measure "hummingbird baseline, POST (JSON in and out)" "$WORK/baseline-post.lua" "$BASE"
