@@ -21,12 +21,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/python-venv.sh
+source scripts/serve-helpers.sh
 
 strata="$(realpath "${1:-.build/debug/strata}")"
 examples="${STRATA_API_EXAMPLES:-25}"
 scenarios="${STRATA_API_SCENARIOS:-100}"
 work="$(mktemp -d)"
-server_pid=""
 
 cleanup() {
     if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; fi
@@ -37,38 +37,11 @@ trap cleanup EXIT
 echo "--> installing schemathesis and openapi-spec-validator into a throwaway virtual environment"
 make_venv "$work/venv" "schemathesis==4.32.5" "openapi-spec-validator==0.9.0"
 
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 base="http://127.0.0.1:$port"
 export STRATA_AUTH_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 
-start_server() {
-    "$strata" serve --store "sqlite:$work/data/events.sqlite" --port "$port" >>"$work/serve.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 300); do
-        if curl -fsS "$base/health" >/dev/null 2>&1; then return 0; fi
-        if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-        sleep 0.2
-    done
-    echo "error: strata serve did not become ready; its log:" >&2
-    cat "$work/serve.log" >&2
-    exit 1
-}
-
-# Stops the server with SIGTERM, as a process supervisor does, and fails unless it exits 0.
-stop_server() {
-    kill -TERM "$server_pid"
-    local status=0
-    wait "$server_pid" || status=$?
-    server_pid=""
-    if [[ $status -ne 0 ]]; then
-        echo "error: strata serve exited with status $status; its log:" >&2
-        cat "$work/serve.log" >&2
-        exit 1
-    fi
-}
-
-mkdir -p "$work/data"
-start_server
+start_serve
 token="$("$strata" token --scope "read write admin" --expires-in 2h)"
 
 echo "--> the document: served as JSON and YAML, printed by strata openapi; one document, valid OpenAPI 3.1"
@@ -114,8 +87,8 @@ schemathesis --include-tag customers --include-tag orders --phases stateful --ma
 
 echo "--> the service is still up, stops cleanly, and starts again on what the run stored"
 curl -fsS "$base/health/live" >/dev/null
-stop_server
-start_server
+stop_serve
+start_serve
 curl -fsS "$base/health" >/dev/null
-stop_server
+stop_serve
 "$work/venv/bin/python" -c 'import sqlite3, sys; print("events the run stored:", sqlite3.connect(sys.argv[1]).execute("select count(*) from strata_events").fetchone()[0])' "$work/data/events.sqlite"

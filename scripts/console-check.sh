@@ -19,10 +19,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/python-venv.sh
+source scripts/serve-helpers.sh
 
 strata="$(realpath "${1:-.build/debug/strata}")"
 work="$(mktemp -d)"
-server_pid=""
 
 cleanup() {
     if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; fi
@@ -42,35 +42,14 @@ fi
 echo "--> installing selenium into a throwaway virtual environment"
 make_venv "$work/venv" "selenium==4.34.2"
 
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 base="http://127.0.0.1:$port"
 export STRATA_AUTH_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
-
-mkdir -p "$work/data"
-"$strata" serve --store "sqlite:$work/data/events.sqlite" --port "$port" >>"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 300); do
-    if curl -fsS "$base/health" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    sleep 0.2
-done
-if ! curl -fsS "$base/health" >/dev/null 2>&1; then
-    echo "error: strata serve did not become ready; its log:" >&2
-    cat "$work/serve.log" >&2
-    exit 1
-fi
+start_serve
 
 admin="$("$strata" token --scope "read write admin" --expires-in 1h)"
 reader="$("$strata" token --scope "read" --expires-in 1h)"
 
 "$work/venv/bin/python" scripts/console/check.py "$base" "$admin" "$reader"
 
-kill -TERM "$server_pid"
-status=0
-wait "$server_pid" || status=$?
-server_pid=""
-if [[ $status -ne 0 ]]; then
-    echo "error: strata serve exited with status $status; its log:" >&2
-    cat "$work/serve.log" >&2
-    exit 1
-fi
+stop_serve

@@ -19,10 +19,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/python-venv.sh
+source scripts/serve-helpers.sh
 
 strata="$(realpath "${1:-.build/debug/strata}")"
 work="$(mktemp -d)"
-server_pid=""
 receiver_pid=""
 
 cleanup() {
@@ -46,19 +46,12 @@ for _ in $(seq 1 100); do
 done
 [[ -n "$collector" ]] || { echo "error: the OTLP receiver did not start:" >&2; cat "$work/receiver.out" >&2; exit 1; }
 
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 base="http://127.0.0.1:$port"
 echo "--> strata serve, exporting to the receiver at $collector"
 # Short export delays, so that the process manager's command is exported well before the stop.
 OTEL_BSP_SCHEDULE_DELAY=100 OTEL_EXPORTER_OTLP_PROTOCOL="${STRATA_TRACE_PROTOCOL:-http/protobuf}" \
-    "$strata" serve --store "sqlite:$work/data/events.sqlite" --port "$port" --otel-endpoint "$collector" --log-level debug >"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 300); do
-    if curl -fsS "$base/health" >/dev/null 2>&1; then break; fi
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.2
-done
-curl -fsS "$base/health" >/dev/null || { echo "error: strata serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+    start_serve --otel-endpoint "$collector" --log-level debug
 
 field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 customer="$(curl -fsS -X POST "$base/customers" -d '{"name":"Ada Lovelace","email":"ada@example.com"}' | field id)"
@@ -79,11 +72,7 @@ done
 curl -fsS "$base/orders/$order" | grep -q '"status":"paid"' || { echo "error: the order was not marked paid" >&2; exit 1; }
 
 echo "--> stopping strata serve (the exporter flushes on the way out)"
-kill -TERM "$server_pid"
-status=0
-wait "$server_pid" || status=$?
-server_pid=""
-[[ $status -eq 0 ]] || { echo "error: strata serve exited with status $status:" >&2; cat "$work/serve.log" >&2; exit 1; }
+stop_serve
 
 # Logs carry trace ids: the request's log line (at debug level) names the caller's trace.
 grep -q "trace_id=$trace_id" "$work/serve.log" || { echo "error: no log line carries the trace id $trace_id:" >&2; cat "$work/serve.log" >&2; exit 1; }
