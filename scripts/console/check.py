@@ -19,7 +19,7 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -52,8 +52,12 @@ def check(condition, what):
 def eventually(condition, what, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():
-            return
+        try:
+            if condition():
+                print(f"    ok: {what}")
+                return
+        except StaleElementReferenceException:
+            pass  # the page swapped the element while it was read: look again
         time.sleep(0.2)
     check(False, what)
 
@@ -184,6 +188,13 @@ try:
     # Without reloading: the page refreshes its status by itself.
     eventually(lambda: int(text("#generation").split()[0]) == before + 1, "the page shows the rebuild's new generation by itself")
     screenshot("projection")
+
+    print("--> the overview's projections, refreshing themselves")
+    page("/console")
+    generation = lambda: int(driver.find_element(By.CSS_SELECTOR, "#projections tbody tr td:nth-child(6)").text)
+    shown = generation()
+    api("POST", "/projections/shop-views/rebuild")
+    eventually(lambda: generation() == shown + 1, "the overview shows a rebuild started through the API by itself")
     print("--> every console check passed")
 finally:
     driver.quit()

@@ -86,20 +86,29 @@ enum ConsoleAssets {
           }
 
           // Parts of a page marked data-refresh (a projection's status, lag and parked events) are fetched again every
-          // few seconds and swapped for the service's fresh rendering of them, escaped as every page is.
+          // few seconds and swapped for the service's fresh rendering of them, escaped as every page is. The
+          // attribute names the page to fetch them from, when a smaller one than this page holds them (the
+          // overview's projections are the projections page's).
           if (document.querySelector("[data-refresh]")) {
             window.setInterval(function () {
-              fetch(window.location.href, { credentials: "same-origin" })
-                .then(function (response) { return response.ok ? response.text() : null; })
-                .then(function (html) {
-                  if (!html) { return; }
-                  var fresh = new DOMParser().parseFromString(html, "text/html");
-                  document.querySelectorAll("[data-refresh]").forEach(function (old) {
-                    var replacement = fresh.getElementById(old.id);
-                    if (replacement) { old.replaceWith(document.importNode(replacement, true)); }
-                  });
-                })
-                .catch(function () {});
+              var sources = {};
+              document.querySelectorAll("[data-refresh]").forEach(function (old) {
+                var source = old.getAttribute("data-refresh") || window.location.href;
+                (sources[source] = sources[source] || []).push(old.id);
+              });
+              Object.keys(sources).forEach(function (source) {
+                fetch(source, { credentials: "same-origin" })
+                  .then(function (response) { return response.ok ? response.text() : null; })
+                  .then(function (html) {
+                    if (!html) { return; }
+                    var fresh = new DOMParser().parseFromString(html, "text/html");
+                    sources[source].forEach(function (id) {
+                      var old = document.getElementById(id), replacement = fresh.getElementById(id);
+                      if (old && replacement) { old.replaceWith(document.importNode(replacement, true)); }
+                    });
+                  })
+                  .catch(function () {});
+              });
             }, 3000);
           }
 

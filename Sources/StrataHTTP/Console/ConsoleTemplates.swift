@@ -106,7 +106,7 @@ enum ConsoleTemplates {
         """
 
     static let projectionTable = """
-        <table class="projections" id="projections" data-refresh>
+        <table class="projections" id="projections" data-refresh="/console/projections">
         <thead><tr><th>Projection</th><th>State</th><th>Checkpoint</th><th>Lag</th><th>Parked</th><th>Generation</th><th>Node</th></tr></thead>
         <tbody>
         {{#projections}}
