@@ -18,10 +18,12 @@ extension PostgresConnection {
     /// as they arrive, in the same turn of the event loop, so the connection is never paused inside a result and a
     /// close fails the query like any other loss of the connection.
     ///
-    /// Every statement of Strata's goes through here, a lookup of one row too: a row that has arrived while the
-    /// rest of its answer has not is paused for the same way. So none is a prepared statement, which postgres-nio
-    /// only streams; where planning on every call cost too much, the statement calls a PL/pgSQL function, whose
-    /// plans are kept for the connection (`strata_append`, `strata_read_stream`, `strata_read_category`).
+    /// Every statement of Strata's goes through here, a lookup of one row too (a row that has arrived while the
+    /// rest of its answer has not is paused for the same way), except the read store's key lookups, which are
+    /// prepared through postgres-nio's older API that takes rows as they arrive (``PreparedStatements``).
+    /// postgres-nio's current prepared statements only stream; where planning on every call cost too much, the
+    /// statement calls a PL/pgSQL function, whose plans are kept for the connection (`strata_append`,
+    /// `strata_read_stream`, `strata_read_category`).
     ///
     /// The statement is not abandoned when the task is cancelled: callers track what their statements did (a
     /// `BEGIN` that the server ran opened a transaction that must be closed), so this returns only once the server

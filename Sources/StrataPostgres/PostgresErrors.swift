@@ -30,6 +30,14 @@ enum PostgresErrors {
         if typeName.hasSuffix("ConnectionPoolError") {
             return !String(reflecting: error).contains("poolShutdown")
         }
+        // PreparedStatements runs through postgres-nio's older API, which reports in its older terms.
+        switch error as? PostgresError {
+        case .connectionClosed?: return true
+        case .server?:
+            let state = sqlState(of: error) ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57P")
+        case .protocol?, nil: break
+        }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
@@ -47,6 +55,16 @@ enum PostgresErrors {
         if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
             return message
         }
+        if case .server(let server)? = error as? PostgresError, let message = server.fields[.message] {
+            return message
+        }
         return "\(error)"
+    }
+
+    /// The SQLSTATE of a server's error, from postgres-nio's current error type or its older one.
+    static func sqlState(of error: any Error) -> String? {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] }
+        if case .server(let server)? = error as? PostgresError { return server.fields[.sqlState] }
+        return nil
     }
 }

@@ -26,7 +26,7 @@ extension PostgresErrors {
         if error is PostgresDecodingError {
             return ReadStoreError(.corruptData, "could not \(what): a value does not decode", underlying: error)
         }
-        let state = (error as? PSQLError)?.serverInfo?[.sqlState]
+        let state = sqlState(of: error)
         switch state {
         case "42P01":
             return ReadStoreError(.unknownName, "could not \(what): \(message(of: error))", underlying: error)

@@ -43,6 +43,8 @@ public final class PostgresReadStore: ReadStore {
     let client: PostgresClient
     let schema: PostgresReadStoreSchema
     var logger: Logger { configuration.logger }
+    /// The key lookups prepared on each connection of the client.
+    let prepared = PreparedStatements()
 
     /// Whether run() runs the client, because the store made it.
     private let ownsClient: Bool
@@ -198,7 +200,13 @@ public final class PostgresReadStore: ReadStore {
     private func withAccess<T>(_ mode: PostgresReadStoreAccess.Mode, _ body: (PostgresReadStoreAccess) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in
-                let access = PostgresReadStoreAccess(schema: schema, connection: connection, mode: mode, logger: logger)
+                let access = PostgresReadStoreAccess(
+                    schema: schema,
+                    connection: connection,
+                    mode: mode,
+                    prepared: prepared,
+                    logger: logger
+                )
                 do {
                     try await access.begin()
                     let result: T

@@ -39,12 +39,14 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
     let mode: Mode
     let logger: Logger
     private let connection: PostgresConnection
+    private let prepared: PreparedStatements
     private let state = Mutex(State())
 
-    init(schema: PostgresReadStoreSchema, connection: PostgresConnection, mode: Mode, logger: Logger) {
+    init(schema: PostgresReadStoreSchema, connection: PostgresConnection, mode: Mode, prepared: PreparedStatements, logger: Logger) {
         self.schema = schema
         self.connection = connection
         self.mode = mode
+        self.prepared = prepared
         self.logger = logger
     }
 
@@ -135,6 +137,20 @@ final class PostgresReadStoreAccess: ReadStoreTransaction {
         do {
             return try await ConnectionCloseWatch.shared.run(on: connection) { [logger] connection in
                 try await connection.allRows(query, logger: logger)
+            }
+        } catch {
+            throw PostgresErrors.readStoreError(error, what())
+        }
+    }
+
+    /// Runs `sql`, prepared on this connection the first time it runs there (see ``PreparedStatements``), and
+    /// returns its rows, reporting driver failures as ReadStoreError.
+    func preparedRows(_ sql: String, _ binds: [PostgresData], _ what: @autoclosure () -> String) async throws -> [PostgresRow] {
+        try checkOpen()
+        try checkConnected(what())
+        do {
+            return try await ConnectionCloseWatch.shared.run(on: connection) { [prepared, logger] connection in
+                try await prepared.rows(sql, binds, on: connection, logger: logger)
             }
         } catch {
             throw PostgresErrors.readStoreError(error, what())
