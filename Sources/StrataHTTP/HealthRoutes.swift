@@ -84,12 +84,15 @@ struct HealthRoutes: Sendable {
 
     /// Every part's health, and whether the service is ready for traffic: both databases answer and every
     /// projection has built its view and not failed.
-    func report() async -> (HealthReport, ready: Bool) {
+    ///
+    /// - Parameter known: The projections' statuses when the caller has just read them (`nil`: read them here).
+    func report(statuses known: [ProjectionStatus]? = nil) async -> (HealthReport, ready: Bool) {
         let store = runtime.store
         let readStore = runtime.readStore
         async let head = probe { try await store.headPosition() }
         async let readStoreUp = probe { try await readStore.withReader { _ = try await $0.projectionRecord(named: "") } }
-        let statuses = try? await runtime.projections.statuses()
+        let statuses: [ProjectionStatus]?
+        if let known { statuses = known } else { statuses = try? await runtime.projections.statuses() }
         var health = HealthReport(status: "ready")
         var ready = true
         switch await head {

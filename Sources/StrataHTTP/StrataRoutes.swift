@@ -39,10 +39,22 @@ public struct StrataRoutes: RouterMethods {
         documentation: RouteDocumentation? = nil,
         use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
+        add(path, method: method, access: access, documentation: documentation, isAPI: true, use: handler)
+    }
+
+    /// Registers a route and puts the access check in front of its handler.
+    private func add(
+        _ path: RouterPath,
+        method: HTTPRequest.Method,
+        access: RouteAccess,
+        documentation: RouteDocumentation?,
+        isAPI: Bool,
+        use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
         let responder = CallbackResponder<Context> { request, context in
             try await handler(request, context).response(from: request, context: context)
         }
-        registry.add(path, method: method, access: access, documentation: documentation)
+        registry.add(path, method: method, access: access, documentation: documentation, isAPI: isAPI)
         router.on(path, method: method, responder: AccessCheckResponder(access: access, responder: responder))
         return self
     }
@@ -111,12 +123,7 @@ public struct StrataRoutes: RouterMethods {
         access: RouteAccess,
         use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
-        let responder = CallbackResponder<Context> { request, context in
-            try await handler(request, context).response(from: request, context: context)
-        }
-        registry.add(path, method: method, access: access, documentation: nil, isAPI: false)
-        router.on(path, method: method, responder: AccessCheckResponder(access: access, responder: responder))
-        return self
+        add(path, method: method, access: access, documentation: nil, isAPI: false, use: handler)
     }
 
     /// Names a schema in the OpenAPI document's components, so that routes can refer to it with

@@ -7,6 +7,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Strata
 import StrataHTTP
 import Testing
 
@@ -75,6 +76,16 @@ struct ConsoleTests {
             #expect(event.text.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"))
             #expect(!event.text.contains("<script>alert"))
             #expect(event.text.contains("CustomerRegistered"))
+
+            // Numbers as stored, beyond Int64 and Double too: an operator reads the event, not a rounding of it.
+            let imported = try await shop.events.append(
+                [NewEvent(type: "Imported", data: Data(#"{"big":123456789012345678901234,"rate":0.1234567890123456789}"#.utf8))],
+                to: StreamID(category: "import", id: "1"),
+                expecting: .noStream
+            )
+            let numbers = try await shop.get("/console/events/\(imported.position.value)")
+            #expect(numbers.text.contains("&quot;big&quot; : 123456789012345678901234"), "\(numbers.text)")
+            #expect(numbers.text.contains("&quot;rate&quot; : 0.1234567890123456789"))
 
             // An event links the event that caused it; an event a command caused says so.
             let orderEvents = try await shop.get("/streams/order-\(order)")

@@ -43,13 +43,10 @@ extension InMemoryEventStore: StreamCatalog {
     public func listCategories(after: String?, limit: Int) async throws -> [CategorySummary] {
         storage.withLock { storage in
             var last: [String: RecordedEvent] = [:]
-            for event in storage.log {
-                let name = event.stream.category
-                // By bytes, as the databases compare.
-                if after.map({ name.utf8.lexicographicallyPrecedes($0.utf8) || name.utf8.elementsEqual($0.utf8) }) ?? false { continue }
-                last[name] = event
-            }
+            for event in storage.log { last[event.stream.category] = event }
+            // By bytes, as the databases compare.
             return last.values
+                .filter { event in after.map { $0.utf8.lexicographicallyPrecedes(event.stream.category.utf8) } ?? true }
                 .sorted { $0.stream.category.utf8.lexicographicallyPrecedes($1.stream.category.utf8) }
                 .prefix(max(0, limit))
                 .map { CategorySummary(name: $0.stream.category, lastPosition: $0.position, lastRecordedAt: $0.recordedAt) }

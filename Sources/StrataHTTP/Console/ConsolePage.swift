@@ -93,6 +93,5 @@ struct MessageView {
 }
 
 extension HTTPField.Name {
-    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let consoleReferrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

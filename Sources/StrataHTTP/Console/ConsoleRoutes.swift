@@ -139,7 +139,8 @@ struct ConsoleRoutes: Sendable {
         let categories = try await catalog.listCategories(after: nil, limit: Self.categoryPageSize)
         let from = head.value > UInt64(Self.pageSize) ? head.value - UInt64(Self.pageSize) + 1 : 1
         let latest = try await runtime.store.readAll(from: GlobalPosition(from), limit: Self.pageSize)
-        let (health, _) = await HealthRoutes(runtime: runtime, metrics: nil).report()
+        let statuses = try await runtime.projections.statuses()
+        let (health, _) = await HealthRoutes(runtime: runtime, metrics: nil).report(statuses: statuses)
         func describe(_ part: HealthReport.Part?) -> String {
             guard let part else { return "–" }
             return part.error.map { "\(part.status) (\($0))" } ?? part.status
@@ -153,7 +154,7 @@ struct ConsoleRoutes: Sendable {
                 health: health.status,
                 eventStore: describe(health.eventStore),
                 readStore: describe(health.readStore),
-                projections: try await projectionRows(context),
+                projections: projectionRows(statuses, context),
                 events: latest.reversed().map(EventRowView.init),
                 categories: categories.map(CategoryRowView.init),
                 moreCategories: categories.count == Self.categoryPageSize ? "/console/categories" : nil,
@@ -259,8 +260,12 @@ struct ConsoleRoutes: Sendable {
     }
 
     private func projectionRows(_ context: StrataRequestContext) async throws -> [ProjectionRowView] {
+        projectionRows(try await runtime.projections.statuses(), context)
+    }
+
+    private func projectionRows(_ statuses: [ProjectionStatus], _ context: StrataRequestContext) -> [ProjectionRowView] {
         let showsErrors = context.isGranted(.admin)
-        return try await runtime.projections.statuses().map { ProjectionRowView($0, showsErrors: showsErrors) }
+        return statuses.map { ProjectionRowView($0, showsErrors: showsErrors) }
     }
 
     private func projection(_ name: String, notice: String?, context: StrataRequestContext) async throws -> ConsolePage {

@@ -306,15 +306,13 @@ struct SignInView {
 
 /// Event data shown as people read it: indented JSON with sorted keys, or the text as stored when it is not JSON.
 enum ConsoleJSON {
+    /// `data` indented, with sorted keys and every number as stored (through ``JSONValue``, which keeps integers
+    /// beyond `Int64` and fractions `Double` cannot hold); as stored when it is not JSON within `maximumDepth`.
     static func pretty(_ data: Data, maximumDepth: Int) -> String {
         // Nesting is checked before parsing, as the API checks bodies: a log may hold data that no request could
         // have sent (an import, another writer).
-        guard !JSONNesting.depth(of: data, exceeds: maximumDepth),
-            let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-            let pretty = try? JSONSerialization.data(
-                withJSONObject: value,
-                options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]
-            )
+        guard !JSONNesting.depth(of: data, exceeds: maximumDepth), let value = try? JSONValue(parsing: data),
+            let pretty = try? encoder.encode(value)
         else {
             return String(decoding: data, as: UTF8.self)
         }
@@ -322,8 +320,13 @@ enum ConsoleJSON {
     }
 
     static func pretty(_ dictionary: [String: String]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: dictionary, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        else { return "" }
+        guard let data = try? encoder.encode(dictionary) else { return "" }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder.strata(.readable)
+        encoder.outputFormatting.insert(.prettyPrinted)
+        return encoder
     }
 }
