@@ -16,6 +16,7 @@ struct PostgresAppendWriter: Sendable {
     let schema: PostgresSchema
     let signal: AppendSignal
     let configuration: PostgresEventStore.Configuration
+    let prepared: PreparedStatements
 
     private var logger: Logger { configuration.logger }
 
@@ -72,8 +73,8 @@ struct PostgresAppendWriter: Sendable {
         let rows = try await client.withConnection(
             waitingAtMost: configuration.connectionWaitLimit,
             ignoringCancellation: true
-        ) { [logger] connection in
-            try await call.run(on: connection, logger: logger)
+        ) { [logger, prepared] connection in
+            try await call.run(on: connection, prepared: prepared, logger: logger)
         }
         guard rows.count == batch.count else {
             throw EventStoreError(.storage, "strata_append returned \(rows.count) outcomes for \(batch.count) appends")

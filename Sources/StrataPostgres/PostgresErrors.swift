@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import NIOCore
 import PostgresNIO
 import Strata
 
@@ -30,13 +31,18 @@ enum PostgresErrors {
         if typeName.hasSuffix("ConnectionPoolError") {
             return !String(reflecting: error).contains("poolShutdown")
         }
-        // PreparedStatements runs through postgres-nio's older API, which reports in its older terms.
+        // PreparedStatements runs through postgres-nio's older API, which reports in its older terms: a lost
+        // connection as the socket's own error.
+        if error is IOError || error is ChannelError { return true }
         switch error as? PostgresError {
         case .connectionClosed?: return true
         case .server?:
             let state = sqlState(of: error) ?? ""
             return state.hasPrefix("08") || state.hasPrefix("57P")
-        case .protocol?, nil: break
+        case .protocol(let message)?:
+            // An unclean shutdown of the connection, in the older terms.
+            if message == "Unexpected connection close" { return true }
+        case nil: break
         }
         guard let error = error as? PSQLError else { return false }
         switch error.code {

@@ -50,8 +50,8 @@ extension PostgresEventStore: CommandOutcomeStore {
         replacingOutcomesBefore cutoffSeconds: Double
     ) async throws -> CommandOutcomeRecording {
         let call = try PostgresAppendCall(recording: record, replacingOutcomesBefore: cutoffSeconds, appending: append, schema: schema)
-        let row = try await withConnection("record the outcome of command '\(record.key)'") { [logger] connection in
-            try await call.run(on: connection, logger: logger).first
+        let row = try await withConnection("record the outcome of command '\(record.key)'") { [logger, prepared] connection in
+            try await call.run(on: connection, prepared: prepared, logger: logger).first
         }
         guard let row else {
             throw EventStoreError(.storage, "strata_record_command returned no outcome for command '\(record.key)'")

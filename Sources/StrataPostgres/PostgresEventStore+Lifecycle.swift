@@ -21,8 +21,8 @@ extension PostgresEventStore {
     public func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
         let request = PendingAppend(events: [StreamLifecycle.deletionEvent()], stream: stream, expected: expected)
         let call = try PostgresAppendCall(deleting: request, schema: schema)
-        let outcome = try await withConnection("delete stream '\(stream)'") { [logger] connection in
-            try await call.run(on: connection, logger: logger).first
+        let outcome = try await withConnection("delete stream '\(stream)'") { [logger, prepared] connection in
+            try await call.run(on: connection, prepared: prepared, logger: logger).first
         }
         guard let outcome else {
             throw EventStoreError(.storage, "strata_append returned no outcome for the deletion of '\(stream)'")
@@ -46,8 +46,8 @@ extension PostgresEventStore {
         // insert's conditions saw, so that a refusal says why.
         let query: PostgresQuery = """
             WITH current AS (
-                SELECT (SELECT max(e.stream_version) FROM \(unescaped: schema.quoted).strata_events e
-                        WHERE e.stream_id = \(stream.rawValue)) AS last,
+                SELECT (SELECT e.stream_version FROM \(unescaped: schema.quoted).strata_events e
+                        WHERE e.stream_id = \(stream.rawValue) ORDER BY e.stream_version DESC LIMIT 1) AS last,
                        coalesce((SELECT s.deleted FROM \(unescaped: schema.quoted).strata_streams s
                                  WHERE s.stream_id = \(stream.rawValue)), false) AS deleted
             ), moved AS (

@@ -69,11 +69,13 @@ extension PostgresEventStore {
     }
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
-        // A deleted stream has no current version, though its events (and its deletion event) remain.
+        // A deleted stream has no current version, though its events (and its deletion event) remain. The last
+        // version is read from the end of the stream's index: `max` may read the whole stream.
         let query: PostgresQuery = """
-            SELECT max(stream_version) FROM \(unescaped: schema.quoted).strata_events
+            SELECT stream_version FROM \(unescaped: schema.quoted).strata_events
             WHERE stream_id = \(stream.rawValue)
               AND NOT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).strata_streams s WHERE s.stream_id = \(stream.rawValue) AND s.deleted)
+            ORDER BY stream_version DESC LIMIT 1
             """
         return try await withConnection("read the stream version") { [logger] connection in
             var latest: StreamVersion?

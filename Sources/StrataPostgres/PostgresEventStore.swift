@@ -54,6 +54,8 @@ public final class PostgresEventStore: EventStore, Service {
     let signal = AppendSignal()
     let commits: GroupCommitQueue<PendingAppend, AppendResult>
     let spans: DatabaseSpans
+    /// The statements that append, prepared on each connection of the client.
+    let prepared = PreparedStatements()
     var logger: Logger { configuration.logger }
 
     /// Creates a store on a client that the caller runs.
@@ -87,7 +89,13 @@ public final class PostgresEventStore: EventStore, Service {
         self.client = client
         self.ownsClient = ownsClient
         self.schema = PostgresSchema(name: configuration.schema)
-        let writer = PostgresAppendWriter(client: client, schema: schema, signal: signal, configuration: configuration)
+        let writer = PostgresAppendWriter(
+            client: client,
+            schema: schema,
+            signal: signal,
+            configuration: configuration,
+            prepared: prepared
+        )
         // OpenTelemetry's PostgreSQL namespace: the database and the schema, as `database|schema`.
         let spans = DatabaseSpans(system: "postgresql", namespace: [database, configuration.schema].compactMap { $0 }.joined(separator: "|"))
         self.spans = spans

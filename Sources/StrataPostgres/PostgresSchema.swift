@@ -63,6 +63,7 @@ struct PostgresSchema: PostgresMigrationPlan {
                 ]
             ),
             Migration(version: 9, name: "reads planned once", statements: [readStreamFunction, readCategoryFunction]),
+            Migration(version: 10, name: "append by last version", statements: [appendByLastVersion]),
         ]
     }
 

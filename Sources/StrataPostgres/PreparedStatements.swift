@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Logging
 import PostgresNIO
+import Strata
 import Synchronization
 
 /// Statements prepared once on each connection, for the hottest single-statement reads.
@@ -21,6 +22,10 @@ import Synchronization
 /// choosing, and stays prepared as long as the connection lives: PostgreSQL plans it again by itself should a table
 /// it reads be dropped and made anew. A connection keeps at most ``maximumPerConnection`` statements; beyond them a
 /// statement runs unprepared.
+///
+/// Rows of a prepared statement describe their columns in text format, as PostgreSQL's description of the statement
+/// did before any execution chose one, while postgres-nio asks for every result in binary: read their columns with
+/// ``PostgresRow/binaryCells(expecting:)``, which also reads the rows of a statement that ran unprepared.
 final class PreparedStatements: Sendable {
     /// The most statements prepared on one connection: a read store names a table for each collection of each
     /// projection generation, so the texts are many only where projections are rebuilt again and again.
@@ -69,5 +74,28 @@ final class PreparedStatements: Sendable {
         var bindings = PostgresBindings()
         for bind in binds { bindings.append(bind) }
         return bindings
+    }
+}
+
+extension PostgresData {
+    /// `value` in the binary format of its PostgreSQL type, as a bind of a prepared statement.
+    init<Value: PostgresEncodable>(encoding value: Value) throws {
+        var buffer = ByteBuffer()
+        try value.encode(into: &buffer, context: .default)
+        self.init(type: Value.psqlType, formatCode: Value.psqlFormat, value: buffer)
+    }
+}
+
+extension PostgresRow {
+    /// The row's cells, marked as binary whatever the row's description says (see ``PreparedStatements``).
+    ///
+    /// - Throws: `EventStoreError.storage` when the row does not have `count` columns.
+    func binaryCells(expecting count: Int) throws -> [PostgresCell] {
+        var cells = Array(self)
+        guard cells.count == count else {
+            throw EventStoreError(.storage, "a row of \(cells.count) columns came where \(count) were expected")
+        }
+        for index in cells.indices { cells[index].format = .binary }
+        return cells
     }
 }
