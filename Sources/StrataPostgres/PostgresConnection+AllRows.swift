@@ -19,9 +19,9 @@ extension PostgresConnection {
     /// close fails the query like any other loss of the connection.
     ///
     /// Every statement of Strata's goes through here, a lookup of one row too (a row that has arrived while the
-    /// rest of its answer has not is paused for the same way), except the calls that append and the read store's
-    /// key lookups, which are prepared through postgres-nio's older API that takes rows as they arrive
-    /// (``PreparedStatements``).
+    /// rest of its answer has not is paused for the same way), except the calls that append or read a stream or a
+    /// category and the read store's key lookups, which are prepared through postgres-nio's older API that takes
+    /// rows as they arrive (``PreparedStatements``).
     /// postgres-nio's current prepared statements only stream; where planning on every call cost too much, the
     /// statement calls a PL/pgSQL function, whose plans are kept for the connection (`strata_append`,
     /// `strata_read_stream`, `strata_read_category`).

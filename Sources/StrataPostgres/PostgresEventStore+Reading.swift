@@ -26,13 +26,14 @@ extension PostgresEventStore {
         guard limit > 0 else { return [] }
         // Truncation and deletion hide the versions before `truncate_before`; the function looks it up (see
         // PostgresSchema/readStreamFunction).
-        var bindings = PostgresBindings()
-        bindings.append(stream.rawValue)
-        bindings.append(Int64(clamping: version.value))
-        bindings.append(limit)
-        bindings.append(direction == .backwards)
+        let binds = [
+            try PostgresData(encoding: stream.rawValue),
+            try PostgresData(encoding: Int64(clamping: version.value)),
+            try PostgresData(encoding: Int64(limit)),
+            try PostgresData(encoding: direction == .backwards),
+        ]
         let sql = "SELECT \(Self.eventColumns) FROM \(schema.quoted).strata_read_stream($1, $2, $3, $4)"
-        let events = try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings))
+        let events = try await fetchPreparedEvents(sql, binds)
         return direction == .backwards
             ? Self.inOrder(events, by: { $0.version > $1.version })
             : Self.inOrder(events, by: { $0.version < $1.version })
@@ -45,10 +46,13 @@ extension PostgresEventStore {
         if let category = filter.category, filter.eventTypes == nil {
             // Through a function, whose plan walks the category's index however few events the statistics expect
             // (see PostgresSchema/readCategoryFunction).
-            bindings.append(category)
-            bindings.append(limit)
-            let sql = "SELECT \(Self.eventColumns) FROM \(schema.quoted).strata_read_category($2, $1, $3)"
-            return Self.inOrder(try await fetchEvents(PostgresQuery(unsafeSQL: sql, binds: bindings)), by: { $0.position < $1.position })
+            let binds = [
+                try PostgresData(encoding: category),
+                try PostgresData(encoding: Int64(clamping: position.value)),
+                try PostgresData(encoding: Int64(limit)),
+            ]
+            let sql = "SELECT \(Self.eventColumns) FROM \(schema.quoted).strata_read_category($1, $2, $3)"
+            return Self.inOrder(try await fetchPreparedEvents(sql, binds), by: { $0.position < $1.position })
         }
         var conditions = ["position >= $1"]
         if let category = filter.category {
@@ -114,13 +118,25 @@ extension PostgresEventStore {
         }
     }
 
+    /// Every event row of `sql`, which selects `eventColumns`, prepared on the connection the first time it runs
+    /// there (see PreparedStatements): a stream read planned on every call cost the server half as much again as
+    /// the read itself.
+    func fetchPreparedEvents(_ sql: String, _ binds: [PostgresData]) async throws -> [RecordedEvent] {
+        try await withConnection("read events") { [prepared, logger] connection in
+            try await prepared.rows(sql, binds, on: connection, logger: logger).map(Self.recordedEvent(from:))
+        }
+    }
+
     /// Decodes one row of `selectColumns`; a row that does not decode is reported with its position.
     static func recordedEvent(from row: PostgresRow) throws -> RecordedEvent {
         // Cell by cell: decoding the row as one 11-element tuple instantiates generic metadata for the tuple on
-        // every row, which cost more than the rest of reading an event.
+        // every row, which cost more than the rest of reading an event. Read as binary whatever the row's
+        // description says, as the rows of a prepared statement must be (see PreparedStatements); postgres-nio asks
+        // for binary results in every statement.
         var cells = row.makeIterator()
         func next<Value: PostgresDecodable>(_ type: Value.Type) throws -> Value {
-            guard let cell = cells.next() else { throw EventStoreError(.storage, "an event row has fewer columns than selected") }
+            guard var cell = cells.next() else { throw EventStoreError(.storage, "an event row has fewer columns than selected") }
+            cell.format = .binary
             return try cell.decode(Value.self)
         }
         let position = try next(Int64.self)
