@@ -13,11 +13,11 @@ extension PostgresSchema {
     /// An append to a stream of 10,000 events read 10,000 index entries while holding the log's lock. The last
     /// version is now read as `ORDER BY stream_version DESC LIMIT 1`, which has no other plan.
     ///
-    /// The same outcomes as before, in the same order of checks (see `appendFunctionWithLifecycle`); per append
-    /// there are fewer statements, each with its own executor set-up: the head row is locked by the update that
-    /// moves it past every event of the batch, moved back only when some append is refused; the stored-id,
-    /// deletion and version lookups are one statement; and an append of one event skips the check that its ids
-    /// are distinct. The function keeps the settings of migrations 4 and 6, given again since a replaced function
+    /// The same outcomes as before, in the same order of checks (see `appendFunctionWithLifecycle`), with fewer
+    /// statements: the head row is locked by the update that moves it past every event of the batch (one row
+    /// version written instead of a lock and an update), moved back only when some append is refused; the
+    /// stored-id, deletion and version lookups are one statement; and an append of one event skips the check that
+    /// its ids are distinct. The function keeps the settings of migrations 4 and 6, given again since a replaced function
     /// takes only those of its new definition.
     var appendByLastVersion: String {
         """
