@@ -150,6 +150,21 @@ struct SQLiteAppendWriter: Sendable {
     /// a statement prepared once per connection; larger ones are prepared for the one use.
     private static let rowsPerCachedStatement = 16
 
+    /// The INSERTs of 1 to rowsPerCachedStatement rows, written once: the text is also the key GRDB finds its
+    /// prepared statement by.
+    private static let cachedInserts = (0...rowsPerCachedStatement).map(insertSQL(rows:))
+
+    /// An INSERT of `rows` events.
+    private static func insertSQL(rows: Int) -> String {
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        return """
+            INSERT INTO strata_events
+                (stream_id, stream_version, event_id, event_type, category, data, correlation_id, causation_id, metadata,
+                 recorded_at, schema_version)
+            VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
+            """
+    }
+
     /// Runs `body` in a savepoint, so that when it throws its writes are taken back and the rest of the batch
     /// is kept.
     func withSavepoint<T>(_ name: StaticString, in db: Database, _ body: () throws -> T) throws -> T {
@@ -168,37 +183,33 @@ struct SQLiteAppendWriter: Sendable {
     /// Inserts the events of `request` with one statement, numbering their versions after `actual`.
     private func insert(_ request: PendingAppend, after actual: StreamVersion?, recordedAt: Double, in db: Database) throws -> AppendResult {
         let count = request.events.count
-        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        let sql = """
-            INSERT INTO strata_events
-                (stream_id, stream_version, event_id, event_type, category, data, correlation_id, causation_id, metadata,
-                 recorded_at, schema_version)
-            VALUES \(Array(repeating: row, count: count).joined(separator: ", "))
-            """
-        let statement = count <= Self.rowsPerCachedStatement ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-        let category = request.stream.category
+        let statement =
+            count <= Self.rowsPerCachedStatement
+            ? try db.cachedStatement(sql: Self.cachedInserts[count]) : try db.makeStatement(sql: Self.insertSQL(rows: count))
+        let stream = request.stream.rawValue.databaseValue
+        let category = request.stream.category.databaseValue
+        let recordedAt = recordedAt.databaseValue
         let first = actual.map(\.next) ?? .first
         var version = first
-        var values: [(any DatabaseValueConvertible)?] = []
+        // Database values rather than optional existentials: each of those was boxed, then converted.
+        var values: [DatabaseValue] = []
         values.reserveCapacity(count * 11)
         for event in request.events {
             // A stream whose stored versions reach the top of SQLite's integers cannot grow: refused, not trapped on.
             guard let number = Int64(exactly: version.value) else {
                 throw EventStoreError(.invalidArgument, "stream '\(request.stream)' has no version left for another event")
             }
-            values += [
-                request.stream.rawValue,
-                number,
-                event.id.uuidString,
-                event.type,
-                category,
-                event.data,
-                event.metadata.correlationID,
-                event.metadata.causationID,
-                try MetadataColumn.encode(event.metadata.custom),
-                recordedAt,
-                event.schemaVersion,
-            ]
+            values.append(stream)
+            values.append(number.databaseValue)
+            values.append(event.id.uuidString.databaseValue)
+            values.append(event.type.databaseValue)
+            values.append(category)
+            values.append(event.data.databaseValue)
+            values.append(event.metadata.correlationID.databaseValue)
+            values.append(event.metadata.causationID.databaseValue)
+            values.append(try MetadataColumn.encode(event.metadata.custom).databaseValue)
+            values.append(recordedAt)
+            values.append(event.schemaVersion.databaseValue)
             version = version.next
         }
         try statement.execute(arguments: StatementArguments(values))

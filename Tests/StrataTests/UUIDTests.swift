@@ -30,6 +30,32 @@ struct UUIDTests {
         #expect(Set(many).count == many.count)
     }
 
+    @Test("ids made at once on many tasks do not repeat, across the blocks of random bytes fetched ahead")
+    func timeOrderedConcurrently() async {
+        let batches = await withTaskGroup(of: [UUID].self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<5_000).map { _ in UUID.timeOrdered() } }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let all = batches.flatMap { $0 }
+        #expect(all.count == 20_000)
+        #expect(Set(all).count == all.count)
+        // The random bits differ between ids made in the same millisecond.
+        #expect(Set(all.map { withUnsafeBytes(of: $0.uuid) { Array($0[8..<16]) } }).count == all.count)
+    }
+
+    @Test(
+        "a time outside what an id can hold is clamped, not trapped on",
+        // Seconds since 1970 rather than dates: Foundation itself traps describing a date of 1e300 seconds.
+        arguments: [(-5, UInt64(0)), (1e300, UInt64(0xFFFF_FFFF_FFFF)), (.infinity, UInt64(0)), (.nan, UInt64(0))]
+    )
+    func timeOrderedClamps(secondsSince1970: Double, milliseconds: UInt64) {
+        let bytes = withUnsafeBytes(of: UUID.timeOrdered(at: Date(timeIntervalSince1970: secondsSince1970)).uuid) { Array($0) }
+        #expect(bytes[0..<6].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } == milliseconds)
+        #expect(bytes[6] >> 4 == 7)
+    }
+
     @Test("canonical parsing agrees with Foundation on ids in either case")
     func canonicalParsing() {
         for id in (0..<100).map({ _ in UUID() }) + [UUID.timeOrdered()] {
