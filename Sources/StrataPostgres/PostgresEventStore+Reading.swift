@@ -74,20 +74,18 @@ extension PostgresEventStore {
 
     public func currentVersion(of stream: StreamID) async throws -> StreamVersion? {
         // A deleted stream has no current version, though its events (and its deletion event) remain. The last
-        // version is read from the end of the stream's index: `max` may read the whole stream.
-        let query: PostgresQuery = """
-            SELECT stream_version FROM \(unescaped: schema.quoted).strata_events
-            WHERE stream_id = \(stream.rawValue)
-              AND NOT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).strata_streams s WHERE s.stream_id = \(stream.rawValue) AND s.deleted)
+        // version is read from the end of the stream's index: `max` may read the whole stream. Prepared: a command
+        // whose aggregate came from the cache checks the version this way.
+        let sql = """
+            SELECT stream_version FROM \(schema.quoted).strata_events
+            WHERE stream_id = $1
+              AND NOT EXISTS (SELECT 1 FROM \(schema.quoted).strata_streams s WHERE s.stream_id = $1 AND s.deleted)
             ORDER BY stream_version DESC LIMIT 1
             """
-        return try await withConnection("read the stream version") { [logger] connection in
-            var latest: StreamVersion?
-            for row in try await connection.allRows(query, logger: logger) {
-                latest = try row.decode(Int64?.self).map { StreamVersion(UInt64(clamping: $0)) }
-            }
-            return latest
+        let versions = try await fetchPrepared(sql, [try PostgresData(encoding: stream.rawValue)], columns: 1, "read the stream version") {
+            try $0[0].decode(Int64.self)
         }
+        return versions.first.map { StreamVersion(UInt64(clamping: $0)) }
     }
 
     public func headPosition() async throws -> GlobalPosition {

@@ -75,10 +75,13 @@ extension PostgresEventStore: SubjectKeyStore {
     }
 
     private func storedKeys(_ subjects: [String], _ what: String) async throws -> [String: SubjectKeyState] {
-        let query: PostgresQuery = """
-            SELECT subject, key FROM \(unescaped: schema.quoted).strata_subject_keys WHERE subject = ANY(\(subjects))
-            """
-        let rows = try await fetch(query, what) { try $0.decode((String, ByteBuffer?).self) }
+        // Prepared: every read of events that hold personal data looks their keys up.
+        let rows = try await fetchPrepared(
+            "SELECT subject, key FROM \(schema.quoted).strata_subject_keys WHERE subject = ANY($1)",
+            [try PostgresData(encoding: subjects)],
+            columns: 2,
+            what
+        ) { cells in (try cells[0].decode(String.self), try cells[1].decode(ByteBuffer?.self)) }
         var states: [String: SubjectKeyState] = [:]
         for (subject, key) in rows {
             states[subject] = key.map { .active(Data($0.readableBytesView)) } ?? .forgotten

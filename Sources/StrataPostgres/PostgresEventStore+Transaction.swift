@@ -51,6 +51,20 @@ extension PostgresEventStore {
         }
     }
 
+    /// Runs `sql` on a pooled connection, prepared there the first time it runs (see PreparedStatements), and
+    /// decodes every row from its cells, read as binary.
+    func fetchPrepared<Value: Sendable>(
+        _ sql: String,
+        _ binds: [PostgresData],
+        columns: Int,
+        _ what: String,
+        _ decode: @escaping @Sendable ([PostgresCell]) throws -> Value
+    ) async throws -> [Value] {
+        try await withConnection(what) { [prepared, logger] connection in
+            try await prepared.rows(sql, binds, on: connection, logger: logger).map { try decode(try $0.binaryCells(expecting: columns)) }
+        }
+    }
+
     /// Runs `query` on a pooled connection, reading and dropping any rows.
     func execute(_ query: PostgresQuery, _ what: String) async throws {
         _ = try await fetch(query, what) { _ in () }

@@ -54,7 +54,8 @@ public final class PostgresEventStore: EventStore, Service {
     let signal = AppendSignal()
     let commits: GroupCommitQueue<PendingAppend, AppendResult>
     let spans: DatabaseSpans
-    /// The statements that append and read streams and categories, prepared on each connection of the client.
+    /// The statements that commands make every time (appends, stream reads, version and key lookups), prepared on
+    /// each connection of the client.
     let prepared = PreparedStatements()
     var logger: Logger { configuration.logger }
 
