@@ -8,7 +8,9 @@ import Foundation
 import Strata
 
 /// An order as the API shows it: denormalized, with the customer's name and the total.
-public struct OrderDetails: Codable, Hashable, Sendable {
+///
+/// Lossless (every property is encoded as it is), so the projection keeps orders decoded between batches.
+public struct OrderDetails: LosslessDocument, Hashable, Sendable {
     public var id: String
     public var customerId: String
     public var customerName: String

@@ -15,13 +15,20 @@ public struct ProjectionContext: Sendable {
     public let transaction: any ReadStoreTransaction
     let schema: ReadModelSchema
     /// The documents the batch has read or written; they reach the store in flush().
-    let documentCache = DocumentBatchCache()
+    let documentCache: DocumentBatchCache
 
-    init(projection: String, generation: Int, schema: ReadModelSchema, transaction: any ReadStoreTransaction) {
+    init(
+        projection: String,
+        generation: Int,
+        schema: ReadModelSchema,
+        transaction: any ReadStoreTransaction,
+        decoded: DecodedDocuments? = nil
+    ) {
         self.projection = projection
         self.generation = generation
         self.schema = schema
         self.transaction = transaction
+        documentCache = DocumentBatchCache(decoded: decoded)
     }
 
     /// Writes the documents the batch changed. Whoever makes a context must call it before committing: the

@@ -226,7 +226,13 @@ extension ProjectionWorker {
         in transaction: any ReadStoreTransaction,
         tracing batch: any Span
     ) async throws -> Int {
-        let context = ProjectionContext(projection: name, generation: generation, schema: schema, transaction: transaction)
+        let context = ProjectionContext(
+            projection: name,
+            generation: generation,
+            schema: schema,
+            transaction: transaction,
+            decoded: decodedDocuments
+        )
         let parkedStreams = policy.keepsStreamOrder ? try await transaction.parkedStreams(projection: name, generation: generation) : []
         try await context.prefetch(events.filter { !parkedStreams.contains($0.stream) }.flatMap { projection.documentKeys(for: $0) })
         var heldBack = 0

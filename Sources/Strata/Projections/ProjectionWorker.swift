@@ -29,6 +29,8 @@ final class ProjectionWorker: Sendable {
     let control = AppendSignal()
     private let runtimeState = Mutex(Runtime())
     let metrics: ProjectionMetrics
+    /// The lossless documents the batches wrote, for the next batches to reuse without decoding.
+    let decodedDocuments = DecodedDocuments()
 
     init(
         projection: any Projection,

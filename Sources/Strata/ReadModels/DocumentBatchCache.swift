@@ -35,6 +35,13 @@ final class DocumentBatchCache: Sendable {
 
     private let state = Mutex(Collections())
 
+    /// Where the projection keeps lossless documents decoded between batches, if it does.
+    let decoded: DecodedDocuments?
+
+    init(decoded: DecodedDocuments? = nil) {
+        self.decoded = decoded
+    }
+
     func entry(_ key: String, in collection: String) -> Entry? {
         state.withLock { $0.entries[collection]?[key] }
     }
@@ -79,6 +86,7 @@ final class DocumentBatchCache: Sendable {
             switch entry {
             case .present(let document, let indexes, _):
                 let json = try DocumentCoding.encode(document)
+                decoded?.remember(document, json: json, key: key, collection: collection)
                 // A collection's documents share its indexes: one reader for them all.
                 let reader = indexReader.flatMap { $0.indexes == indexes ? $0 : nil } ?? DocumentCoding.IndexReader(indexes)
                 indexReader = reader

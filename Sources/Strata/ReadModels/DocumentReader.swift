@@ -89,7 +89,9 @@ public struct DocumentWriter<Document: Codable>: Sendable {
             // Written in this batch as another type: read it back as this one.
             try await cache.flush(collection, to: transaction)
         case .stored(let json):
-            let document = try DocumentCoding.decode(Document.self, from: json, key: key, collection: collection)
+            let document =
+                try cache.decoded?.document(Document.self, key: key, collection: collection, storedAs: json)
+                ?? DocumentCoding.decode(Document.self, from: json, key: key, collection: collection)
             cache.set(.present(document, indexes: indexes, dirty: false), for: key, in: collection)
             return document
         case nil:
