@@ -38,14 +38,18 @@ private struct PlainCounter: Codable, Sendable, Equatable {
     var counter: Counter
 }
 
-/// Bumps the counter of each event's stream, reading it ahead; keeps it as a lossless document or a plain one.
+/// Bumps the counter of each event's stream, read ahead of the batch or when asked; keeps it as a lossless
+/// document or a plain one.
 private struct Counters<Document: Codable & Sendable>: Projection {
     let name: String
+    var readsAhead = true
     let wrap: @Sendable (Counter) -> Document
     let unwrap: @Sendable (Document) -> Counter
     var schema: ReadModelSchema { ReadModelSchema(collections: [DocumentCollection("counters", indexes: [])]) }
 
-    func documentKeys(for event: RecordedEvent) -> [DocumentKey] { [DocumentKey("counters", event.stream.rawValue)] }
+    func documentKeys(for event: RecordedEvent) -> [DocumentKey] {
+        readsAhead ? [DocumentKey("counters", event.stream.rawValue)] : []
+    }
 
     func apply(_ event: RecordedEvent, in context: ProjectionContext) async throws {
         let counters = try context.documents("counters", as: Document.self)
@@ -80,12 +84,20 @@ struct LosslessDocumentTests {
         return Dictionary(uniqueKeysWithValues: found.map { ($0.key, $0.document) })
     }
 
-    @Test("a later batch gets the lossless documents the earlier one wrote without decoding them; plain ones are decoded")
-    func laterBatchesReuseWrittenDocuments() async throws {
+    @Test(
+        "a later batch gets the lossless documents the earlier one wrote without decoding them, read ahead or not; plain ones are decoded",
+        arguments: [true, false]
+    )
+    func laterBatchesReuseWrittenDocuments(readsAhead: Bool) async throws {
         let store = InMemoryEventStore()
         let readStore = InMemoryReadStore()
-        let lossless = Counters(name: "lossless-reuse", wrap: { LosslessCounter(counter: $0) }, unwrap: { $0.counter })
-        let plain = Counters(name: "plain-reuse", wrap: { PlainCounter(counter: $0) }, unwrap: { $0.counter })
+        let lossless = Counters(
+            name: "lossless-reuse-\(readsAhead)",
+            readsAhead: readsAhead,
+            wrap: { LosslessCounter(counter: $0) },
+            unwrap: { $0.counter }
+        )
+        let plain = Counters(name: "plain-reuse-\(readsAhead)", readsAhead: readsAhead, wrap: { PlainCounter(counter: $0) }, unwrap: { $0.counter })
         let runner = runner(store, readStore, [lossless, plain])
         let running = Task { try await runner.run() }
         try await bump(store, ["c-a", "c-b"])

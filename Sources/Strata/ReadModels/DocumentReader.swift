@@ -4,6 +4,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Foundation
+
 /// Typed, read-only access to one document collection.
 ///
 /// ```swift
@@ -89,16 +91,24 @@ public struct DocumentWriter<Document: Codable>: Sendable {
             // Written in this batch as another type: read it back as this one.
             try await cache.flush(collection, to: transaction)
         case .stored(let json):
-            let document =
-                try cache.decoded?.document(Document.self, key: key, collection: collection, storedAs: json)
-                ?? DocumentCoding.decode(Document.self, from: json, key: key, collection: collection)
-            cache.set(.present(document, indexes: indexes, dirty: false), for: key, in: collection)
-            return document
+            return try hold(json, key: key, in: cache)
         case nil:
             break
         }
-        let document = try await reading.get(key)
-        cache.set(document.map { .present($0, indexes: indexes, dirty: false) } ?? .absent(dirty: false), for: key, in: collection)
+        guard let json = try await transaction.document(key: key, in: collection) else {
+            cache.set(.absent(dirty: false), for: key, in: collection)
+            return nil
+        }
+        return try hold(json, key: key, in: cache)
+    }
+
+    /// The document stored under `key` as `json`, now held by the batch: the value an earlier batch wrote as these
+    /// very bytes (see ``LosslessDocument``), or else `json` decoded.
+    private func hold(_ json: Data, key: String, in cache: DocumentBatchCache) throws -> Document {
+        let document =
+            try cache.decoded?.document(Document.self, key: key, collection: collection, storedAs: json)
+            ?? DocumentCoding.decode(Document.self, from: json, key: key, collection: collection)
+        cache.set(.present(document, indexes: indexes, dirty: false), for: key, in: collection)
         return document
     }
 
