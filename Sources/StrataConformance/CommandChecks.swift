@@ -14,6 +14,10 @@ enum CommandChecks {
     static let all: [EventStoreConformanceCheck] = [
         EventStoreConformanceCheck("a command handler loads, decides and appends, carrying correlation and causation", handleCommands),
         EventStoreConformanceCheck("concurrent commands on one aggregate all succeed through conflict retries", concurrentCommands),
+        EventStoreConformanceCheck(
+            "concurrent commands on one aggregate through one handler take turns, each at its first attempt",
+            commandsTakeTurns
+        ),
         EventStoreConformanceCheck("a conditional command with a stale version is rejected without retrying", conditionalCommand),
         EventStoreConformanceCheck("a cached aggregate never decides an outcome when another writer has moved the stream on", cachedAggregates),
         EventStoreConformanceCheck("a command's trace context is stored with its events and read back, for later work to join", traceContext),
@@ -94,18 +98,38 @@ enum CommandChecks {
 
     static func concurrentCommands(_ backend: any ConformanceBackend) async throws {
         try await withStore(backend) { store in
-            let accounts = CommandHandler(store: store, decider: TestAccount(), maximumAttempts: 50)
+            // Racing, as commands from several processes do, so that the store's version check decides.
+            let accounts = CommandHandler(store: store, decider: TestAccount(), maximumAttempts: 50, serializesCommandsPerStream: false)
             let stream = uniqueStream("account")
-            _ = try await accounts.handle(.open(owner: "Grace"), on: stream)
-            let results = try await withThrowingTaskGroup(of: CommandResult<any DomainEvent>.self) { group in
-                for amount in 1...10 {
-                    group.addTask { try await accounts.handle(.deposit(amount: amount), on: stream) }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
+            let results = try await openAndDepositAtOnce(accounts, on: stream)
             #expect(Set(results.compactMap(\.streamVersion)) == Set((1...10).map { StreamVersion(UInt64($0)) }))
             #expect(try await accounts.load(stream).state.balance == 55)
             #expect(try await store.readStream(stream).count == 11)
+        }
+    }
+
+    static func commandsTakeTurns(_ backend: any ConformanceBackend) async throws {
+        try await withStore(backend) { store in
+            let accounts = CommandHandler(store: store, decider: TestAccount(), maximumAttempts: 1)
+            let stream = uniqueStream("account")
+            let results = try await openAndDepositAtOnce(accounts, on: stream)
+            #expect(results.allSatisfy { $0.attempts == 1 })
+            #expect(Set(results.compactMap(\.streamVersion)) == Set((1...10).map { StreamVersion(UInt64($0)) }))
+            #expect(try await accounts.load(stream).state.balance == 55)
+        }
+    }
+
+    /// Opens an account, then deposits 1 to 10 on it from ten tasks at once; the deposits' results.
+    private static func openAndDepositAtOnce(
+        _ accounts: CommandHandler<TestAccount>,
+        on stream: StreamID
+    ) async throws -> [CommandResult<any DomainEvent>] {
+        _ = try await accounts.handle(.open(owner: "Grace"), on: stream)
+        return try await withThrowingTaskGroup(of: CommandResult<any DomainEvent>.self) { group in
+            for amount in 1...10 {
+                group.addTask { try await accounts.handle(.deposit(amount: amount), on: stream) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
     }
 

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import Strata
+import StrataTestSupport
 import Synchronization
 import Testing
 
@@ -35,7 +36,7 @@ private struct FirstOnly: Decider {
 
 /// An in-memory store that counts appends and stream reads, and can let another writer in before every append
 /// or right after the first read.
-private final class InstrumentedStore: EventStore {
+private final class InstrumentedStore: ForwardingEventStore {
     let base = InMemoryEventStore()
     let conflictsOnEveryAppend: Bool
     let appendsAfterFirstRead: Bool
@@ -69,21 +70,6 @@ private final class InstrumentedStore: EventStore {
         return events
     }
 
-    func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
-        try await base.readAll(from: position, limit: limit, filter: filter)
-    }
-
-    func currentVersion(of stream: StreamID) async throws -> StreamVersion? { try await base.currentVersion(of: stream) }
-    func headPosition() async throws -> GlobalPosition { try await base.headPosition() }
-    func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
-        base.subscribeToAll(from: position, filter: filter)
-    }
-    func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
-        try await base.deleteStream(stream, expecting: expected)
-    }
-    func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws {
-        try await base.truncateStream(stream, before: version)
-    }
 }
 
 @Suite("Command handler", .timeLimit(.minutes(5)))

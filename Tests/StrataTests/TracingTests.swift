@@ -58,8 +58,8 @@ private struct Echo: ProcessManager {
 
 /// An in-memory store where another writer appends to a stream just before the first append to it, so that the
 /// command making that append meets a version conflict and retries.
-private final class InterleavedStore: EventStore {
-    let inner = InMemoryEventStore()
+private final class InterleavedStore: ForwardingEventStore {
+    let base = InMemoryEventStore()
     let interfered = Mutex(false)
 
     func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
@@ -67,26 +67,9 @@ private final class InterleavedStore: EventStore {
             defer { done = true }
             return !done
         }) {
-            _ = try await inner.append([NewEvent(type: "Noted", data: Data(#"{"text":"elsewhere"}"#.utf8))], to: stream, expecting: .any)
+            _ = try await base.append([NewEvent(type: "Noted", data: Data(#"{"text":"elsewhere"}"#.utf8))], to: stream, expecting: .any)
         }
-        return try await inner.append(events, to: stream, expecting: expected)
-    }
-    func readStream(_ stream: StreamID, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
-        try await inner.readStream(stream, from: version, direction: direction, limit: limit)
-    }
-    func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [RecordedEvent] {
-        try await inner.readAll(from: position, limit: limit, filter: filter)
-    }
-    func currentVersion(of stream: StreamID) async throws -> StreamVersion? { try await inner.currentVersion(of: stream) }
-    func headPosition() async throws -> GlobalPosition { try await inner.headPosition() }
-    func subscribeToAll(from position: GlobalPosition, filter: EventFilter) -> EventSubscription {
-        inner.subscribeToAll(from: position, filter: filter)
-    }
-    func deleteStream(_ stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult {
-        try await inner.deleteStream(stream, expecting: expected)
-    }
-    func truncateStream(_ stream: StreamID, before version: StreamVersion) async throws {
-        try await inner.truncateStream(stream, before: version)
+        return try await base.append(events, to: stream, expecting: expected)
     }
 }
 

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 //===----------------------------------------------------------------------===//
+import Tracing
 
 /// A command with what every attempt at it shares.
 struct PendingCommand<D: Decider>: Sendable {
@@ -66,6 +67,27 @@ enum AttemptOutcome<D: Decider>: Sendable {
 }
 
 extension CommandHandler {
+    /// Runs attempts at `pending` until one finishes: replayed from its idempotency key, appended, or failed.
+    func decideUntilSettled(_ pending: PendingCommand<D>, span: any Span) async throws -> CommandResult<D.Event> {
+        var attempt = CommandAttempt<D.State>.first(usingCache: cache != nil)
+        while true {
+            if let idempotency = pending.idempotency, let original = try await idempotency.recordedOutcome(on: pending.stream) {
+                span.attributes["strata.command.replayed"] = true
+                return try await replay(original)
+            }
+            let loaded = try await load(pending.stream, for: attempt)
+            switch try await decideAndAppend(pending, loaded: loaded, attempt: attempt) {
+            case .finished(let result):
+                span.attributes["strata.command.events"] = result.events.count
+                span.attributes["strata.position"] = Int64(clamping: result.position.value)
+                return result
+            case .retry(let next):
+                span.addEvent("strata.command.conflict")
+                attempt = next
+            }
+        }
+    }
+
     /// The idempotency bookkeeping of a command sent with `key`; `nil` without a key.
     func idempotentCommand(
         _ command: D.Command,

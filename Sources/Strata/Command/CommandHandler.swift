@@ -21,6 +21,9 @@ import Tracing
 /// folds them in and decides again, up to maximumAttempts times, then rethrows. ``DomainError`` from the decider is
 /// never retried.
 ///
+/// Commands on one stream through the handler and its copies take turns (``serializesCommandsPerStream``): a
+/// command waits until the one before it has appended, so that within one process they do not conflict.
+///
 /// A command sent with an idempotency key is handled at most once per key: see
 /// handle(_:on:expectedVersion:metadata:idempotencyKey:).
 public struct CommandHandler<D: Decider>: Sendable {
@@ -45,6 +48,12 @@ public struct CommandHandler<D: Decider>: Sendable {
     public var cache: AggregateCache<D.State>?
     /// Where to log retries, replays and snapshot problems.
     public var logger: Logger
+    /// Whether commands on one stream through this handler and its copies take turns: each waits until the one
+    /// before it has appended, instead of deciding on the same version and being retried. Commands through other
+    /// handlers and other processes still meet in the store's version check.
+    public var serializesCommandsPerStream: Bool
+    /// Shared by the handler's copies, like the cache.
+    let turns = StreamTurns()
 
     /// Creates a handler.
     ///
@@ -58,6 +67,8 @@ public struct CommandHandler<D: Decider>: Sendable {
     ///     CommandOutcomeStore (every Strata backend is).
     ///   - idempotencyRetention: How long idempotency keys are remembered; 24 hours by default.
     ///   - cache: Where to keep aggregates between commands; `nil` for no cache. See ``AggregateCache``.
+    ///   - serializesCommandsPerStream: Whether commands on one stream through this handler wait for each other
+    ///     instead of racing and being retried; on by default.
     ///   - logger: Where to log.
     public init(
         store: any EventStore,
@@ -68,6 +79,7 @@ public struct CommandHandler<D: Decider>: Sendable {
         outcomes: (any CommandOutcomeStore)? = nil,
         idempotencyRetention: Duration = .seconds(86_400),
         cache: AggregateCache<D.State>? = nil,
+        serializesCommandsPerStream: Bool = true,
         logger: Logger = Logger(label: "strata.command", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         precondition(maximumAttempts >= 1, "a command needs at least one attempt")
@@ -80,6 +92,7 @@ public struct CommandHandler<D: Decider>: Sendable {
         self.idempotencyRetention = idempotencyRetention
         self.digester = PersonalDataDigester.of(store)
         self.cache = cache
+        self.serializesCommandsPerStream = serializesCommandsPerStream
         self.logger = logger
     }
 
@@ -98,7 +111,8 @@ public struct CommandHandler<D: Decider>: Sendable {
     ///     IdempotencyKeyReuse. Keys are remembered for idempotencyRetention.
     /// - Returns: The new events, the stream's version and the position of its last event.
     /// - Throws: ``DomainError`` (or any error) from the decider; ``WrongExpectedVersion`` when conflicts
-    ///   outlast maximumAttempts or a conditional command's version does not match; store errors.
+    ///   outlast maximumAttempts or a conditional command's version does not match; store errors; CancellationError
+    ///   when the task is cancelled while the command waits for its turn on the stream.
     public func handle(
         _ command: D.Command,
         on stream: StreamID,
@@ -119,23 +133,8 @@ public struct CommandHandler<D: Decider>: Sendable {
                 eventMetadata: eventMetadata,
                 idempotency: try await idempotentCommand(command, on: stream, expectedVersion: expectedVersion, key: idempotencyKey)
             )
-            var attempt = CommandAttempt<D.State>.first(usingCache: cache != nil)
-            while true {
-                if let idempotency = pending.idempotency, let original = try await idempotency.recordedOutcome(on: stream) {
-                    span.attributes["strata.command.replayed"] = true
-                    return try await replay(original)
-                }
-                let loaded = try await load(pending.stream, for: attempt)
-                switch try await decideAndAppend(pending, loaded: loaded, attempt: attempt) {
-                case .finished(let result):
-                    span.attributes["strata.command.events"] = result.events.count
-                    span.attributes["strata.position"] = Int64(clamping: result.position.value)
-                    return result
-                case .retry(let next):
-                    span.addEvent("strata.command.conflict")
-                    attempt = next
-                }
-            }
+            guard serializesCommandsPerStream else { return try await decideUntilSettled(pending, span: span) }
+            return try await turns.withTurn(on: stream) { try await decideUntilSettled(pending, span: span) }
         }
     }
 }
