@@ -5,9 +5,11 @@
 //
 //===----------------------------------------------------------------------===//
 import Foundation
+import InMemoryTracing
 import StrataTestSupport
 import Synchronization
 import Testing
+import Tracing
 
 @testable import Strata
 
@@ -118,6 +120,25 @@ struct CommandTurnsTests {
         #expect(handler.turns.waiting(on: stream) == 0)
     }
 
+    @Test("a command that waited for its turn marks on its span when the turn came; one that did not wait, nothing")
+    func waitingIsTraced() async throws {
+        let tracer = InMemoryTracer()
+        let store = HeldStore(holding: stream)
+        let handler = CommandHandler(store: store, decider: Notebook())
+        try await withTracer(tracer) {
+            let first = Task { try await handler.handle("a", on: stream) }
+            try await eventually("the first command's append is held") { store.heldAppends == 1 }
+            let second = Task { try await handler.handle("b", on: stream) }
+            try await eventually("the second command waits for its turn") { handler.turns.waiting(on: stream) == 1 }
+            store.release()
+            _ = try await first.value
+            _ = try await second.value
+        }
+        let commands = tracer.finishedSpans.filter { $0.operationName == "strata.command" }
+        let events = commands.map { $0.events.map(\.name) }.sorted { $0.count < $1.count }
+        #expect(events == [[], ["strata.command.turn"]])
+    }
+
     @Test("without turns, the second command decides on the same version, is refused and decided again")
     func withoutTurnsCommandsRace() async throws {
         let store = HeldStore(holding: stream)
@@ -203,7 +224,7 @@ struct CommandTurnsTests {
         let holding = TestSignal()
         let release = TestSignal()
         let holder = Task {
-            try await turns.withTurn(on: stream) {
+            try await turns.withTurn(on: stream) { _ in
                 holding.raise()
                 try await release.wait()
             }
@@ -211,7 +232,7 @@ struct CommandTurnsTests {
         try await holding.wait()
         var waiters: [Task<Void, any Error>] = []
         for number in 1...5 {
-            waiters.append(Task { try await turns.withTurn(on: stream) { order.record(number) } })
+            waiters.append(Task { try await turns.withTurn(on: stream) { _ in order.record(number) } })
             try await eventually("waiter \(number) is in line") { turns.waiting(on: stream) == number }
         }
         release.raise()

@@ -134,7 +134,11 @@ public struct CommandHandler<D: Decider>: Sendable {
                 idempotency: try await idempotentCommand(command, on: stream, expectedVersion: expectedVersion, key: idempotencyKey)
             )
             guard serializesCommandsPerStream else { return try await decideUntilSettled(pending, span: span) }
-            return try await turns.withTurn(on: stream) { try await decideUntilSettled(pending, span: span) }
+            return try await turns.withTurn(on: stream) { waited in
+                // Marks when the turn came, so that a trace shows how long a busy aggregate kept the command waiting.
+                if waited { span.addEvent("strata.command.turn") }
+                return try await decideUntilSettled(pending, span: span)
+            }
         }
     }
 }

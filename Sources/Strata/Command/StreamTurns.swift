@@ -27,13 +27,13 @@ final class StreamTurns: Sendable {
 
     private let state = Mutex(State())
 
-    /// Runs `body` once no other command of this process works on `stream`.
+    /// Runs `body` once no other command of this process works on `stream`; `body` learns whether it had to wait.
     ///
     /// - Throws: CancellationError when the task is cancelled while it waits; anything `body` throws.
-    func withTurn<Value>(on stream: StreamID, _ body: () async throws -> Value) async throws -> Value {
-        try await take(stream)
+    func withTurn<Value>(on stream: StreamID, _ body: (_ waited: Bool) async throws -> Value) async throws -> Value {
+        let waited = try await take(stream)
         defer { pass(stream) }
-        return try await body()
+        return try await body(waited)
     }
 
     /// How many commands wait for their turn on `stream`.
@@ -41,7 +41,8 @@ final class StreamTurns: Sendable {
         state.withLock { $0.lines[stream]?.count ?? 0 }
     }
 
-    private func take(_ stream: StreamID) async throws {
+    /// Returns whether the turn had to be waited for.
+    private func take(_ stream: StreamID) async throws -> Bool {
         let id: UInt64? = state.withLock { state in
             guard state.lines[stream] != nil else {
                 state.lines[stream] = []
@@ -50,7 +51,7 @@ final class StreamTurns: Sendable {
             state.nextID &+= 1
             return state.nextID
         }
-        guard let id else { return }
+        guard let id else { return false }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let ready: Result<Void, any Error>? = state.withLock { state in
@@ -73,6 +74,7 @@ final class StreamTurns: Sendable {
             }
             cancelled?.resume(throwing: CancellationError())
         }
+        return true
     }
 
     private func pass(_ stream: StreamID) {
