@@ -53,6 +53,7 @@ measure "strata serve, SQLite, commands (add a line)" "$WORK/commands.lua" "$BAS
 measure "strata serve, SQLite, queries (an order)" "$WORK/queries.lua" "$BASE"
 measure "strata serve, SQLite, queries, a reached token" "$WORK/queries-token.lua" "$BASE"
 measure "strata serve, SQLite, mixed, 90 % queries" "$WORK/mixed.lua" "$BASE"
+measure "strata serve, SQLite, commands, all on one order" "$WORK/hot.lua" "$BASE"
 stop_server
 
 if [ -n "$POSTGRES_URL" ]; then
@@ -63,6 +64,7 @@ if [ -n "$POSTGRES_URL" ]; then
     measure "strata serve, PostgreSQL, queries (an order)" "$WORK/queries.lua" "$BASE"
     measure "strata serve, PostgreSQL, queries, a reached token" "$WORK/queries-token.lua" "$BASE"
     measure "strata serve, PostgreSQL, mixed, 90 % queries" "$WORK/mixed.lua" "$BASE"
+    measure "strata serve, PostgreSQL, commands, all on one order" "$WORK/hot.lua" "$BASE"
     stop_server
     psql -q "$POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE; DROP SCHEMA IF EXISTS ${schema}_read CASCADE" >/dev/null 2>&1 || true
 fi
