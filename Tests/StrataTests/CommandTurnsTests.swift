@@ -117,7 +117,7 @@ struct CommandTurnsTests {
         #expect(try await second.value.streamVersion == 1)
         #expect(handler.decider.decisions.current == 2)
         #expect(store.refusedAppends.current == 0)
-        #expect(handler.turns.waiting(on: stream) == 0)
+        #expect(handler.turns.busyStreams == 0)
     }
 
     @Test("a command that waited for its turn marks on its span when the turn came; one that did not wait, nothing")
@@ -215,6 +215,38 @@ struct CommandTurnsTests {
         store.release()
         #expect(try await first.value.streamVersion == 0)
         #expect(try await second.value.streamVersion == 1)
+    }
+
+    @Test("forty commands in line, every third cancelled: the others each succeed at their first attempt, in order, and no turn is left taken")
+    func cancellationsInALongLine() async throws {
+        let store = HeldStore(holding: stream)
+        let handler = CommandHandler(store: store, decider: Notebook(), maximumAttempts: 1)
+        let first = Task { try await handler.handle("first", on: stream) }
+        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        var line: [Task<CommandResult<any DomainEvent>, any Error>] = []
+        for number in 1...40 {
+            line.append(Task { try await handler.handle("\(number)", on: stream) })
+            try await eventually("command \(number) is in line") { handler.turns.waiting(on: stream) == number }
+        }
+        let cancelled = Set(stride(from: 2, to: 40, by: 3))
+        for index in cancelled { line[index].cancel() }
+        try await eventually("the cancelled commands left the line") { handler.turns.waiting(on: stream) == 40 - cancelled.count }
+        store.release()
+        #expect(try await first.value.streamVersion == 0)
+        var versions: [UInt64] = []
+        for (index, task) in line.enumerated() {
+            if cancelled.contains(index) {
+                await #expect(throws: CancellationError.self) { try await task.value }
+            } else {
+                let result = try await task.value
+                #expect(result.attempts == 1)
+                versions.append(try #require(result.streamVersion).value)
+            }
+        }
+        // In arrival order, one version after another: the cancelled commands left no gap and took no turn.
+        #expect(versions == Array(1...UInt64(40 - cancelled.count)))
+        #expect(try await store.readStream(stream).count == 41 - cancelled.count)
+        #expect(handler.turns.busyStreams == 0)
     }
 
     @Test("waiters take their turns in the order they arrived")

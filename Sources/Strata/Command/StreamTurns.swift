@@ -41,6 +41,11 @@ final class StreamTurns: Sendable {
         state.withLock { $0.lines[stream]?.count ?? 0 }
     }
 
+    /// How many streams some command has the turn on.
+    var busyStreams: Int {
+        state.withLock { $0.lines.count }
+    }
+
     /// Returns whether the turn had to be waited for.
     private func take(_ stream: StreamID) async throws -> Bool {
         let id: UInt64? = state.withLock { state in
