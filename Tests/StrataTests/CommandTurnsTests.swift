@@ -102,12 +102,22 @@ private final class HeldStore: ForwardingEventStore {
 struct CommandTurnsTests {
     let stream: StreamID = "notebook-1"
 
+    /// Starts `command` on the stream and returns once its append is held back by `store`: it has the turn.
+    private func startHeld(
+        _ command: String,
+        through handler: CommandHandler<Notebook>,
+        in store: HeldStore
+    ) async throws -> Task<CommandResult<any DomainEvent>, any Error> {
+        let task = Task { try await handler.handle(command, on: stream) }
+        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        return task
+    }
+
     @Test("a second command on a stream waits for the first to append, then is decided once, without a conflict")
     func secondCommandWaits() async throws {
         let store = HeldStore(holding: stream)
         let handler = CommandHandler(store: store, decider: Notebook())
-        let first = Task { try await handler.handle("a", on: stream) }
-        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        let first = try await startHeld("a", through: handler, in: store)
         let second = Task { try await handler.handle("b", on: stream) }
         try await eventually("the second command waits for its turn") { handler.turns.waiting(on: stream) == 1 }
         // The second command has not loaded the stream: it would have decided on the version the first replaces.
@@ -126,8 +136,7 @@ struct CommandTurnsTests {
         let store = HeldStore(holding: stream)
         let handler = CommandHandler(store: store, decider: Notebook())
         try await withTracer(tracer) {
-            let first = Task { try await handler.handle("a", on: stream) }
-            try await eventually("the first command's append is held") { store.heldAppends == 1 }
+            let first = try await startHeld("a", through: handler, in: store)
             let second = Task { try await handler.handle("b", on: stream) }
             try await eventually("the second command waits for its turn") { handler.turns.waiting(on: stream) == 1 }
             store.release()
@@ -143,8 +152,7 @@ struct CommandTurnsTests {
     func withoutTurnsCommandsRace() async throws {
         let store = HeldStore(holding: stream)
         let handler = CommandHandler(store: store, decider: Notebook(), serializesCommandsPerStream: false)
-        let first = Task { try await handler.handle("a", on: stream) }
-        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        let first = try await startHeld("a", through: handler, in: store)
         let second = Task { try await handler.handle("b", on: stream) }
         try await eventually("both appends are held") { store.heldAppends == 2 }
         store.release()
@@ -158,8 +166,7 @@ struct CommandTurnsTests {
     func cancelledWaiterLeaves() async throws {
         let store = HeldStore(holding: stream)
         let handler = CommandHandler(store: store, decider: Notebook())
-        let first = Task { try await handler.handle("a", on: stream) }
-        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        let first = try await startHeld("a", through: handler, in: store)
         let waiter = Task { try await handler.handle("cancelled", on: stream) }
         try await eventually("the second command waits for its turn") { handler.turns.waiting(on: stream) == 1 }
         waiter.cancel()
@@ -176,8 +183,7 @@ struct CommandTurnsTests {
     func failuresPassTheTurn() async throws {
         let store = HeldStore(holding: stream)
         let handler = CommandHandler(store: store, decider: Notebook())
-        let failing = Task { try await handler.handle("a", on: stream) }
-        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        let failing = try await startHeld("a", through: handler, in: store)
         let rejected = Task { try await handler.handle("fail", on: stream) }
         let next = Task { try await handler.handle("b", on: stream) }
         try await eventually("two commands wait for their turn") { handler.turns.waiting(on: stream) == 2 }
@@ -194,8 +200,7 @@ struct CommandTurnsTests {
     func otherStreamsGoAhead() async throws {
         let store = HeldStore(holding: stream)
         let handler = CommandHandler(store: store, decider: Notebook())
-        let held = Task { try await handler.handle("a", on: stream) }
-        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        let held = try await startHeld("a", through: handler, in: store)
         #expect(try await handler.handle("b", on: "notebook-2").streamVersion == 0)
         store.release()
         #expect(try await held.value.streamVersion == 0)
@@ -207,8 +212,7 @@ struct CommandTurnsTests {
         let handler = CommandHandler(store: store, decider: Notebook())
         var copy = handler
         copy.maximumAttempts = 1
-        let first = Task { try await handler.handle("a", on: stream) }
-        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        let first = try await startHeld("a", through: handler, in: store)
         // With one attempt, a copy that raced would fail with the conflict; waiting its turn, it succeeds.
         let second = Task { try await copy.handle("b", on: stream) }
         try await eventually("the copy's command waits for its turn") { handler.turns.waiting(on: stream) == 1 }
@@ -221,8 +225,7 @@ struct CommandTurnsTests {
     func cancellationsInALongLine() async throws {
         let store = HeldStore(holding: stream)
         let handler = CommandHandler(store: store, decider: Notebook(), maximumAttempts: 1)
-        let first = Task { try await handler.handle("first", on: stream) }
-        try await eventually("the first command's append is held") { store.heldAppends == 1 }
+        let first = try await startHeld("first", through: handler, in: store)
         var line: [Task<CommandResult<any DomainEvent>, any Error>] = []
         for number in 1...40 {
             line.append(Task { try await handler.handle("\(number)", on: stream) })

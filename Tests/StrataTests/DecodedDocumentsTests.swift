@@ -40,7 +40,7 @@ struct DecodedDocumentsTests {
         #expect(documents.document([String: String].self, key: "d", collection: "c", storedAs: json) == nil)
     }
 
-    @Test("past the byte limit everything is forgotten, and a document larger than the limit is never kept")
+    @Test("past the byte limit everything is forgotten; a document larger than the limit is never kept, nor forgets the others")
     func bounded() {
         let documents = DecodedDocuments()
         let half = Data(repeating: 0x20, count: DecodedDocuments.maximumBytes / 2)
@@ -54,5 +54,9 @@ struct DecodedDocumentsTests {
         let huge = Data(repeating: 0x20, count: DecodedDocuments.maximumBytes + 1)
         documents.remember(Note(text: "huge"), json: huge, key: "4", collection: "c")
         #expect(documents.document(Note.self, key: "4", collection: "c", storedAs: huge) == nil)
+        #expect(documents.document(Note.self, key: "3", collection: "c", storedAs: half + Data([0x20])) == Note(text: "3"))
+        // Replacing a remembered document with one too large forgets the stale one.
+        documents.remember(Note(text: "huge 3"), json: huge, key: "3", collection: "c")
+        #expect(documents.document(Note.self, key: "3", collection: "c", storedAs: half + Data([0x20])) == nil)
     }
 }

@@ -43,14 +43,14 @@ final class DecodedDocuments: Sendable {
     func remember(_ document: any Codable, json: Data, key: String, collection: String) {
         guard let document = document as? any LosslessDocument, !(type(of: document) is AnyClass) else { return }
         state.withLock { state in
-            let replaced = state.documents[collection]?[key]?.json.count ?? 0
-            if state.bytes - replaced + json.count > Self.maximumBytes {
+            // What was remembered for the key is stale either way.
+            state.bytes -= state.documents[collection]?.removeValue(forKey: key)?.json.count ?? 0
+            // A document larger than the whole bound is not kept, and does not push out the others.
+            guard json.count <= Self.maximumBytes else { return }
+            if state.bytes + json.count > Self.maximumBytes {
                 state.documents.removeAll()
                 state.bytes = 0
-            } else {
-                state.bytes -= replaced
             }
-            guard json.count <= Self.maximumBytes else { return }
             state.documents[collection, default: [:]][key] = Remembered(json: json, document: document)
             state.bytes += json.count
         }
