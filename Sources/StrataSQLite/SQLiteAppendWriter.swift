@@ -44,9 +44,10 @@ struct SQLiteAppendWriter: Sendable {
     /// Commits a batch; each write gets its own outcome.
     ///
     /// GRDB's callback API is used on purpose: the batch belongs to many tasks, so the cancellation of the one
-    /// that happens to lead must not abort the others' writes.
+    /// that happens to lead must not abort the others' writes. GRDB runs the callback exactly once, even on a
+    /// closed database, so the continuation is resumed exactly once.
     func commit(_ batch: [SQLiteWrite]) async -> [Result<SQLiteWriteResult, any Error>] {
-        let outcome: Result<[Result<SQLiteWriteResult, any Error>], any Error> = await withCheckedContinuation { continuation in
+        let outcome: Result<[Result<SQLiteWriteResult, any Error>], any Error> = await withUnsafeContinuation { continuation in
             pool.asyncWriteWithoutTransaction { db in
                 continuation.resume(returning: Result { try commit(batch, in: db) })
             }
@@ -186,33 +187,26 @@ struct SQLiteAppendWriter: Sendable {
         let statement =
             count <= Self.rowsPerCachedStatement
             ? try db.cachedStatement(sql: Self.cachedInserts[count]) : try db.makeStatement(sql: Self.insertSQL(rows: count))
-        let stream = request.stream.rawValue.databaseValue
-        let category = request.stream.category.databaseValue
-        let recordedAt = recordedAt.databaseValue
+        let stream = request.stream.rawValue
+        let category = request.stream.category
         let first = actual.map(\.next) ?? .first
         var version = first
-        // Database values rather than optional existentials: each of those was boxed, then converted.
-        var values: [DatabaseValue] = []
-        values.reserveCapacity(count * 11)
+        // One array literal per row: GRDB specializes its literal initializer, while its initializers over any
+        // other sequence convert each value through unspecialized generic code or a key path instantiated on
+        // every call (together a tenth of the CPU of a ten-event append).
+        var arguments = StatementArguments()
         for event in request.events {
             // A stream whose stored versions reach the top of SQLite's integers cannot grow: refused, not trapped on.
             guard let number = Int64(exactly: version.value) else {
                 throw EventStoreError(.invalidArgument, "stream '\(request.stream)' has no version left for another event")
             }
-            values.append(stream)
-            values.append(number.databaseValue)
-            values.append(event.id.uuidString.databaseValue)
-            values.append(event.type.databaseValue)
-            values.append(category)
-            values.append(event.data.databaseValue)
-            values.append(event.metadata.correlationID.databaseValue)
-            values.append(event.metadata.causationID.databaseValue)
-            values.append(try MetadataColumn.encode(event.metadata.custom).databaseValue)
-            values.append(recordedAt)
-            values.append(event.schemaVersion.databaseValue)
+            arguments += [
+                stream, number, event.id.uuidString, event.type, category, event.data, event.metadata.correlationID,
+                event.metadata.causationID, try MetadataColumn.encode(event.metadata.custom), recordedAt, event.schemaVersion,
+            ]
             version = version.next
         }
-        try statement.execute(arguments: StatementArguments(values))
+        try statement.execute(arguments: arguments)
         // One statement of one writer: its rows took consecutive positions, the last of which SQLite reports. A
         // position below 1 means rows were written into the file by hand: the rows just written are taken back
         // (the append fails whole) and the failure reported, not trapped on.

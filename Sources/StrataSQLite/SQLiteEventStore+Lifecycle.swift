@@ -26,11 +26,16 @@ extension SQLiteEventStore {
                        EXISTS (SELECT 1 FROM strata_streams WHERE stream_id = ?1 AND deleted)
                 """
         )
-        guard let row = try Row.fetchOne(statement, arguments: [stream.rawValue]) else {
-            return StreamState(version: nil, deleted: false)
+        // A cursor's row reads the statement in place (`Row.fetchOne` would copy it first), so the cursor is kept
+        // alive until both columns are read: releasing it resets the statement under the row.
+        let cursor = try Row.fetchCursor(statement, arguments: [stream.rawValue])
+        return try withExtendedLifetime(cursor) {
+            guard let row = try cursor.next() else {
+                return StreamState(version: nil, deleted: false)
+            }
+            let version: Int64? = row[0]
+            return StreamState(version: version.map { StreamVersion(UInt64(clamping: $0)) }, deleted: row[1])
         }
-        let version: Int64? = row[0]
-        return StreamState(version: version.map { StreamVersion(UInt64(clamping: $0)) }, deleted: row[1])
     }
 
     @discardableResult

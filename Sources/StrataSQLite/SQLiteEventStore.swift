@@ -58,8 +58,13 @@ public final class SQLiteEventStore: EventStore {
             pool = try DatabasePool(path: path, configuration: grdb)
             // GRDB sets synchronous=NORMAL when it turns WAL on, after any prepareDatabase hook; only the
             // writer connection commits, so setting it there afterwards decides durability.
+            // The writer keeps its temporary files in memory: a multi-row INSERT keeps the pages it changes in a
+            // statement journal (so that a failing row takes back the whole statement), and SQLite otherwise moves
+            // that journal into a new file once it passes 64 KiB, creating and deleting a file for about one
+            // append in ten.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.pragmaValue)")
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             try Self.migrator.migrate(pool)
             statementReaders = StatementReaders(path: path, configuration: grdb, maximumCount: configuration.maximumReaderCount)

@@ -101,33 +101,34 @@ public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Send
             state.leaderActive = true
             return true
         }
-        var outcome: Outcome = leads ? .lead : await slot.wait()
-        while true {
-            switch outcome {
-            case .finished(let result):
-                return try result.get()
-            case .lead:
-                await runBatch(ledBy: slot)
-                outcome = await slot.wait()
-            }
+        if !leads, case .finished(let result) = await slot.wait() {
+            return try result.get()
         }
+        // Leading: the oldest pending request is the leader's own, so its batch carries it.
+        return try await runBatch(ledBy: slot).get()
     }
 
-    /// Executes the oldest queued requests (the leader's own among them) and hands leadership on.
-    private func runBatch(ledBy leader: Slot) async {
+    /// Executes the oldest queued requests (the leader's own among them), hands leadership on, and returns the
+    /// leader's own outcome (taken here rather than through its slot, which would suspend once more).
+    private func runBatch(ledBy leader: Slot) async -> Result<Response, any Error> {
         let batch: [Slot] = state.withLock { state in
+            // Taken one by one: converting a prefix of the deque goes through unspecialized generic code, which
+            // cost more than a lone append's whole hand-off.
             let count = min(state.pending.count, maximumBatchSize)
-            let batch = Array(state.pending.prefix(count))
-            state.pending.removeFirst(count)
+            var batch: [Slot] = []
+            batch.reserveCapacity(count)
+            for _ in 0..<count { batch.append(state.pending.removeFirst()) }
             return batch
         }
         let outcomes: [Result<Response, any Error>]
         if let spans {
             outcomes = await withSpan("strata.group-commit", ofKind: .internal) { span in
-                spans.describe(span, operation: "commit")
-                span.attributes["db.operation.batch.size"] = batch.count
-                for slot in batch where slot !== leader {
-                    if let context = slot.context { span.addLink(SpanLink(context: context, attributes: [:])) }
+                if span.isRecording {
+                    spans.describe(span, operation: "commit")
+                    span.attributes["db.operation.batch.size"] = batch.count
+                    for slot in batch where slot !== leader {
+                        if let context = slot.context { span.addLink(SpanLink(context: context, attributes: [:])) }
+                    }
                 }
                 return await executeBatch(batch)
             }
@@ -141,15 +142,23 @@ public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Send
             }
             return next
         }
+        var own: Result<Response, any Error>?
         for (slot, outcome) in zip(batch, outcomes) {
-            slot.fulfil(.finished(outcome))
+            if slot === leader {
+                own = outcome
+            } else {
+                slot.fulfil(.finished(outcome))
+            }
         }
         nextLeader?.fulfil(.lead)
+        guard let own else { preconditionFailure("a group commit leader's request was not in its own batch") }
+        return own
     }
 
     private func executeBatch(_ batch: [Slot]) async -> [Result<Response, any Error>] {
         do {
-            let outcomes = try await execute(batch.map(\.request))
+            // A closure, not a key path: in generic code a key path is instantiated at run time on every call.
+            let outcomes = try await execute(batch.map { $0.request })
             precondition(outcomes.count == batch.count, "a group commit executor must return one outcome per request")
             return outcomes
         } catch {

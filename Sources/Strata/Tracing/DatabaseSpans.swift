@@ -30,15 +30,19 @@ public struct DatabaseSpans: Sendable {
         _ append: () async throws -> Result
     ) async throws -> Result {
         try await withSpan("strata.append", ofKind: .client) { span in
-            describe(span, operation: "append")
-            span.attributes["strata.stream"] = stream.rawValue
-            span.attributes["strata.append.events"] = events
+            if span.isRecording {
+                describe(span, operation: "append")
+                span.attributes["strata.stream"] = stream.rawValue
+                span.attributes["strata.append.events"] = events
+            }
             return try await append()
         }
     }
 
     /// Sets the database attributes on `span`.
     public func describe(_ span: any Span, operation: String) {
+        // Setting an attribute builds a new attribute dictionary even on a span that records nothing.
+        guard span.isRecording else { return }
         span.attributes["db.system.name"] = system
         span.attributes["db.operation.name"] = operation
         if let namespace { span.attributes["db.namespace"] = namespace }
