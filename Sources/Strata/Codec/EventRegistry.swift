@@ -49,6 +49,7 @@ public struct EventRegistry<Event: Sendable>: EventCodec {
     private let unwrap: @Sendable (Event) -> any DomainEvent
     /// Shared by every encode and decode: making a coder per event costs more than coding a small event.
     private let encoder = JSONEncoder.strata(.storage)
+    private let streaming = StreamingJSONEncoder()
     private let decoder = JSONDecoder.strata()
 
     /// Creates an empty registry for an event type that wraps domain events (usually an enum).
@@ -113,7 +114,17 @@ public struct EventRegistry<Event: Sendable>: EventCodec {
         guard let name = names[ObjectIdentifier(Swift.type(of: payload))] else {
             throw EventEncodingError("event type \(Swift.type(of: payload)) is not registered")
         }
-        return (name, try encoder.encode(payload))
+        return (name, try encodeData(payload))
+    }
+
+    /// The event's JSON, written in one pass when the streaming encoder can; anything it does not reproduce (and
+    /// any error, which `JSONEncoder` then throws again) goes through `JSONEncoder`.
+    private func encodeData(_ payload: any DomainEvent) throws -> Data {
+        do {
+            return try streaming.encode(payload)
+        } catch {
+            return try encoder.encode(payload)
+        }
     }
 
     public func decode(_ event: RecordedEvent) throws -> Event {

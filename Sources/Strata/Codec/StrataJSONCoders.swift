@@ -11,8 +11,9 @@ import Foundation
 extension JSONEncoder {
     /// How an encoder from `strata(_:)` lays out its JSON.
     package enum StrataLayout: Sendable {
-        /// Foundation's default: keys in any order, slashes escaped. Event data is stored this way; its bytes are
-        /// the stored format, so this layout must not change.
+        /// Foundation's default: keys in any order, slashes escaped. Event data is stored this way (written by
+        /// `StreamingJSONEncoder` where it can, which escapes the same characters); its bytes are the stored
+        /// format, so this layout must not change.
         case storage
         /// Keys sorted and slashes unescaped: stable, diffable JSON for people and API clients (HTTP bodies, CLI
         /// output, documents served as they are stored).
