@@ -41,31 +41,23 @@ struct SQLiteAppendWriter: Sendable {
     let signal: AppendSignal
     let logger: Logger
 
-    /// Commits a batch; each write gets its own outcome.
-    ///
-    /// GRDB's callback API is used on purpose: the batch belongs to many tasks, so the cancellation of the one
-    /// that happens to lead must not abort the others' writes. GRDB runs the callback exactly once, even on a
-    /// closed database, so the continuation is resumed exactly once.
-    func commit(_ batch: [SQLiteWrite]) async -> [Result<SQLiteWriteResult, any Error>] {
-        let outcome: Result<[Result<SQLiteWriteResult, any Error>], any Error> = await withUnsafeContinuation { continuation in
-            pool.asyncWriteWithoutTransaction { db in
-                continuation.resume(returning: Result { try commit(batch, in: db) })
-            }
-        }
-        switch outcome {
-        case .success(let results):
+    /// Commits a batch in one transaction, on the writer connection; each write gets its own outcome, and when
+    /// the commit itself fails every write fails with it.
+    func commit(_ batch: [SQLiteWrite], in db: Database) -> [Result<SQLiteWriteResult, any Error>] {
+        do {
+            let results = try commitTransaction(batch, in: db)
             if results.contains(where: { (try? $0.get().appendedEvents) == true }) {
                 signal.notify()
             }
             return results
-        case .failure(let error):
+        } catch {
             logger.error("group commit failed", metadata: ["strata.batch": "\(batch.count)", "strata.error": "\(error)"])
             let failure = EventStoreError(.storage, "the SQLite commit failed", underlying: error)
             return Array(repeating: .failure(failure), count: batch.count)
         }
     }
 
-    private func commit(_ batch: [SQLiteWrite], in db: Database) throws -> [Result<SQLiteWriteResult, any Error>] {
+    private func commitTransaction(_ batch: [SQLiteWrite], in db: Database) throws -> [Result<SQLiteWriteResult, any Error>] {
         var results: [Result<SQLiteWriteResult, any Error>] = []
         results.reserveCapacity(batch.count)
         // IMMEDIATE takes the write lock up front, so another process cannot write between a version check

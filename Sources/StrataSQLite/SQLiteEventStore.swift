@@ -36,7 +36,7 @@ public final class SQLiteEventStore: EventStore {
     /// Read-only connections that only ever run one statement on the calling thread: see readStatement(_:).
     let statementReaders: StatementReaders
     let signal = AppendSignal()
-    let commits: GroupCommitQueue<SQLiteWrite, SQLiteWriteResult>
+    let commits: SQLiteWriteQueue
     let spans: DatabaseSpans
 
     /// Opens (creating when needed) the store at `path` and brings its schema up to date.
@@ -73,9 +73,7 @@ public final class SQLiteEventStore: EventStore {
         }
         let writer = SQLiteAppendWriter(pool: pool, signal: signal, logger: configuration.logger)
         spans = DatabaseSpans(system: "sqlite", namespace: path)
-        commits = GroupCommitQueue(maximumBatchSize: configuration.maximumBatchSize, spans: spans) { batch in
-            await writer.commit(batch)
-        }
+        commits = SQLiteWriteQueue(writer: writer, maximumBatchSize: configuration.maximumBatchSize, spans: spans)
     }
 
     /// Closes the database. Later calls throw EventStoreError with code `storage`.
