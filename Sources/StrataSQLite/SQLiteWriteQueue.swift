@@ -49,9 +49,9 @@ final class SQLiteWriteQueue: Sendable {
     private let spans: DatabaseSpans
 
     init(writer: SQLiteAppendWriter, maximumBatchSize: Int, spans: DatabaseSpans) {
-        precondition(maximumBatchSize > 0)
         self.writer = writer
-        self.maximumBatchSize = maximumBatchSize
+        // A bound below one would never take a write: it is read as one.
+        self.maximumBatchSize = max(1, maximumBatchSize)
         self.spans = spans
     }
 

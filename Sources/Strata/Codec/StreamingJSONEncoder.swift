@@ -159,7 +159,7 @@ final class JSONStreamWriter: Encoder {
     /// that are done, and writes the separating comma. Throws when that frame was closed already.
     func beginMember(of id: Int, at depth: Int) throws {
         if let failure { throw StreamingJSONEncoder.Unsupported(reason: failure) }
-        guard depth < frames.count, frames[depth].id == id else {
+        guard depth >= 0, depth < frames.count, frames[depth].id == id else {
             throw unsupported("a container was written to after a sibling value was started")
         }
         if frames.count > depth + 1 { try close(downTo: depth + 1) }
