@@ -105,7 +105,12 @@ final class SQLiteWriteQueue: Sendable {
                 }
                 return writer.commit(batch.map { $0.write }, in: db)
             }
-            for (waiter, outcome) in zip(batch, outcomes) {
+            // Every waiter is answered, even if the writer ever gave fewer outcomes than writes: a waiter left
+            // unanswered would hang its caller.
+            for (index, waiter) in batch.enumerated() {
+                let outcome =
+                    index < outcomes.count
+                    ? outcomes[index] : .failure(EventStoreError(.storage, "the SQLite writer gave no outcome for this write"))
                 waiter.continuation.resume(returning: outcome)
             }
         }
