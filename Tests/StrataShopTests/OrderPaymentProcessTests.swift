@@ -56,8 +56,13 @@ struct OrderPaymentProcessTests {
             try await store.processCheckpoint(OrderPaymentProcess().name) ?? .start >= confirmed
         }
         #expect(try await status(shop, unpaid) == .confirmed, "no deadline is due before the clock moves")
-        clock.advance(by: .seconds(3600))
-        try await eventually("the unpaid order to be cancelled", every: .milliseconds(20)) { try await status(shop, unpaid) == .cancelled }
+        // The clock moves an hour at a time until the order is cancelled: the runner's deadline loop computes how
+        // long to sleep from the date, then starts its sleep on the clock, and a single move that fell between
+        // the two would leave it asleep until an hour after the move, on a clock that no longer moves.
+        try await eventually("the unpaid order to be cancelled", every: .milliseconds(20)) {
+            clock.advance(by: .seconds(3600))
+            return try await status(shop, unpaid) == .cancelled
+        }
 
         // The paid order's deadline fell due before the unpaid one's, so had it not been cancelled it would have
         // been sent first.
