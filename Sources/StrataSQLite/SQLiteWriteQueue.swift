@@ -96,13 +96,7 @@ final class SQLiteWriteQueue: Sendable {
             }
             guard let oldest = batch.first else { return }
             let outcomes = oldest.tracer.withSpan("strata.group-commit", context: oldest.context ?? .topLevel, ofKind: .internal) { span in
-                if span.isRecording {
-                    spans.describe(span, operation: "commit")
-                    span.attributes["db.operation.batch.size"] = batch.count
-                    for waiter in batch.dropFirst() {
-                        if let context = waiter.context { span.addLink(SpanLink(context: context, attributes: [:])) }
-                    }
-                }
+                spans.describeBatch(span, size: batch.count, linking: batch.dropFirst().lazy.map { $0.context })
                 return writer.commit(batch.map { $0.write }, in: db)
             }
             // Every waiter is answered, even if the writer ever gave fewer outcomes than writes: a waiter left

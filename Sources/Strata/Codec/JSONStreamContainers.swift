@@ -59,7 +59,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     private func integer(_ value: some FixedWidthInteger, _ key: Key) throws {
         try member(key)
-        writer.writeInteger(value)
+        try writer.writeInteger(value)
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
@@ -216,6 +216,6 @@ extension ScalarValueWriting {
 
     private func integer(_ value: some FixedWidthInteger) throws {
         try beginValue()
-        writer.writeInteger(value)
+        try writer.writeInteger(value)
     }
 }

@@ -239,9 +239,13 @@ final class JSONStreamWriter: Encoder {
         }
     }
 
-    func writeInteger(_ value: some FixedWidthInteger) {
+    func writeInteger(_ value: some FixedWidthInteger) throws {
+        // The containers pass only integers of 64 bits or fewer; a wider magnitude is refused, not trapped on.
+        guard let magnitude = UInt64(exactly: value.magnitude) else {
+            throw unsupported("\(type(of: value)) \(value) is written by JSONEncoder's own rules")
+        }
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        writeDigits(UInt64(value.magnitude))
+        writeDigits(magnitude)
     }
 
     private func writeDigits(_ magnitude: UInt64) {
@@ -271,6 +275,9 @@ final class JSONStreamWriter: Encoder {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// Lowercase hexadecimal digits, as `JSONEncoder` writes `\u00xx` escapes: 16 entries, indexed by a nibble.
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// A JSON string, escaping as `JSONEncoder` does: quotation mark, reverse solidus, solidus, and control
     /// characters (short forms where JSON has them, `\u00XX` otherwise).
     func writeString(_ value: String) {
@@ -286,10 +293,9 @@ final class JSONStreamWriter: Encoder {
             case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
             case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
             default: bytes.append(byte)
             }
         }

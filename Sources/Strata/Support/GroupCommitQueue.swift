@@ -123,13 +123,7 @@ public final class GroupCommitQueue<Request: Sendable, Response: Sendable>: Send
         let outcomes: [Result<Response, any Error>]
         if let spans {
             outcomes = await withSpan("strata.group-commit", ofKind: .internal) { span in
-                if span.isRecording {
-                    spans.describe(span, operation: "commit")
-                    span.attributes["db.operation.batch.size"] = batch.count
-                    for slot in batch where slot !== leader {
-                        if let context = slot.context { span.addLink(SpanLink(context: context, attributes: [:])) }
-                    }
-                }
+                spans.describeBatch(span, size: batch.count, linking: batch.lazy.filter { $0 !== leader }.map { $0.context })
                 return await executeBatch(batch)
             }
         } else {

@@ -39,6 +39,15 @@ public struct DatabaseSpans: Sendable {
         }
     }
 
+    /// Describes a group-commit batch of `size` writes on `span`, linked to the trace contexts of the writes it
+    /// carries besides the one whose span is its parent (`nil` for a write submitted outside any trace).
+    public func describeBatch(_ span: any Span, size: Int, linking others: some Sequence<ServiceContext?>) {
+        guard span.isRecording else { return }
+        describe(span, operation: "commit")
+        span.attributes["db.operation.batch.size"] = size
+        for case let context? in others { span.addLink(SpanLink(context: context, attributes: [:])) }
+    }
+
     /// Sets the database attributes on `span`.
     public func describe(_ span: any Span, operation: String) {
         // Setting an attribute builds a new attribute dictionary even on a span that records nothing.
