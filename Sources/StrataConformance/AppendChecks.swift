@@ -112,6 +112,7 @@ enum AppendChecks {
             let stored = [event(n: 1), event(n: 2)]
             _ = try await store.append(stored, to: stream, expecting: .noStream)
             let head = try await store.headPosition()
+            let repeated = event(n: 5)
 
             let attempts: [(String, [NewEvent], StreamID, ExpectedVersion)] = [
                 ("in another stream", [stored[0]], uniqueStream(), .any),
@@ -119,6 +120,7 @@ enum AppendChecks {
                 ("mixed with new events", [stored[0], stored[1], event(n: 3)], stream, .any),
                 ("new event before a stored one", [event(n: 4), stored[0]], stream, .any),
                 ("with an expectation that does not fit", stored, stream, .exactly(0)),
+                ("twice in one new append", [repeated, repeated], uniqueStream(), .any),
             ]
             for (what, events, target, expected) in attempts {
                 let error = await #expect(throws: EventStoreError.self, "duplicate id \(what)") {

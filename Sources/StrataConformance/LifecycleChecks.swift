@@ -32,7 +32,8 @@ enum LifecycleChecks {
         try await withStore(backend) { store in
             let stream = uniqueStream("customer")
             let other = uniqueStream("customer")
-            _ = try await store.append([event(n: 1), event(n: 2)], to: stream, expecting: .noStream)
+            let stored = [event(n: 1), event(n: 2)]
+            let original = try await store.append(stored, to: stream, expecting: .noStream)
             _ = try await store.append([event(n: 9)], to: other, expecting: .noStream)
             let deletion = try await store.deleteStream(stream, expecting: .exactly(1))
             #expect(deletion.streamVersion == 2)
@@ -49,6 +50,9 @@ enum LifecycleChecks {
                 }
                 #expect(error?.code == .streamDeleted, "appending expecting \(expected)")
             }
+            // A caller that never heard back from the append before the deletion retries it: it succeeded then.
+            #expect(try await store.append(stored, to: stream, expecting: .noStream) == original)
+            #expect(try await store.headPosition() == deletion.position, "the refused appends and the retry wrote nothing")
 
             let log = try await readWholeLog(store, filter: .category("customer")).filter { $0.stream == stream }
             #expect(log.map(\.version) == [0, 1, 2], "the events and the deletion stay in the global log")

@@ -29,28 +29,42 @@ struct PostgresAppendCall: Sendable {
     let sql: String
     let binds: [PostgresData]
 
-    /// Whether the outcomes come as one row of four arrays (a batch's) rather than one row per append.
-    private var outcomesInArrays = false
+    /// Whether the outcomes come as one array of four entries per append rather than one row per append.
+    private var outcomesInOneArray = false
 
-    /// Stands for "none" in the outcome arrays, which cannot hold NULL for postgres-nio: no version or position
-    /// is negative that far.
+    /// Stands for "none" in the outcome array, which cannot hold NULL for postgres-nio: no version or position is
+    /// negative that far.
     private static let none = Int64.min
 
+    /// A call of `strata_append_new_events` for `batch`: group commit's first try, which fails as a whole with a
+    /// unique violation when some append repeats an event id (see ``isRepeatedEventID(_:)``).
+    init(newEvents batch: [PendingAppend], schema: PostgresSchema) throws {
+        var binds: [PostgresData] = []
+        try Self.bind(batch, to: &binds)
+        self.binds = binds
+        sql = """
+            SELECT \(schema.quoted).strata_append_new_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            """
+        outcomesInOneArray = true
+    }
+
+    /// A call of `strata_append` for `batch`, which looks every event id up first and reports each append's own
+    /// outcome, whatever ids the others repeat.
     init(_ batch: [PendingAppend], schema: PostgresSchema) throws {
         var binds: [PostgresData] = []
         try Self.bind(batch, to: &binds)
         self.binds = binds
-        // One row of arrays however many appends the batch holds: a row per append cost a row's framing and
-        // decoding each, for a batch of hundreds.
         sql = """
-                SELECT coalesce(array_agg(outcome ORDER BY n), '{}'),
-                    coalesce(array_agg(coalesce(actual_version, '\(Self.none)'::bigint) ORDER BY n), '{}'),
-                    coalesce(array_agg(coalesce(last_version, '\(Self.none)'::bigint) ORDER BY n), '{}'),
-                    coalesce(array_agg(coalesce(last_position, '\(Self.none)'::bigint) ORDER BY n), '{}')
-                FROM \(schema.quoted).strata_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                WITH ORDINALITY AS appended(outcome, actual_version, last_version, last_position, n)
+            SELECT outcome, actual_version, last_version, last_position
+            FROM \(schema.quoted).strata_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             """
-        outcomesInArrays = true
+    }
+
+    /// Whether `error` is the unique violation by which `strata_append_new_events` refuses a batch that repeats
+    /// an event id, stored or within one append.
+    static func isRepeatedEventID(_ error: any Error) -> Bool {
+        PostgresErrors.sqlState(of: error) == PostgresError.Code.uniqueViolation.raw
+            && PostgresErrors.constraintName(of: error) == "strata_events_event_id"
     }
 
     /// A call of `strata_record_command`: records a keyed command's outcome and makes its append, in one statement.
@@ -172,7 +186,7 @@ struct PostgresAppendCall: Sendable {
     /// append's time.
     func run(on connection: PostgresConnection, prepared: PreparedStatements, logger: Logger) async throws -> [Outcome] {
         let rows = try await prepared.rows(sql, binds, on: connection, logger: logger)
-        guard outcomesInArrays else {
+        guard outcomesInOneArray else {
             return try rows.map { row in
                 let cells = try row.binaryCells(expecting: 4)
                 return Outcome(
@@ -183,22 +197,21 @@ struct PostgresAppendCall: Sendable {
                 )
             }
         }
-        guard let row = rows.first else { return [] }
-        let cells = try row.binaryCells(expecting: 4)
-        let outcomes = try cells[0].decode([Int16].self)
-        let actuals = try cells[1].decode([Int64].self)
-        let lasts = try cells[2].decode([Int64].self)
-        let positions = try cells[3].decode([Int64].self)
-        guard actuals.count == outcomes.count, lasts.count == outcomes.count, positions.count == outcomes.count else {
-            throw EventStoreError(.storage, "strata_append returned outcome arrays of different lengths")
+        guard rows.count == 1 else {
+            throw EventStoreError(.storage, "strata_append_new_events returned \(rows.count) rows")
+        }
+        let entries = try rows[0].binaryCells(expecting: 1)[0].decode([Int64].self)
+        guard entries.count.isMultiple(of: 4) else {
+            throw EventStoreError(.storage, "strata_append_new_events returned \(entries.count) entries, not four per append")
         }
         func present(_ value: Int64) -> Int64? { value == Self.none ? nil : value }
-        return outcomes.indices.map { index in
+        return stride(from: 0, to: entries.count, by: 4).map { start in
             Outcome(
-                outcome: outcomes[index],
-                actualVersion: present(actuals[index]),
-                lastVersion: present(lasts[index]),
-                lastPosition: present(positions[index])
+                // An outcome is 0 to 4; anything else reads as a code no append has, which `resolve` refuses.
+                outcome: Int16(clamping: entries[start]),
+                actualVersion: present(entries[start + 1]),
+                lastVersion: present(entries[start + 2]),
+                lastPosition: present(entries[start + 3])
             )
         }
     }
@@ -237,10 +250,15 @@ struct PostgresAppendCall: Sendable {
                 throw EventStoreError(.storage, "an event id of the append was reported stored, but is not")
             }
             return original
+        case 3:
+            throw EventStoreError(.duplicateEventID, "an append must not repeat an event id")
         case 4:
+            // `strata_append_new_events` reports a deleted stream before anything is known of the ids: a repeat of
+            // an append that succeeded before the deletion still gets its original result.
+            if let original = try await resolveRepeatedIDs(of: request, storedEvents) { return original }
             throw EventStoreError(.streamDeleted, "cannot append to stream '\(request.stream)': it is deleted")
         default:
-            throw EventStoreError(.duplicateEventID, "an append must not repeat an event id")
+            throw EventStoreError(.storage, "an append was reported with the unknown outcome \(row.outcome)")
         }
     }
 

@@ -67,17 +67,24 @@ struct PostgresAppendWriter: Sendable {
         return try await execute(batch)
     }
 
+    /// Runs the batch through `strata_append_new_events`, and through `strata_append` when some append repeats
+    /// an event id: that first call then rolled back whole, and the second reports each append's own outcome.
     private func execute(_ batch: [PendingAppend]) async throws -> [PostgresAppendCall.Outcome] {
-        let call = try PostgresAppendCall(batch, schema: schema)
+        let call = try PostgresAppendCall(newEvents: batch, schema: schema)
         // The batch belongs to many callers: the leader's cancellation must not abort the others' appends.
         let rows = try await client.withConnection(
             waitingAtMost: configuration.connectionWaitLimit,
             ignoringCancellation: true
-        ) { [logger, prepared] connection in
-            try await call.run(on: connection, prepared: prepared, logger: logger)
+        ) { [logger, prepared, schema] connection in
+            do {
+                return try await call.run(on: connection, prepared: prepared, logger: logger)
+            } catch let error where PostgresAppendCall.isRepeatedEventID(error) {
+                logger.debug("a batch repeats an event id, appending it with a lookup of every id", metadata: ["strata.batch": "\(batch.count)"])
+                return try await PostgresAppendCall(batch, schema: schema).run(on: connection, prepared: prepared, logger: logger)
+            }
         }
         guard rows.count == batch.count else {
-            throw EventStoreError(.storage, "strata_append returned \(rows.count) outcomes for \(batch.count) appends")
+            throw EventStoreError(.storage, "the append functions returned \(rows.count) outcomes for \(batch.count) appends")
         }
         return rows
     }

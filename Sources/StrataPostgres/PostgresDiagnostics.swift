@@ -38,7 +38,7 @@ struct PostgresDiagnostics: Sendable {
             WITH waiting AS (
                 SELECT unnest(pg_blocking_pids(pid)) AS blocker
                 FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND query LIKE \("%" + schema.quoted + ".strata_append(%")
+                WHERE wait_event_type = 'Lock' AND query LIKE \("%" + schema.quoted + ".strata_append%(%")
             )
             SELECT a.pid, extract(epoch FROM now() - coalesce(a.xact_start, now()))::float8, coalesce(a.state, ''),
                 coalesce(a.query, ''), count(*)::int8

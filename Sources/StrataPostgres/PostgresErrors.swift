@@ -73,4 +73,11 @@ enum PostgresErrors {
         if case .server(let server)? = error as? PostgresError { return server.fields[.sqlState] }
         return nil
     }
+
+    /// The constraint a server's error names, from postgres-nio's current error type or its older one.
+    static func constraintName(of error: any Error) -> String? {
+        if let error = error as? PSQLError { return error.serverInfo?[.constraintName] }
+        if case .server(let server)? = error as? PostgresError { return server.fields[.constraintName] }
+        return nil
+    }
 }

@@ -134,7 +134,9 @@ public final class PostgresEventStore: EventStore, Service {
         guard !events.isEmpty else {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
-        // Checked here, so that one bad append fails alone rather than with its whole group-commit batch.
+        // Checked here, so that one bad append fails alone rather than with its whole group-commit batch, or
+        // sends it through the slower function that looks every id up.
+        try IdempotentAppend.requireDistinctIDs(events)
         if let event = events.first(where: { Int32(exactly: $0.schemaVersion) == nil }) {
             throw EventStoreError(.invalidArgument, "schema version \(event.schemaVersion) of event \(event.id) is out of range")
         }

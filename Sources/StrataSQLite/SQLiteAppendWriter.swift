@@ -95,6 +95,7 @@ struct SQLiteAppendWriter: Sendable {
         guard !request.events.isEmpty else {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
+        try IdempotentAppend.requireDistinctIDs(request.events)
         let state = try SQLiteEventStore.streamState(of: request.stream, in: db)
         if state.deleted {
             // A retry of an append that was stored before the deletion still gets its original result.

@@ -10,29 +10,36 @@ import StrataPostgres
 import StrataTestSupport
 import Testing
 
-/// What `strata_append` reads, counted by PostgreSQL's statistics of the calling transaction: an append whose
-/// lookups read more as the log or its stream grows gets slower with them, while it holds the log's lock.
+/// What `strata_append` and `strata_append_new_events` read, counted by PostgreSQL's statistics of the calling
+/// transaction: an append whose lookups read more as the log or its stream grows gets slower with them, while it
+/// holds the log's lock.
 @Suite("PostgreSQL append plans", .timeLimit(.minutes(10)), .enabled(if: TestPostgres.isAvailable))
 struct PostgresAppendPlanTests {
     private let logger = Logger(label: "strata.test")
 
-    @Test("appends look events up by index even on a connection that planned them while the table was empty")
-    func appendsUseIndexes() async throws {
+    /// The two functions every append goes through.
+    static let functions = [AppendFunction.lookingUpIDs, .newEvents]
+
+    @Test(
+        "appends look events up by index even on a connection that planned them while the table was empty",
+        arguments: functions
+    )
+    func appendsUseIndexes(_ function: AppendFunction) async throws {
         try await withAppendFunction { schema, connection in
             // PL/pgSQL settles on a generic plan after a few calls; these make it while the table is nearly empty.
-            for n in 0..<8 { try await append(to: "plan-\(n)", schema: schema, on: connection) }
+            for n in 0..<8 { try await function.append(to: "plan-\(n)", schema: schema, on: connection, logger: logger) }
             try await bulkInsert("'bulk-' || k, 0", schema: schema, on: connection)
-            let rowsScanned = try await rowsRead(by: 5, schema: schema, on: connection) { "later-\($0)" }
+            let rowsScanned = try await rowsRead(by: 5, with: function, schema: schema, on: connection) { "later-\($0)" }
             #expect(rowsScanned < 1000, "an append that scans the events table gets slower as the log grows")
         }
     }
 
-    @Test("an append to a long stream reads its last version, not every version of the stream")
-    func appendsToLongStreamsReadOneVersion() async throws {
+    @Test("an append to a long stream reads its last version, not every version of the stream", arguments: functions)
+    func appendsToLongStreamsReadOneVersion(_ function: AppendFunction) async throws {
         try await withAppendFunction { schema, connection in
-            for n in 0..<8 { try await append(to: "plan-\(n)", schema: schema, on: connection) }
+            for n in 0..<8 { try await function.append(to: "plan-\(n)", schema: schema, on: connection, logger: logger) }
             try await bulkInsert("'long', k - 1", schema: schema, on: connection)
-            let rowsRead = try await rowsRead(by: 5, schema: schema, on: connection) { _ in "long" }
+            let rowsRead = try await rowsRead(by: 5, with: function, schema: schema, on: connection) { _ in "long" }
             #expect(rowsRead < 1000, "an append that reads the whole stream gets slower as the stream grows")
         }
     }
@@ -48,20 +55,6 @@ struct PostgresAppendPlanTests {
             throw error
         }
         try await TestPostgres.dropSchema(store.configuration.schema)
-    }
-
-    private func append(to stream: String, schema: String, on connection: PostgresConnection) async throws {
-        let call = PostgresQuery(
-            unsafeSQL: """
-                SELECT outcome FROM \(schema).strata_append(
-                    ARRAY['\(stream)'], ARRAY['plan'], ARRAY[0]::smallint[], ARRAY[-1]::bigint[], ARRAY[1],
-                    ARRAY[gen_random_uuid()], ARRAY['Tested'], ARRAY['{}'::bytea], ARRAY[1], ARRAY[''], ARRAY[false],
-                    ARRAY[''], ARRAY[false], ARRAY[''::bytea], ARRAY[false])
-                """
-        )
-        for try await outcome in try await connection.query(call, logger: logger).decode(Int16.self) {
-            #expect(outcome == 0)
-        }
     }
 
     /// 20,000 events stored behind the function's back, at positions far above the ones the appends take, with
@@ -83,12 +76,13 @@ struct PostgresAppendPlanTests {
     /// The rows of `strata_events` and its indexes that `count` appends (to `stream(n)`) read in one transaction.
     private func rowsRead(
         by count: Int,
+        with function: AppendFunction,
         schema: String,
         on connection: PostgresConnection,
         to stream: (Int) -> String
     ) async throws -> Int64 {
         try await inRawTransaction(connection) {
-            for n in 0..<count { try await append(to: stream(n), schema: schema, on: connection) }
+            for n in 0..<count { try await function.append(to: stream(n), schema: schema, on: connection, logger: logger) }
             // Sequential scans and heap fetches of the table, and the entries its indexes returned.
             let counts = PostgresQuery(
                 unsafeSQL: """
@@ -104,5 +98,33 @@ struct PostgresAppendPlanTests {
             }
             return rowsRead
         }
+    }
+}
+
+/// A store's append function, called directly with one event.
+enum AppendFunction: String, CustomTestStringConvertible, Sendable {
+    case lookingUpIDs = "strata_append"
+    case newEvents = "strata_append_new_events"
+
+    var testDescription: String { rawValue }
+
+    /// Appends one event to `stream`, expecting it to succeed.
+    func append(to stream: String, schema: String, on connection: PostgresConnection, logger: Logger) async throws {
+        let arguments = """
+            ARRAY['\(stream)'], ARRAY['plan'], ARRAY[0]::smallint[], ARRAY[-1]::bigint[], ARRAY[1],
+            ARRAY[gen_random_uuid()], ARRAY['Tested'], ARRAY['{}'::bytea], ARRAY[1], ARRAY[''], ARRAY[false],
+            ARRAY[''], ARRAY[false], ARRAY[''::bytea], ARRAY[false]
+            """
+        // The first of strata_append_new_events's four entries per append is the outcome.
+        let call = PostgresQuery(
+            unsafeSQL: self == .lookingUpIDs
+                ? "SELECT outcome::bigint FROM \(schema).strata_append(\(arguments))"
+                : "SELECT (\(schema).strata_append_new_events(\(arguments)))[1]"
+        )
+        var outcomes: [Int64] = []
+        for try await outcome in try await connection.query(call, logger: logger).decode(Int64.self) {
+            outcomes.append(outcome)
+        }
+        #expect(outcomes == [0])
     }
 }

@@ -33,8 +33,8 @@ struct PostgresEventStoreTests {
             PostgresQuery(unsafeSQL: "SELECT count(*)::int8, max(version)::int8 FROM \"\(schema)\".strata_migrations")
         )
         for try await (count, latest) in rows.decode((Int64, Int64).self) {
-            #expect(count == 10)
-            #expect(latest == 10)
+            #expect(count == 11)
+            #expect(latest == 11)
         }
         #expect(try await stores[1].append([event()], to: "order-1", expecting: .noStream).position == 1)
         try await TestPostgres.dropSchema(schema)

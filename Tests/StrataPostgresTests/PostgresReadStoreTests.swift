@@ -104,7 +104,7 @@ struct PostgresReadStoreTests {
         // An event store in the same schema keeps its own migrations, and both work.
         let events = try await TestPostgres.makeStore(schema: schema)
         try await stores[1].migrate()
-        #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_migrations") == 10)
+        #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_migrations") == 11)
         #expect(try await scalar("SELECT count(*) FROM \"\(schema)\".strata_read_migrations") == 3, "one row per migration")
         _ = try await events.append([NewEvent(type: "Tested", data: Data("{}".utf8))], to: "order-1", expecting: .noStream)
         try await stores[2].withTransaction { tx in

@@ -37,6 +37,7 @@ struct InMemoryStorage {
         guard !events.isEmpty else {
             throw EventStoreError(.invalidArgument, "an append needs at least one event")
         }
+        try IdempotentAppend.requireDistinctIDs(events)
         let stored = events.compactMap { event in
             indexByEventID[event.id].map { index in
                 let recorded = log[index]

@@ -73,6 +73,16 @@ public enum IdempotentAppend {
         return AppendResult(streamVersion: last.version, position: last.position)
     }
 
+    /// Throws ``EventStoreError`` with code ``EventStoreError/Code/duplicateEventID`` when `events` hold one id
+    /// twice: no log can store both, and neither is a retry of the other.
+    public static func requireDistinctIDs(_ events: [NewEvent]) throws {
+        guard events.count > 1 else { return }
+        var seen = Set<UUID>(minimumCapacity: events.count)
+        for event in events where !seen.insert(event.id).inserted {
+            throw EventStoreError(.duplicateEventID, "an append must not repeat an event id: \(event.id) is in it twice")
+        }
+    }
+
     private static func duplicate(_ stored: StoredEvent) -> EventStoreError {
         EventStoreError(.duplicateEventID, "event id \(stored.id) is already stored in stream '\(stored.stream)' at version \(stored.version)")
     }
