@@ -41,15 +41,13 @@ struct PostgresAppendWriter: Sendable {
 
     /// Runs the batch, logging the transactions that hold it back whenever it waits longer than the stall threshold.
     ///
-    /// The watch is an event-loop timer, cancelled when the batch ends, rather than a task sleeping beside every
-    /// batch: a cancelled `Task.sleep` leaves its timer pending until it would have fired.
+    /// The watch is a deadline of DeadlineWatch, cancelled when the batch ends, rather than a task sleeping beside
+    /// every batch (a cancelled `Task.sleep` leaves its timer pending until it would have fired) or an event-loop
+    /// timer of its own (scheduling and cancelling one from the batch's thread woke the event loop twice).
     private func commitWatchingForStalls(_ batch: [PendingAppend]) async throws -> [PostgresAppendCall.Outcome] {
         let interval = configuration.stallWarningAfter
         let warnings = Atomic<Int>(0)
-        let watch = PostgresClient.defaultEventLoopGroup.any().scheduleRepeatedTask(
-            initialDelay: TimeAmount(interval),
-            delay: TimeAmount(interval)
-        ) { [client, schema, configuration, logger] _ in
+        let watch = DeadlineWatch.shared.watch(until: .now() + TimeAmount(interval)) { [client, schema, configuration, logger] in
             let waited = interval * warnings.add(1, ordering: .relaxed).newValue
             Task {
                 let diagnostics = PostgresDiagnostics(client: client, schema: schema, configuration: configuration)
@@ -62,8 +60,9 @@ struct PostgresAppendWriter: Sendable {
                     ]
                 )
             }
+            return .now() + TimeAmount(interval)
         }
-        defer { watch.cancel() }
+        defer { DeadlineWatch.shared.cancel(watch) }
         return try await execute(batch)
     }
 

@@ -20,9 +20,10 @@ extension PostgresClient {
     /// under it (see ConnectionCloseWatch).
     ///
     /// The operation runs in one task of its own (which ConnectionCloseWatch needs, to leave a stuck operation
-    /// behind), and the deadline is an event-loop timer that is cancelled when the operation ends. Every read and
-    /// append goes through here: a child task sleeping beside each call added a task to every query, and a
-    /// cancelled `Task.sleep` leaves its timer pending until it would have fired.
+    /// behind), and the deadline is watched by DeadlineWatch, which may fail the wait up to a tenth of a second
+    /// late. Every read and append goes through here: a child task sleeping beside each call added a task to every
+    /// query, a cancelled `Task.sleep` leaves its timer pending until it would have fired, and an event-loop timer
+    /// per call woke the event loop twice, to schedule it and to cancel it.
     ///
     /// - Parameter ignoringCancellation: Whether the operation runs to its end even if the caller is cancelled,
     ///   as a batch of appends must: it belongs to every caller in it, not only to the one that waits here.
@@ -46,12 +47,14 @@ extension PostgresClient {
                 outcome.finish(.failure(error))
             }
         }
-        let deadline = PostgresClient.defaultEventLoopGroup.any().scheduleTask(in: TimeAmount(limit)) {
-            guard lease.claim(.expired) else { return }
-            task.cancel()
-            outcome.finish(.failure(EventStoreError(.unavailable, "PostgreSQL is unavailable: no connection within \(limit)")))
+        let deadline = DeadlineWatch.shared.watch(until: .now() + TimeAmount(limit)) {
+            if lease.claim(.expired) {
+                task.cancel()
+                outcome.finish(.failure(EventStoreError(.unavailable, "PostgreSQL is unavailable: no connection within \(limit)")))
+            }
+            return nil
         }
-        defer { deadline.cancel() }
+        defer { DeadlineWatch.shared.cancel(deadline) }
         return try await withTaskCancellationHandler {
             try await outcome.value()
         } onCancel: {
