@@ -38,12 +38,16 @@ struct PostgresAppendCall: Sendable {
 
     /// A call of `strata_append_new_events` for `batch`: group commit's first try, which fails as a whole with a
     /// unique violation when some append repeats an event id (see ``isRepeatedEventID(_:)``).
-    init(newEvents batch: [PendingAppend], schema: PostgresSchema) throws {
+    ///
+    /// - Parameter ownListener: The backend id of the store's own listening connection, which the call does not
+    ///   notify, or 0.
+    init(newEvents batch: [PendingAppend], ownListener: Int32, schema: PostgresSchema) throws {
         var binds: [PostgresData] = []
         try Self.bind(batch, to: &binds)
+        binds.append(try PostgresData(encoding: ownListener))
         self.binds = binds
         sql = """
-            SELECT \(schema.quoted).strata_append_new_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            SELECT \(schema.quoted).strata_append_new_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             """
         outcomesInOneArray = true
     }

@@ -17,6 +17,7 @@ struct PostgresAppendWriter: Sendable {
     let signal: AppendSignal
     let configuration: PostgresEventStore.Configuration
     let prepared: PreparedStatements
+    let ownListener: OwnListener
 
     private var logger: Logger { configuration.logger }
 
@@ -69,7 +70,7 @@ struct PostgresAppendWriter: Sendable {
     /// Runs the batch through `strata_append_new_events`, and through `strata_append` when some append repeats
     /// an event id: that first call then rolled back whole, and the second reports each append's own outcome.
     private func execute(_ batch: [PendingAppend]) async throws -> [PostgresAppendCall.Outcome] {
-        let call = try PostgresAppendCall(newEvents: batch, schema: schema)
+        let call = try PostgresAppendCall(newEvents: batch, ownListener: ownListener.current, schema: schema)
         // The batch belongs to many callers: the leader's cancellation must not abort the others' appends.
         let rows = try await client.withConnection(
             waitingAtMost: configuration.connectionWaitLimit,

@@ -57,6 +57,8 @@ public final class PostgresEventStore: EventStore, Service {
     /// The statements that commands make every time (appends, stream reads, version and key lookups), prepared on
     /// each connection of the client.
     let prepared = PreparedStatements()
+    /// The listening connection of this store, whose process its group-committed appends do not notify.
+    let ownListener = OwnListener()
     var logger: Logger { configuration.logger }
 
     /// Creates a store on a client that the caller runs.
@@ -95,7 +97,8 @@ public final class PostgresEventStore: EventStore, Service {
             schema: schema,
             signal: signal,
             configuration: configuration,
-            prepared: prepared
+            prepared: prepared,
+            ownListener: ownListener
         )
         // OpenTelemetry's PostgreSQL namespace: the database and the schema, as `database|schema`.
         let spans = DatabaseSpans(system: "postgresql", namespace: [database, configuration.schema].compactMap { $0 }.joined(separator: "|"))
@@ -172,8 +175,14 @@ public final class PostgresEventStore: EventStore, Service {
     private func listenForAppends() async {
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
+                try await client.withConnection { [schema, logger, ownListener] connection in
                     try await connection.listen(on: schema.channel) { notifications in
+                        // Registered once listening, so that no notification sent after the registration is missed.
+                        let query = PostgresQuery(unsafeSQL: "SELECT \(schema.quoted).strata_register_listener()")
+                        var backend: Int32 = 0
+                        for try await pid in try await connection.query(query, logger: logger).decode(Int32.self) { backend = pid }
+                        ownListener.registered(backend)
+                        defer { ownListener.stopped(backend) }
                         // Anything committed while no one listened is picked up by this wake-up.
                         signal.notify()
                         for try await _ in notifications {

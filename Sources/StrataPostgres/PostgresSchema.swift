@@ -64,7 +64,7 @@ struct PostgresSchema: PostgresMigrationPlan {
             ),
             Migration(version: 9, name: "reads planned once", statements: [readStreamFunction, readCategoryFunction]),
             Migration(version: 10, name: "append by last version", statements: [appendByLastVersion]),
-            Migration(version: 11, name: "append new events", statements: [appendNewEvents]),
+            Migration(version: 11, name: "append new events, notify other listeners only", statements: listenersTable + [appendNewEvents]),
         ]
     }
 

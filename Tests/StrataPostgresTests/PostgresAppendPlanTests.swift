@@ -119,7 +119,7 @@ enum AppendFunction: String, CustomTestStringConvertible, Sendable {
         let call = PostgresQuery(
             unsafeSQL: self == .lookingUpIDs
                 ? "SELECT outcome::bigint FROM \(schema).strata_append(\(arguments))"
-                : "SELECT (\(schema).strata_append_new_events(\(arguments)))[1]"
+                : "SELECT (\(schema).strata_append_new_events(\(arguments), 0))[1]"
         )
         var outcomes: [Int64] = []
         for try await outcome in try await connection.query(call, logger: logger).decode(Int64.self) {
