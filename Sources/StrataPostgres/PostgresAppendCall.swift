@@ -119,68 +119,61 @@ struct PostgresAppendCall: Sendable {
             """
     }
 
-    /// Binds the fifteen arrays `strata_append` takes for `batch`.
+    /// Binds the fifteen arrays `strata_append` and `strata_append_new_events` take for `batch`.
     private static func bind(_ batch: [PendingAppend], to binds: inout [PostgresData]) throws {
-        var streams: [String] = []
-        var categories: [String] = []
-        var expectedKinds: [Int16] = []
-        var expectedVersions: [Int64] = []
-        var counts: [Int32] = []
-        var ids: [UUID] = []
-        var types: [String] = []
-        var payloads: [ByteBuffer] = []
-        // Int32: the column is `integer`, and a Swift Int would bind as `bigint`.
-        var schemaVersions: [Int32] = []
-        var correlations: [String] = []
-        var hasCorrelation: [Bool] = []
-        var causations: [String] = []
-        var hasCausation: [Bool] = []
-        var metadata: [ByteBuffer] = []
-        var hasMetadata: [Bool] = []
+        let events = batch.reduce(0) { $0 + $1.events.count }
+        let payloadBytes = batch.reduce(0) { total, request in request.events.reduce(total) { $0 + $1.data.count } }
+        var streams = PostgresArrayBind(of: .text, as: .textArray, capacity: batch.count * 40)
+        var categories = PostgresArrayBind(of: .text, as: .textArray, capacity: batch.count * 20)
+        var expectedKinds = PostgresArrayBind(of: .int2, as: .int2Array, capacity: batch.count * 6)
+        var expectedVersions = PostgresArrayBind(of: .int8, as: .int8Array, capacity: batch.count * 12)
+        // Int32: the columns are `integer`.
+        var counts = PostgresArrayBind(of: .int4, as: .int4Array, capacity: batch.count * 8)
+        var ids = PostgresArrayBind(of: .uuid, as: .uuidArray, capacity: events * 20)
+        var types = PostgresArrayBind(of: .text, as: .textArray, capacity: events * 24)
+        var payloads = PostgresArrayBind(of: .bytea, as: .byteaArray, capacity: events * 4 + payloadBytes)
+        var schemaVersions = PostgresArrayBind(of: .int4, as: .int4Array, capacity: events * 8)
+        var correlations = PostgresArrayBind(of: .text, as: .textArray, capacity: events * 4)
+        var hasCorrelation = PostgresArrayBind(of: .bool, as: .boolArray, capacity: events * 5)
+        var causations = PostgresArrayBind(of: .text, as: .textArray, capacity: events * 4)
+        var hasCausation = PostgresArrayBind(of: .bool, as: .boolArray, capacity: events * 5)
+        var metadata = PostgresArrayBind(of: .bytea, as: .byteaArray, capacity: events * 4)
+        var hasMetadata = PostgresArrayBind(of: .bool, as: .boolArray, capacity: events * 5)
         for request in batch {
-            streams.append(request.stream.rawValue)
-            categories.append(request.stream.category)
+            try streams.append(request.stream.rawValue)
+            try categories.append(request.stream.category)
             let (kind, version) = Self.encode(request.expected)
             expectedKinds.append(kind)
             expectedVersions.append(version)
-            counts.append(Int32(request.events.count))
+            guard let count = Int32(exactly: request.events.count) else {
+                throw EventStoreError(.invalidArgument, "an append of \(request.events.count) events is more than PostgreSQL takes in one call")
+            }
+            counts.append(count)
             for event in request.events {
                 guard let schemaVersion = Int32(exactly: event.schemaVersion) else {
                     throw EventStoreError(.invalidArgument, "schema version \(event.schemaVersion) of event \(event.id) is out of range")
                 }
                 ids.append(event.id)
-                types.append(event.type)
-                payloads.append(ByteBuffer(bytes: event.data))
+                try types.append(event.type)
+                try payloads.append(bytes: event.data)
                 schemaVersions.append(schemaVersion)
-                correlations.append(event.metadata.correlationID ?? "")
+                try correlations.append(event.metadata.correlationID ?? "")
                 hasCorrelation.append(event.metadata.correlationID != nil)
-                causations.append(event.metadata.causationID ?? "")
+                try causations.append(event.metadata.causationID ?? "")
                 hasCausation.append(event.metadata.causationID != nil)
                 if event.metadata.custom.isEmpty {
-                    metadata.append(ByteBuffer())
+                    try metadata.append(bytes: Data())
                     hasMetadata.append(false)
                 } else {
-                    metadata.append(ByteBuffer(bytes: try JSONEncoder().encode(event.metadata.custom)))
+                    try metadata.append(bytes: try JSONEncoder().encode(event.metadata.custom))
                     hasMetadata.append(true)
                 }
             }
         }
         binds += [
-            try PostgresData(encoding: streams),
-            try PostgresData(encoding: categories),
-            try PostgresData(encoding: expectedKinds),
-            try PostgresData(encoding: expectedVersions),
-            try PostgresData(encoding: counts),
-            try PostgresData(encoding: ids),
-            try PostgresData(encoding: types),
-            try PostgresData(encoding: payloads),
-            try PostgresData(encoding: schemaVersions),
-            try PostgresData(encoding: correlations),
-            try PostgresData(encoding: hasCorrelation),
-            try PostgresData(encoding: causations),
-            try PostgresData(encoding: hasCausation),
-            try PostgresData(encoding: metadata),
-            try PostgresData(encoding: hasMetadata),
+            streams.data(), categories.data(), expectedKinds.data(), expectedVersions.data(), counts.data(), ids.data(),
+            types.data(), payloads.data(), schemaVersions.data(), correlations.data(), hasCorrelation.data(),
+            causations.data(), hasCausation.data(), metadata.data(), hasMetadata.data(),
         ]
     }
 
