@@ -54,11 +54,16 @@ struct PostgresArrayBind {
 
     /// Appends text, given as its UTF-8 bytes.
     mutating func append(_ value: String) throws {
+        count += 1
+        // Most correlation and causation ids are absent, and bound as empty text.
+        if value.isEmpty {
+            buffer.writeInteger(Int32(0))
+            return
+        }
         let lengthAt = buffer.writerIndex
         buffer.writeInteger(Int32(0))
         let written = buffer.writeString(value)
         try setLength(written, at: lengthAt)
-        count += 1
     }
 
     /// Appends a `bytea` element.
@@ -69,9 +74,8 @@ struct PostgresArrayBind {
         count += 1
     }
 
-    /// The finished bind.
-    func data() -> PostgresData {
-        var buffer = buffer
+    /// The finished bind; consuming, so that writing the length does not copy the buffer.
+    consuming func data() -> PostgresData {
         buffer.setInteger(count, at: lengthIndex)
         return PostgresData(type: arrayType, formatCode: .binary, value: buffer)
     }

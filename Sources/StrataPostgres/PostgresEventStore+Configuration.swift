@@ -19,7 +19,8 @@ extension PostgresEventStore {
         /// How long a caught-up subscription waits for a notification before it looks for new events anyway.
         /// Notifications are an optimisation: correctness never depends on them.
         public var pollInterval: Duration = .seconds(1)
-        /// How long an append may wait before the store logs which transactions hold it back.
+        /// How long an append may wait before the store logs which transactions hold it back (checked a tenth of a
+        /// second apart, so the warning may come that much later).
         public var stallWarningAfter: Duration = .seconds(5)
         /// How long to wait between attempts when the server cannot be reached by a reader.
         public var reconnectDelay: Duration = .milliseconds(250)
@@ -28,7 +29,8 @@ extension PostgresEventStore {
         /// While the server cannot be reached, the client keeps trying to reconnect and holds operations back rather
         /// than failing them; this limit turns that wait into an error its caller can act on (an append is safe to
         /// retry with the same event ids). Operations also wait for a connection when every pooled connection is
-        /// busy, so keep it well above the longest expected wait of that kind.
+        /// busy, so keep it well above the longest expected wait of that kind. The limit is checked a tenth of a
+        /// second apart, so an operation may fail up to that much after it.
         ///
         /// After a long outage the client retries connecting less often (its delay grows to about a fifth of the
         /// outage, at most a minute), so operations can keep failing for that long after the server is back.
