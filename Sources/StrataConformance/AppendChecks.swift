@@ -113,6 +113,7 @@ enum AppendChecks {
             _ = try await store.append(stored, to: stream, expecting: .noStream)
             let head = try await store.headPosition()
             let repeated = event(n: 5)
+            let long = (0..<20).map { event(n: 10 + $0) }
 
             let attempts: [(String, [NewEvent], StreamID, ExpectedVersion)] = [
                 ("in another stream", [stored[0]], uniqueStream(), .any),
@@ -121,6 +122,7 @@ enum AppendChecks {
                 ("new event before a stored one", [event(n: 4), stored[0]], stream, .any),
                 ("with an expectation that does not fit", stored, stream, .exactly(0)),
                 ("twice in one new append", [repeated, repeated], uniqueStream(), .any),
+                ("twice in a long new append", long + [long[3]], uniqueStream(), .any),
             ]
             for (what, events, target, expected) in attempts {
                 let error = await #expect(throws: EventStoreError.self, "duplicate id \(what)") {

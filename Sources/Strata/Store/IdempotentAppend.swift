@@ -76,11 +76,21 @@ public enum IdempotentAppend {
     /// Throws ``EventStoreError`` with code ``EventStoreError/Code/duplicateEventID`` when `events` hold one id
     /// twice: no log can store both, and neither is a retry of the other.
     public static func requireDistinctIDs(_ events: [NewEvent]) throws {
-        guard events.count > 1 else { return }
+        // Most appends are a few events, for which comparing every pair costs less than building a set.
+        if events.count <= 16 {
+            for later in events.indices.dropFirst() where events[..<later].contains(where: { $0.id == events[later].id }) {
+                throw repeated(events[later].id)
+            }
+            return
+        }
         var seen = Set<UUID>(minimumCapacity: events.count)
         for event in events where !seen.insert(event.id).inserted {
-            throw EventStoreError(.duplicateEventID, "an append must not repeat an event id: \(event.id) is in it twice")
+            throw repeated(event.id)
         }
+    }
+
+    private static func repeated(_ id: UUID) -> EventStoreError {
+        EventStoreError(.duplicateEventID, "an append must not repeat an event id: \(id) is in it twice")
     }
 
     private static func duplicate(_ stored: StoredEvent) -> EventStoreError {
