@@ -179,8 +179,7 @@ public final class PostgresEventStore: EventStore, Service {
                     try await connection.listen(on: schema.channel) { notifications in
                         // Registered once listening, so that no notification sent after the registration is missed.
                         let query = PostgresQuery(unsafeSQL: "SELECT \(schema.quoted).strata_register_listener()")
-                        var backend: Int32 = 0
-                        for try await pid in try await connection.query(query, logger: logger).decode(Int32.self) { backend = pid }
+                        let backend = try await connection.allRows(query, logger: logger).first?.decode(Int32.self) ?? 0
                         ownListener.registered(backend)
                         defer { ownListener.stopped(backend) }
                         // Anything committed while no one listened is picked up by this wake-up.

@@ -14,8 +14,8 @@
 ///   stream does not match, nothing is written and ``WrongExpectedVersion`` is thrown. Of several concurrent
 ///   appends expecting the same version, exactly one succeeds.
 /// - **Idempotent retries.** Appending again events whose ids are already stored in that stream, at the same
-///   versions, writes nothing and returns the original ``AppendResult``. The same event id anywhere else
-///   throws ``EventStoreError`` with code ``EventStoreError/Code/duplicateEventID``.
+///   versions, writes nothing and returns the original ``AppendResult``. The same event id anywhere else, or
+///   twice in one append, throws ``EventStoreError`` with code ``EventStoreError/Code/duplicateEventID``.
 /// - **A trustworthy global order.** Reading the whole log from any position returns committed events in
 ///   ascending position, and an event committed later is never given a position below one already visible to
 ///   readers, so a reader that continues from the last position it saw never skips or repeats an event. Within
@@ -43,7 +43,7 @@ public protocol EventStore: Sendable {
     ///   - expected: What the stream's current version must be.
     /// - Returns: The stream's new version and the global position of the last event appended.
     /// - Throws: ``WrongExpectedVersion`` when the stream does not match `expected`; ``EventStoreError`` with
-    ///   ``EventStoreError/Code/duplicateEventID`` when an event id is stored elsewhere,
+    ///   ``EventStoreError/Code/duplicateEventID`` when an event id is stored elsewhere or repeated in `events`,
     ///   ``EventStoreError/Code/invalidArgument`` when `events` is empty, ``EventStoreError/Code/storage``
     ///   when the database fails.
     func append(_ events: [NewEvent], to stream: StreamID, expecting expected: ExpectedVersion) async throws -> AppendResult
