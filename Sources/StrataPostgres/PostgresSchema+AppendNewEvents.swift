@@ -107,9 +107,9 @@ extension PostgresSchema {
     /// wakes its own subscriptions without one. A listener registers once it listens, through
     /// `strata_register_listener`, which takes the head row's lock as appends do: an append either commits before
     /// the registration, and the listener's first read (made after registering) finds its events, or reads the
-    /// registration and notifies. A registration outlives a listener that stopped without removing it (the
-    /// process died) until the next registration removes every row whose backend is gone; until then appends
-    /// notify as they would anyway.
+    /// registration and notifies. A listener that stops removes its registration; one whose process died, or whose
+    /// connection broke, leaves it, and the next registration removes every row whose backend is gone (until then
+    /// appends notify it, as they would have anyway).
     ///
     /// Only group commit's appends (`strata_append_new_events`) skip the notification; deletions and keyed
     /// commands go through `strata_append`, which always notifies. Processes of a version before this migration

@@ -51,6 +51,17 @@ struct PostgresListenerTests {
         try await TestPostgres.dropSchema(schema)
     }
 
+    @Test("a store that stops listening removes its registration")
+    func stoppingUnregisters() async throws {
+        let schema = uniqueSchema()
+        let store = try await TestPostgres.makeStore(schema: schema)
+        try await withRunning(store) {
+            try await eventually("the store's listener registers") { try await registrations(in: schema) == 1 }
+        }
+        try await eventually("the registration to go") { try await registrations(in: schema) == 0 }
+        try await TestPostgres.dropSchema(schema)
+    }
+
     @Test("a registration removes the registrations of listeners whose server processes are gone")
     func staleRegistrationsGo() async throws {
         let schema = uniqueSchema()
