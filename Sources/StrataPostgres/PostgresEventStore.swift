@@ -179,9 +179,13 @@ public final class PostgresEventStore: EventStore, Service {
                     var backend: Int32 = 0
                     let listened = await Result {
                         try await connection.listen(on: schema.channel) { notifications in
-                            // Registered once listening, so that no notification sent after the registration is missed.
+                            // Registered once listening, so that no notification sent after the registration is missed;
+                            // under the close watch, so that a connection lost just now fails this rather than stalls it.
                             let query = PostgresQuery(unsafeSQL: "SELECT \(schema.quoted).strata_register_listener()")
-                            backend = try await connection.allRows(query, logger: logger).first?.decode(Int32.self) ?? 0
+                            let rows = try await ConnectionCloseWatch.shared.run(on: connection) { connection in
+                                try await connection.allRows(query, logger: logger)
+                            }
+                            backend = try rows.first?.decode(Int32.self) ?? 0
                             ownListener.registered(backend)
                             // Anything committed while no one listened is picked up by this wake-up.
                             signal.notify()
@@ -194,8 +198,8 @@ public final class PostgresEventStore: EventStore, Service {
                         ownListener.stopped(backend)
                         // The connection goes back to the pool: other processes need not notify it any more. On a
                         // connection that is gone (the usual end of listening) the statement would be dropped and
-                        // never answered, so it runs under the close watch, and the next registration removes the
-                        // row instead.
+                        // never answered, so it runs under the close watch too, and the next registration removes
+                        // the row instead.
                         if !connection.isClosed {
                             let query = PostgresQuery(unsafeSQL: "DELETE FROM \(schema.quoted).strata_listeners WHERE pid = pg_backend_pid()")
                             _ = try? await ConnectionCloseWatch.shared.run(on: connection) { connection in
