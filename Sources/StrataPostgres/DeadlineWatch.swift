@@ -12,10 +12,10 @@ import Synchronization
 ///
 /// Every read and append has a deadline for its connection, and every batch of appends a stall warning. Each
 /// used to be an event-loop timer of its own, scheduled and cancelled from the task's thread, and each of those
-/// calls woke the event loop: about fifty microseconds of CPU per append, a tenth of a lone append's time. The
-/// deadlines are seconds long and nothing depends on their firing to the millisecond, so a watch holds them in a
-/// table and one timer checks the table every `tick`, while any deadline is pending. Registering and
-/// cancelling take a lock, and wake nothing unless the timer had stopped.
+/// calls woke the event loop: about fifty microseconds of CPU per append, of the 382 µs the client spent on a
+/// ten-event append. The deadlines are seconds long and nothing depends on their firing to the millisecond, so a
+/// watch holds them in a table and one timer checks the table every `tick`, while any deadline is pending.
+/// Registering and cancelling take a lock, and wake nothing unless the timer had stopped.
 ///
 /// An action may run up to one tick after its deadline, never before it.
 final class DeadlineWatch: Sendable {

@@ -23,7 +23,8 @@ extension PostgresSchema {
     ///
     /// The outcomes come as one `bigint[]` of four entries per append (outcome, actual version, last version, last
     /// position; `-9223372036854775808` for none): reading them from a set-returning function took a function
-    /// scan, a tuple store and an aggregate per column, a fifth of a single-event append's time on the server.
+    /// scan, a tuple store and an aggregate per column, about 45 µs of the 408 µs of server CPU a ten-event append
+    /// cost.
     ///
     /// It notifies other processes of its commit only when a process other than the caller listens (see
     /// `listenersTable`): `own_listener` is the backend id of the caller's own listening connection, or 0.
